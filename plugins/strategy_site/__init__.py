@@ -1,0 +1,1 @@
+"""strategy-site: publish a Serious Violence Duty strategy from YAML as an accessible website."""

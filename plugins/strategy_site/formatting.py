@@ -1,0 +1,113 @@
+"""Named Jinja filters: how dates, money, numbers and prose from the data are shown.
+
+Prose is Markdown with raw HTML switched off, so text from YAML can never add markup of its
+own, and links are kept only for web, e-mail and site-relative addresses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import markdown
+from markupsafe import Markup
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
+"""Link schemes a prose link may use; "" is a site-relative address."""
+
+_NUMBER_WORDS = (
+    "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+    "Eleven", "Twelve",
+)
+
+
+class _SafeLinks(markdown.treeprocessors.Treeprocessor):
+    """Unlink any address whose scheme is not web, e-mail or site-relative (javascript:, data:)."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter("a"):
+            href = element.get("href", "")
+            scheme = urlsplit(href.strip()).scheme.lower()
+            if scheme not in SAFE_SCHEMES:
+                del element.attrib["href"]
+                element.tag = "span"
+        for element in root.iter("img"):
+            element.tag = "span"
+            element.text = element.get("alt", "")
+            element.attrib.clear()
+
+
+class _NoRawHtml(markdown.extensions.Extension):
+    """Treat raw HTML in prose as text: it is escaped and shown, never interpreted."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", 1)
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["sane_lists", "tables", _NoRawHtml()])
+
+
+_markdown = _new_markdown()
+
+
+def prose(text: str | None) -> Markup:
+    """Markdown prose from the data as safe HTML."""
+    if not text:
+        return Markup("")
+    _markdown.reset()
+    return Markup(_markdown.convert(text))
+
+
+def inline(text: str | None) -> Markup:
+    """One line of Markdown as inline HTML (no surrounding paragraph)."""
+    html = prose(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return Markup(html[3:-4])
+    return html
+
+
+def long_date(value: dt.date) -> str:
+    """31 January 2024, as GOV.UK writes dates."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def iso_date(value: dt.date) -> str:
+    """2024-01-31, for the datetime attribute of a time element."""
+    return value.isoformat()
+
+
+def pounds(value: Decimal) -> str:
+    """£125,305 for whole pounds, £39,728.86 where there are pence."""
+    if value == value.to_integral_value():
+        return f"£{int(value):,}"
+    return f"£{value:,.2f}"
+
+
+def number_word(value: int) -> str:
+    """One, Two ... Twelve, as the seeds number their objectives; figures after that."""
+    return _NUMBER_WORDS[value] if 0 <= value < len(_NUMBER_WORDS) else str(value)
+
+
+def slug(text: str) -> str:
+    """An id for a heading: lower-case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words) or "section"
+
+
+FILTERS = {
+    "prose": prose,
+    "inline": inline,
+    "long_date": long_date,
+    "iso_date": iso_date,
+    "pounds": pounds,
+    "number_word": number_word,
+    "slug": slug,
+}

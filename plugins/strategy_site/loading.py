@@ -1,0 +1,387 @@
+"""Read `strategy_data/` into the model, or say exactly what is wrong and where.
+
+PyYAML's node marks give each value its line; pydantic gives each error its field path. This
+module joins the two so that an officer reads "funding.yaml:14: field 'amounts.2022/2023':
+expected ..., found ..." rather than a traceback. Duplicate keys, which PyYAML would silently
+resolve by keeping the last, are errors here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .model import PART_NAMES, SharedDefinition, Site, Strategy
+
+Location = tuple[str | int, ...]
+
+SHARED_FOLDER = "shared"
+"""The folder of `strategy_data/` that holds what many boroughs share, not a borough."""
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One thing wrong in the data, with where it is."""
+
+    file: Path
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        field = f" field '{self.field}':" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class StrategyDataError(Exception):
+    """The data cannot be published; `problems` says every reason found."""
+
+    def __init__(self, problems: list[DataProblem]) -> None:
+        self.problems = problems
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"The strategy data has {count}:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A YAML file's data and the line of every value in it (1-based), by field path."""
+
+    path: Path
+    data: Any
+    lines: dict[Location, int]
+
+
+# --- reading one YAML file ----------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps node marks; we build Python values ourselves to record lines."""
+
+
+def read_yaml(path: Path, shown_as: Path | None = None) -> Document:
+    """Parse one YAML file; raise StrategyDataError naming the file and line if it is bad."""
+    shown = shown_as or path
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise StrategyDataError(
+            [DataProblem(shown, None, None, f"expected UTF-8 text, found a byte that is not "
+                         f"(at byte {error.start}); save the file as UTF-8")]
+        ) from None
+    except OSError as error:
+        raise StrategyDataError(
+            [DataProblem(shown, None, None, f"cannot read the file: {error.strerror}")]
+        ) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise StrategyDataError(
+                [DataProblem(shown, None, None, "expected YAML content, found an empty file")]
+            )
+        lines: dict[Location, int] = {}
+        problems: list[DataProblem] = []
+        data = _build(loader, node, (), lines, problems, shown)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(part for part in (error.context, error.problem) if part)
+        hint = " (YAML indents with spaces, never tabs)" if "\\t" in what else ""
+        raise StrategyDataError(
+            [DataProblem(shown, line, None, f"this is not valid YAML: {what}{hint}")]
+        ) from None
+    finally:
+        loader.dispose()
+    if problems:
+        raise StrategyDataError(problems)
+    return Document(shown, data, lines)
+
+
+def _build(
+    loader: _Loader,
+    node: yaml.Node,
+    at: Location,
+    lines: dict[Location, int],
+    problems: list[DataProblem],
+    path: Path,
+) -> Any:
+    lines.setdefault(at, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(loader, key_node)
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            if key in mapping:
+                first = lines.get((*at, key))
+                problems.append(DataProblem(
+                    path, key_node.start_mark.line + 1, _field_name((*at, key)),
+                    f"this key appears twice in the same block (first on line {first}); "
+                    "expected each key once",
+                ))
+                continue
+            lines[(*at, key)] = key_node.start_mark.line + 1
+            mapping[key] = _build(loader, value_node, (*at, key), lines, problems, path)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(loader, item, (*at, index), lines, problems, path)
+            for index, item in enumerate(node.value)
+        ]
+    return _scalar(loader, node)
+
+
+def _scalar(loader: _Loader, node: yaml.Node) -> Any:
+    """A scalar's value; an impossible date such as 2024-02-30 stays text for the model to refuse."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        return node.value
+
+
+# --- reading the whole data folder --------------------------------------------------------
+
+
+def load_site(data_dir: Path) -> Site:
+    """Read every borough folder and the shared definitions; all problems are reported at once."""
+    problems: list[DataProblem] = []
+    definitions: dict[str, SharedDefinition] = {}
+    shared = data_dir / SHARED_FOLDER
+    if shared.is_dir():
+        for path in sorted(shared.glob("*.yaml")):
+            definition = _validate_file(SharedDefinition, path, data_dir, problems)
+            if definition is not None:
+                definitions[path.stem] = definition
+
+    strategies: list[Strategy] = []
+    folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and p.name != SHARED_FOLDER
+                     and not p.name.startswith("."))
+    if not folders:
+        problems.append(DataProblem(_shown(data_dir, data_dir), None, None,
+                                    "expected at least one borough folder, found none"))
+    for folder in folders:
+        strategy = load_strategy(folder, data_dir, problems)
+        if strategy is not None:
+            problems.extend(_check_shared_references(strategy, folder, data_dir, definitions))
+            strategies.append(strategy)
+    if problems:
+        raise StrategyDataError(problems)
+    return Site(strategies=tuple(strategies), definitions=definitions)
+
+
+def load_strategy(folder: Path, data_dir: Path, problems: list[DataProblem]) -> Strategy | None:
+    """One borough folder, one YAML file per part, validated as a whole strategy."""
+    documents: dict[str, Document] = {}
+    known = [f"{name}.yaml" for name in PART_NAMES]
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.name not in known:
+            problems.append(DataProblem(
+                _shown(path, data_dir), None, None,
+                f"unknown file '{path.name}'{_suggest(path.name, known)}; "
+                f"expected one of: {', '.join(known)}",
+            ))
+            continue
+        try:
+            documents[PART_NAMES[path.stem]] = read_yaml(path, _shown(path, data_dir))
+        except StrategyDataError as error:
+            problems.extend(error.problems)
+
+    for name, field in PART_NAMES.items():
+        if Strategy.model_fields[field].is_required() and field not in documents:
+            if not (folder / f"{name}.yaml").exists():
+                problems.append(DataProblem(
+                    _shown(folder / f"{name}.yaml", data_dir), None, None,
+                    "required file is missing: every strategy has this part",
+                ))
+    if problems and any(p.file.is_relative_to(_shown(folder, data_dir)) for p in problems):
+        return None
+
+    data = {"slug": folder.name, **{field: doc.data for field, doc in documents.items()}}
+    try:
+        return Strategy.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_explain(error, Strategy, documents, _shown(folder, data_dir)))
+        return None
+
+
+def _validate_file(
+    model: type[BaseModel], path: Path, data_dir: Path, problems: list[DataProblem]
+) -> Any:
+    try:
+        document = read_yaml(path, _shown(path, data_dir))
+    except StrategyDataError as error:
+        problems.extend(error.problems)
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        problems.extend(_explain(error, model, {"": document}, document.path, prefix=False))
+        return None
+
+
+def _check_shared_references(
+    strategy: Strategy, folder: Path, data_dir: Path, definitions: Mapping[str, object]
+) -> Iterator[DataProblem]:
+    adopted = strategy.definition.adopts
+    if adopted is not None and adopted not in definitions:
+        path = folder / "definition.yaml"
+        document = read_yaml(path, _shown(path, data_dir))
+        yield DataProblem(
+            document.path, document.lines.get(("adopts",)), "adopts",
+            f"expected the name of a shared definition in {SHARED_FOLDER}/"
+            f"{_suggest(adopted, list(definitions))} "
+            f"(there are: {', '.join(definitions) or 'none'}), found '{adopted}'",
+        )
+
+
+def _shown(path: Path, data_dir: Path) -> Path:
+    """The path as an officer knows it: from the folder above `strategy_data/`."""
+    try:
+        return path.relative_to(data_dir.parent)
+    except ValueError:
+        return path
+
+
+# --- turning pydantic's errors into plain English ----------------------------------------
+
+
+def _explain(
+    error: ValidationError,
+    model: type[BaseModel],
+    documents: Mapping[str, Document],
+    fallback: Path,
+    prefix: bool = True,
+) -> Iterator[DataProblem]:
+    for detail in error.errors(include_url=False):
+        loc: Location = tuple(part for part in detail["loc"] if part != "[key]")
+        ctx = detail.get("ctx") or {}
+        loc = (*loc, *ctx.get("at", ()))
+        part, field_loc = (str(loc[0]), loc[1:]) if prefix and loc else ("", loc)
+        document = documents.get(part)
+        if document is None:
+            yield DataProblem(fallback, None, _field_name(loc), _message(detail, model, loc))
+            continue
+        yield DataProblem(
+            document.path,
+            _line(document, field_loc),
+            _field_name(field_loc) or None,
+            _message(detail, model, loc),
+        )
+
+
+def _line(document: Document, loc: Location) -> int | None:
+    """The line of the deepest part of `loc` that the file has (a missing key: its parent)."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in document.lines:
+            return document.lines[loc[:end]]
+    return None
+
+
+def _field_name(loc: Location) -> str:
+    """`streams[1].items[2].amount`: list positions counted from 1, as an officer counts."""
+    name = ""
+    for part in loc:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str:
+    kind = detail["type"]
+    value = detail.get("input")
+    if kind == "missing":
+        return f"required field '{loc[-1]}' is missing"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        return (f"unknown field '{loc[-1]}'{_suggest(str(loc[-1]), allowed)}; "
+                f"expected one of: {', '.join(allowed)}")
+    ctx = detail.get("ctx") or {}
+    expected = ctx.get("message") or _EXPECTED.get(kind)
+    if expected is None:
+        expected = detail["msg"][0].lower() + detail["msg"][1:]
+    elif "{" in expected:
+        expected = expected.format(**ctx)
+    return f"{expected}; found {_describe(value)}"
+
+
+_EXPECTED = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number, like 3",
+    "int_parsing": "expected a whole number, like 3",
+    "int_from_float": "expected a whole number, like 3",
+    "greater_than_equal": "expected a number of at least {ge}",
+    "too_short": "expected at least {min_length} entry in the list",
+    "tuple_type": "expected a list (lines starting with '- ')",
+    "list_type": "expected a list (lines starting with '- ')",
+    "model_type": "expected a block of 'field: value' lines",
+    "model_attributes_type": "expected a block of 'field: value' lines",
+    "dict_type": "expected a block of 'name: value' lines",
+    "bool_type": "expected true or false",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the text '{shown}'" if value.strip() else "empty text"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a block of 'field: value' lines"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"the {type(value).__name__} {value}"
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _fields_at(model: type[BaseModel], loc: Location) -> list[str]:
+    """The field names of the model found by following `loc` down from `model`."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            annotation = args[-1] if typing.get_origin(annotation) is dict else args[0]
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the type that holds fields or items."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            arms = [arm for arm in typing.get_args(annotation) if arm is not type(None)]
+            annotation = arms[0]
+        else:
+            return annotation

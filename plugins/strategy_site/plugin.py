@@ -1,0 +1,129 @@
+"""The MkDocs plugin `strategy_site`: strategy data in, generated pages and navigation out.
+
+Events are in lifecycle order. The data is loaded in `on_config`, before MkDocs cleans
+`site/`, so a data error stops the build with the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from .config import StrategySiteConfig
+from .loading import StrategyDataError, load_site
+from .model import Site
+from .pages import Heading, PageSpec, Renderer, headings, strategy_pages
+
+log = logging.getLogger("mkdocs.plugins.strategy_site")
+
+
+class StrategySitePlugin(BasePlugin[StrategySiteConfig]):
+    """Publishes every strategy in the data folder as a section of the site."""
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.pages: dict[str, PageSpec] = {}
+        self.sections: list[list[PageSpec]] = []
+        self.renderer = Renderer()
+
+    # --- events, in the order MkDocs calls them ----------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load and validate the data; stop the build, naming file and line, if it is wrong."""
+        data_dir = Path(self.config.data_dir)
+        try:
+            self.site = load_site(data_dir)
+        except StrategyDataError as error:
+            raise PluginError(str(error)) from None
+        self.sections = [strategy_pages(strategy, self.site) for strategy in self.site.strategies]
+        self.pages = {spec.src_uri: spec for section in self.sections for spec in section}
+        log.info("Loaded %d strategies from %s", len(self.sections), data_dir)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add each strategy's pages as in-memory files, and their place in the navigation."""
+        for src_uri, spec in self.pages.items():
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(
+                    f"docs/{src_uri} would be hidden by the generated page '{spec.title}': "
+                    "rename or remove it"
+                )
+            files.append(File.generated(config, src_uri, content=""))
+        if config.nav is None:
+            config.nav = self._generate_nav(files)
+        else:
+            config.nav = [*config.nav, *self._generate_strategy_nav()]
+        return files
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Render a generated page from its template; on other pages, fill in the strategy list."""
+        spec = self.pages.get(page.file.src_uri)
+
+        def url(target: PageSpec) -> str:
+            file = files.get_file_from_path(target.src_uri)
+            assert file is not None, target.src_uri
+            return get_relative_url(file.url, page.url)
+
+        if spec is None:
+            return self._render_strategy_list(html, url)
+        content = self.renderer.render(spec, url)
+        page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
+        return content
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Rebuild the preview when an officer saves a YAML file."""
+        server.watch(self.config.data_dir)
+        return server
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _generate_nav(self, files: Files) -> list[Any]:
+        """Home first, then each strategy, then the other hand-written pages."""
+        written = sorted(
+            (f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages),
+            key=lambda src: (src != "index.md", src),
+        )
+        home = [{"Home": src} for src in written[:1] if src == "index.md"]
+        others = written[len(home):]
+        return [*home, *self._generate_strategy_nav(), *others]
+
+    def _generate_strategy_nav(self) -> list[dict[str, list[Any]]]:
+        return [
+            {str(escape(section[0].title)): [
+                section[0].src_uri,
+                *({str(escape(spec.title)): spec.src_uri} for spec in section[1:]),
+            ]}
+            for section in self.sections
+        ]
+
+    def _render_strategy_list(self, html: str, url: Any) -> str:
+        marker = self.config.strategies_marker
+        if marker not in html or self.site is None:
+            return html
+        landings = {section[0].src_uri.split("/")[0]: section[0] for section in self.sections}
+        return html.replace(marker, self.renderer.render_strategy_list(self.site, landings, url))
+
+
+def _toc_token(heading: Heading) -> Any:
+    """A table-of-contents entry as MkDocs wants it; names are HTML, so escape the text."""
+    return {
+        "level": heading.level,
+        "id": heading.id,
+        "name": str(escape(heading.text)),
+        "children": [_toc_token(child) for child in heading.children],
+    }
