@@ -6,7 +6,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 
-class StrategySiteConfig(Config):
+class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
     """Options under `plugins: - strategy_site:` in mkdocs.yml."""
 
     data_dir = c.Dir(exists=True, default="strategy_data")

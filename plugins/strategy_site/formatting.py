@@ -44,7 +44,7 @@ class _SafeLinks(markdown.treeprocessors.Treeprocessor):
 class _NoRawHtml(markdown.extensions.Extension):
     """Treat raw HTML in prose as text: it is escaped and shown, never interpreted."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 1)

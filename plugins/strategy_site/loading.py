@@ -94,18 +94,25 @@ def read_yaml(path: Path, shown_as: Path | None = None) -> Document:
         problems: list[DataProblem] = []
         data = _build(loader, node, (), lines, problems, shown)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        hint = " (YAML indents with spaces, never tabs)" if "\\t" in what else ""
-        raise StrategyDataError(
-            [DataProblem(shown, line, None, f"this is not valid YAML: {what}{hint}")]
-        ) from None
+        raise StrategyDataError([_syntax_problem(shown, error)]) from None
     finally:
         loader.dispose()
     if problems:
         raise StrategyDataError(problems)
     return Document(shown, data, lines)
+
+
+def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> DataProblem:
+    """Where the parser gave up, and where the block it was reading began."""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else None
+    message = f"this is not valid YAML: {error.problem or error.context}"
+    context = error.context_mark
+    if error.context and context and context.line + 1 != line:
+        message += f" ({error.context} that starts on line {context.line + 1})"
+    if "\\t" in (error.problem or ""):
+        message += "; YAML indents with spaces, never tabs"
+    return DataProblem(path, line, None, message)
 
 
 def _build(
@@ -144,7 +151,7 @@ def _build(
 
 
 def _scalar(loader: _Loader, node: yaml.Node) -> Any:
-    """A scalar's value; an impossible date such as 2024-02-30 stays text for the model to refuse."""
+    """A scalar's value; an impossible date (2024-02-30) stays text for the model to refuse."""
     try:
         return loader.construct_object(node, deep=True)
     except ValueError:
@@ -201,12 +208,12 @@ def load_strategy(folder: Path, data_dir: Path, problems: list[DataProblem]) -> 
             problems.extend(error.problems)
 
     for name, field in PART_NAMES.items():
-        if Strategy.model_fields[field].is_required() and field not in documents:
-            if not (folder / f"{name}.yaml").exists():
-                problems.append(DataProblem(
-                    _shown(folder / f"{name}.yaml", data_dir), None, None,
-                    "required file is missing: every strategy has this part",
-                ))
+        required = Strategy.model_fields[field].is_required()
+        if required and field not in documents and not (folder / f"{name}.yaml").exists():
+            problems.append(DataProblem(
+                _shown(folder / f"{name}.yaml", data_dir), None, None,
+                "required file is missing: every strategy has this part",
+            ))
     if problems and any(p.file.is_relative_to(_shown(folder, data_dir)) for p in problems):
         return None
 
@@ -242,9 +249,9 @@ def _check_shared_references(
         document = read_yaml(path, _shown(path, data_dir))
         yield DataProblem(
             document.path, document.lines.get(("adopts",)), "adopts",
-            f"expected the name of a shared definition in {SHARED_FOLDER}/"
-            f"{_suggest(adopted, list(definitions))} "
-            f"(there are: {', '.join(definitions) or 'none'}), found '{adopted}'",
+            f"expected the name of a shared definition in {SHARED_FOLDER}/ "
+            f"({', '.join(definitions) or 'there are none'}); "
+            f"found the text '{adopted}'{_suggest(adopted, list(definitions))}",
         )
 
 
@@ -266,10 +273,21 @@ def _explain(
     fallback: Path,
     prefix: bool = True,
 ) -> Iterator[DataProblem]:
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    misspelt = {
+        (*d["loc"][:-1], close[0])
+        for d in details if d["type"] == "extra_forbidden"
+        for close in [_close(str(d["loc"][-1]), _fields_at(model, tuple(d["loc"][:-1])))]
+        if close
+    }
+    for detail in details:
+        if detail["type"] == "missing" and tuple(detail["loc"]) in misspelt:
+            continue  # "unknown field 'auther' (did you mean 'author'?)" says it already
         loc: Location = tuple(part for part in detail["loc"] if part != "[key]")
         ctx = detail.get("ctx") or {}
-        loc = (*loc, *ctx.get("at", ()))
+        if "at" in ctx:
+            loc = (*loc, *ctx["at"])
+            detail["input"] = _value_at(detail["input"], ctx["at"])
         part, field_loc = (str(loc[0]), loc[1:]) if prefix and loc else ("", loc)
         document = documents.get(part)
         if document is None:
@@ -281,6 +299,21 @@ def _explain(
             _field_name(field_loc) or None,
             _message(detail, model, loc),
         )
+
+
+def _value_at(data: Any, loc: Location) -> Any:
+    """The raw value found by following `loc` into a model's input (or the model itself)."""
+    for part in loc:
+        if isinstance(data, BaseModel):
+            data = getattr(data, str(part), None)
+        elif isinstance(data, (dict, list, tuple)):
+            try:
+                data = data[part]  # type: ignore[index]
+            except (KeyError, IndexError, TypeError):
+                return None
+        else:
+            return None
+    return data
 
 
 def _line(document: Document, loc: Location) -> int | None:
@@ -350,8 +383,12 @@ def _describe(value: Any) -> str:
     return f"the {type(value).__name__} {value}"
 
 
+def _close(word: str, choices: list[str]) -> list[str]:
+    return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+
+
 def _suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    close = _close(word, choices)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -40,7 +40,9 @@ def _date(value: Any) -> dt.date:
         raise PydanticCustomError(
             "date_value", "expected a real calendar date written as YYYY-MM-DD, like 2024-01-31"
         )
-    raise PydanticCustomError("date_value", "expected a date written as YYYY-MM-DD, like 2024-01-31")
+    raise PydanticCustomError(
+        "date_value", "expected a date written as YYYY-MM-DD, like 2024-01-31"
+    )
 
 
 def _amount(value: Any) -> Decimal:

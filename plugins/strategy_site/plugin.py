@@ -27,8 +27,11 @@ from .pages import Heading, PageSpec, Renderer, headings, strategy_pages
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
+THEME_OVERRIDES = Path(__file__).parent / "theme"
+"""Templates that take precedence over the theme's own (after the site's `custom_dir`)."""
 
-class StrategySitePlugin(BasePlugin[StrategySiteConfig]):
+
+class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-untyped-call]
     """Publishes every strategy in the data folder as a section of the site."""
 
     def __init__(self) -> None:
@@ -49,6 +52,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):
         self.sections = [strategy_pages(strategy, self.site) for strategy in self.site.strategies]
         self.pages = {spec.src_uri: spec for section in self.sections for spec in section}
         log.info("Loaded %d strategies from %s", len(self.sections), data_dir)
+        if str(THEME_OVERRIDES) not in config.theme.dirs:
+            position = 1 if config.theme.custom_dir else 0
+            config.theme.dirs.insert(position, str(THEME_OVERRIDES))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

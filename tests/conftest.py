@@ -1,0 +1,102 @@
+"""Helpers for building real sites from data folders into temporary directories."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "strategy_data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@dataclass
+class BuiltSite:
+    """A site built into a temporary folder, with ways to read its pages."""
+
+    root: Path
+
+    def html(self, page: str) -> str:
+        """The HTML of a page by its URL path, e.g. 'barking-and-dagenham/funding/'."""
+        return (self.root / page / "index.html").read_text(encoding="utf-8")
+
+    def text(self, page: str) -> str:
+        """The page's article as plain text, whitespace collapsed, for finding sentences."""
+        return visible_text(article(self.html(page)))
+
+    def pages(self) -> list[Path]:
+        return sorted(self.root.rglob("*.html"))
+
+
+def make_project(tmp_path: Path, data_dir: Path) -> Path:
+    """A copy of the real project's mkdocs.yml and docs/ pointing at `data_dir`."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "docs", project / "docs")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "strategy_site" in plugin:
+            plugin["strategy_site"]["data_dir"] = str(data_dir)
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return project
+
+
+def build_site(
+    tmp_path: Path, data_dir: Path, caplog: pytest.LogCaptureFixture | None = None
+) -> BuiltSite:
+    """Build a real site, strictly; fail if MkDocs or the plugin logged a warning."""
+    project = make_project(tmp_path, data_dir)
+    site_dir = tmp_path / "site"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    build(config)
+    if caplog is not None:
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert not warnings, [r.getMessage() for r in warnings]
+    return BuiltSite(site_dir)
+
+
+def copy_data(tmp_path: Path, source: Path = DATA) -> Path:
+    """A private copy of a data folder that a test may break."""
+    target = tmp_path / "strategy_data"
+    shutil.copytree(source, target)
+    return target
+
+
+def article(html: str) -> str:
+    match = re.search(r"<article[^>]*>(.*)</article>", html, re.S)
+    assert match, "page has no article"
+    return match.group(1)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
+    """The site built from the real strategy_data/, once for the session."""
+    yield build_site(tmp_path_factory.mktemp("real"), DATA)

@@ -1,0 +1,196 @@
+"""Broken data stops the build with a message naming file, line and field, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_data, make_project
+from strategy_site.loading import StrategyDataError, load_site
+
+BD = "barking-and-dagenham"
+
+
+@dataclass(frozen=True)
+class Breakage:
+    """A change to one file of the real data, and what the message must then say."""
+
+    file: str
+    old: str
+    new: str
+    field: str | None
+    says: str
+    marker: str | None = None  # the text on the line the message must point at; default `new`
+
+
+CASES = {
+    "syntax error": Breakage(
+        "funding.yaml", "years: [\"2022/2023\", \"2023/2024\"]", "years: [\"2022/2023\"",
+        None, "this is not valid YAML: expected ',' or ']', but got '<scalar>' "
+        "(while parsing a flow sequence that starts on line 4)", marker="streams:"),
+    "tab indentation": Breakage(
+        "foreword.yaml", "role: Cabinet", "\trole: Cabinet", None, "never tabs"),
+    "wrong type": Breakage(
+        "objectives.yaml", "  - number: 3\n", "  - number: three\n",
+        "objectives[3].number", "expected a whole number, like 3; found the text 'three'",
+        marker="number: three"),
+    "unknown key": Breakage(
+        "foreword.yaml", "author: Councillor", "auther: Councillor", "auther",
+        "unknown field 'auther' (did you mean 'author'?)"),
+    "duplicate key": Breakage(
+        "foreword.yaml", "role: Cabinet", "author: Someone Else\nrole: Cabinet", "author",
+        "this key appears twice in the same block (first on line 3)",
+        marker="author: Someone Else"),
+    "missing field": Breakage(
+        "foreword.yaml", "author: Councillor Syed Ghani\n", "", "author",
+        "required field 'author' is missing", marker="title: Foreword"),
+    "impossible date": Breakage(
+        "review-dates.yaml", "review_by: 2027-01-31", "review_by: 2027-02-30",
+        "elements[1].review_by", "expected a real calendar date written as YYYY-MM-DD"),
+    "text where an amount belongs": Breakage(
+        "funding.yaml", '"2022/2023": 125305', '"2022/2023": "£125,305"',
+        "streams[1].items[1].amounts.2022/2023",
+        "expected an amount in pounds written as a plain number"),
+    "negative amount": Breakage(
+        "funding.yaml", '"2023/2024": 7000', '"2023/2024": -7000',
+        "streams[1].items[2].amounts.2023/2024", "expected an amount of zero or more"),
+    "year not in the table": Breakage(
+        "funding.yaml", '"2023/2024": 7000', '"2023/24": 7000',
+        "streams[1].items[2].amounts.2023/24", "expected one of the financial years listed"),
+    "review before publication": Breakage(
+        "review-dates.yaml", "review_by: 2027-01-31", "review_by: 2023-01-31",
+        "elements[1].review_by", "on or after the publication date"),
+    "review row names no part": Breakage(
+        "review-dates.yaml", "part: definition", "part: defintion",
+        "elements[1].part", "expected the name of a part of this strategy",
+        marker="part: defintion"),
+    "unknown prevention level": Breakage(
+        "principles.yaml", "prevention: [primary]", "prevention: [primry]",
+        "principles[1].prevention[1]", "expected one of the prevention levels"),
+    "shared definition that does not exist": Breakage(
+        "definition.yaml", "adopts: london-definition", "adopts: londn-definition", "adopts",
+        "(did you mean 'london-definition'?)"),
+}
+
+
+def _break(data: Path, case: Breakage) -> tuple[Path, int]:
+    """Apply the breakage; return the file and the line the message must name."""
+    path = data / BD / case.file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(case.old) >= 1, f"{case.file} no longer contains {case.old!r}"
+    text = text.replace(case.old, case.new, 1)
+    path.write_text(text, encoding="utf-8")
+    marker = case.marker or case.new.strip()
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if marker in row)
+    return path, line
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_broken_data_is_reported_with_file_line_and_field(tmp_path: Path, name: str) -> None:
+    case = CASES[name]
+    data = copy_data(tmp_path)
+    path, line = _break(data, case)
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    messages = [str(problem) for problem in raised.value.problems]
+    shown = f"strategy_data/{BD}/{case.file}:{line}:"
+    matching = [m for m in messages if m.startswith(shown) and case.says in m]
+    assert matching, messages
+    if case.field:
+        assert all(f"field '{case.field}'" in m for m in matching), matching
+    assert path.exists()
+
+
+def test_a_missing_part_names_the_file_it_expects(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    (data / BD / "funding.yaml").unlink()
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    assert [str(p) for p in raised.value.problems] == [
+        f"strategy_data/{BD}/funding.yaml: required file is missing: "
+        "every strategy has this part"
+    ]
+
+
+def test_an_unknown_file_gets_a_suggestion(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    (data / BD / "funding.yaml").rename(data / BD / "fundng.yaml")
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    messages = [str(p) for p in raised.value.problems]
+    assert any("unknown file 'fundng.yaml' (did you mean 'funding.yaml'?)" in m
+               for m in messages), messages
+
+
+def test_every_problem_in_a_run_is_reported_together(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    for name in ("unknown key", "impossible date", "text where an amount belongs"):
+        _break(data, CASES[name])
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    files = {problem.file.name for problem in raised.value.problems}
+    assert files == {"foreword.yaml", "review-dates.yaml", "funding.yaml"}
+
+
+def test_an_empty_file_and_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    (data / BD / "foreword.yaml").write_text("", encoding="utf-8")
+    (data / BD / "themes.yaml").write_bytes("title: Th\xe8mes\n".encode("latin-1"))
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    messages = " | ".join(str(p) for p in raised.value.problems)
+    assert f"{BD}/foreword.yaml: expected YAML content, found an empty file" in messages
+    assert f"{BD}/themes.yaml: expected UTF-8 text" in messages
+
+
+# --- the same through the commands an officer runs ---------------------------------------
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _mkdocs(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project, capture_output=True, text=True, env=_env(), timeout=120,
+    )
+
+
+def test_mkdocs_build_stops_with_the_message_and_leaves_the_old_site(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    project = make_project(tmp_path, data)
+    site = tmp_path / "site"
+    first = _mkdocs(project, site)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    _, line = _break(data, CASES["text where an amount belongs"])
+    second = _mkdocs(project, site)
+    assert second.returncode != 0
+    assert "Traceback" not in second.stderr + second.stdout
+    assert (f"strategy_data/{BD}/funding.yaml:{line}: field "
+            "'streams[1].items[1].amounts.2022/2023': expected an amount") in second.stderr
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_strategy_site_check_exits_2_on_bad_data_and_0_on_good(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "strategy_site.cli", "check", "--data"]
+    good = subprocess.run([*command, str(REPO / "strategy_data")], capture_output=True,
+                          text=True, env=_env(), timeout=60)
+    assert good.returncode == 0, good.stderr
+    assert f"{BD}: Serious Violence Duty Strategy - valid" in good.stdout
+
+    data = copy_data(tmp_path)
+    _break(data, CASES["unknown key"])
+    bad = subprocess.run([*command, str(data)], capture_output=True, text=True, env=_env(),
+                         timeout=60)
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert "unknown field 'auther' (did you mean 'author'?)" in bad.stderr
