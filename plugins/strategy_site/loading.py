@@ -179,16 +179,20 @@ def load_site(data_dir: Path) -> Site:
         problems.append(DataProblem(_shown(data_dir, data_dir), None, None,
                                     "expected at least one borough folder, found none"))
     for folder in folders:
-        strategy = load_strategy(folder, data_dir, problems)
+        strategy = load_strategy(folder, data_dir, definitions, problems)
         if strategy is not None:
-            problems.extend(_check_shared_references(strategy, folder, data_dir, definitions))
             strategies.append(strategy)
     if problems:
         raise StrategyDataError(problems)
     return Site(strategies=tuple(strategies), definitions=definitions)
 
 
-def load_strategy(folder: Path, data_dir: Path, problems: list[DataProblem]) -> Strategy | None:
+def load_strategy(
+    folder: Path,
+    data_dir: Path,
+    definitions: Mapping[str, SharedDefinition],
+    problems: list[DataProblem],
+) -> Strategy | None:
     """One borough folder, one YAML file per part, validated as a whole strategy."""
     documents: dict[str, Document] = {}
     known = [f"{name}.yaml" for name in PART_NAMES]
@@ -219,10 +223,15 @@ def load_strategy(folder: Path, data_dir: Path, problems: list[DataProblem]) -> 
 
     data = {"slug": folder.name, **{field: doc.data for field, doc in documents.items()}}
     try:
-        return Strategy.model_validate(data)
+        strategy = Strategy.model_validate(data)
     except ValidationError as error:
         problems.extend(_explain(error, Strategy, documents, _shown(folder, data_dir)))
         return None
+    unknown = _unknown_shared_definition(strategy, documents["definition"], definitions)
+    if unknown:
+        problems.append(unknown)
+        return None
+    return strategy
 
 
 def _validate_file(
@@ -240,19 +249,18 @@ def _validate_file(
         return None
 
 
-def _check_shared_references(
-    strategy: Strategy, folder: Path, data_dir: Path, definitions: Mapping[str, object]
-) -> Iterator[DataProblem]:
+def _unknown_shared_definition(
+    strategy: Strategy, document: Document, definitions: Mapping[str, SharedDefinition]
+) -> DataProblem | None:
     adopted = strategy.definition.adopts
-    if adopted is not None and adopted not in definitions:
-        path = folder / "definition.yaml"
-        document = read_yaml(path, _shown(path, data_dir))
-        yield DataProblem(
-            document.path, document.lines.get(("adopts",)), "adopts",
-            f"expected the name of a shared definition in {SHARED_FOLDER}/ "
-            f"({', '.join(definitions) or 'there are none'}); "
-            f"found the text '{adopted}'{_suggest(adopted, list(definitions))}",
-        )
+    if adopted is None or adopted in definitions:
+        return None
+    return DataProblem(
+        document.path, document.lines.get(("adopts",)), "adopts",
+        f"expected the name of a shared definition in {SHARED_FOLDER}/ "
+        f"({', '.join(definitions) or 'there are none'}); "
+        f"found the text '{adopted}'{_suggest(adopted, list(definitions))}",
+    )
 
 
 def _shown(path: Path, data_dir: Path) -> Path:

@@ -488,7 +488,3 @@ class Site(Record):
 
     strategies: tuple[Strategy, ...]
     definitions: dict[Identifier, SharedDefinition] = {}
-
-    def strategy(self, slug: str) -> Strategy:
-        """The strategy with this slug (its folder name)."""
-        return next(s for s in self.strategies if s.slug == slug)
