@@ -50,7 +50,7 @@ class Heading:
 def strategy_pages(strategy: Strategy, site: Site) -> list[PageSpec]:
     """Every page of one strategy, landing page first, then its parts in the seed's order."""
     part_pages: dict[str, PageSpec] = {}
-    shared = {"strategy": strategy, "part_pages": part_pages}
+    shared = {"strategy": strategy, "part_pages": part_pages, "appendix": APPENDIX}
 
     def add(name: str, title: str, template: str, heading: str = "", **context: Any) -> None:
         review = strategy.review_of(name)
@@ -88,11 +88,6 @@ def strategy_pages(strategy: Strategy, site: Site) -> list[PageSpec]:
 
 APPENDIX = "needs-assessment-summary"
 """The page name of the needs assessment's executive summary (the seed's Appendix A)."""
-
-
-def site_pages(site: Site) -> list[PageSpec]:
-    """The generated pages of every strategy, strategy by strategy."""
-    return [page for strategy in site.strategies for page in strategy_pages(strategy, site)]
 
 
 def _short_title(title: str) -> str:

@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Site
-from .pages import Heading, PageSpec, Renderer, headings, strategy_pages
+from .pages import Heading, PageSpec, Renderer, UrlFor, headings, strategy_pages
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -117,7 +117,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             for section in self.sections
         ]
 
-    def _render_strategy_list(self, html: str, url: Any) -> str:
+    def _render_strategy_list(self, html: str, url: UrlFor) -> str:
         marker = self.config.strategies_marker
         if marker not in html or self.site is None:
             return html
