@@ -14,3 +14,6 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
 
     strategies_marker = c.Type(str, default="<!-- strategy-site:strategies -->")
     """Where a hand-written page (the home page) wants the list of strategies."""
+
+    accessibility_statement = c.Type(str, default="accessibility/")
+    """The address of the accessibility statement, linked from the footer of every page."""
