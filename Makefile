@@ -1,16 +1,19 @@
 # strategy-site. A newcomer on a fresh Debian machine needs two commands:
 #   make site   build site/ (pages for every borough in strategy_data/)
-#   make test   lint, type-check and run the whole test suite
-# Each installs what it needs into .venv first.
+#   make test   lint, type-check, run the test suite, then the accessibility gate on site/
+# Each installs what it needs first: Python packages into .venv, the gate's Node packages into
+# node_modules (npm ci, no browser download), and Debian's chromium, Java and Node when missing.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 export NO_MKDOCS_2_WARNING := 1
+export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: site test serve check lint clean
+.PHONY: site test a11y serve check lint clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -21,19 +24,29 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/strategy-site check
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/pytest
+	$(MAKE) a11y
+
+# The accessibility gate alone: every page of site/ at 1280 and 320 px.
+a11y: site $(NODE_STAMP)
+	$(BIN)/python scripts/a11y_check.py --site site
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests scripts
 	$(BIN)/mypy
 
 $(STAMP): pyproject.toml
-	scripts/ensure-system-packages
+	scripts/ensure-system-packages python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	scripts/ensure-system-packages browser
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf site $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,15 +74,23 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside_the_site__")
         return super().translate_path("/" + address[len(SUB_PATH):])
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that stops loading a file mid-way is normal here, not an error to print."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @contextmanager
 def serve(site: Path) -> Iterator[str]:
     """Serve `site` on a free port; yield the base address (ending in SUB_PATH)."""
     handler = functools.partial(_SubPathHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -183,7 +192,7 @@ def pa11y_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
             found.append(Problem(
                 page, width, f"pa11y/{issue.get('runner', '?')}", issue["code"],
                 _first_sentence(issue.get("message", "")), issue.get("selector") or "",
-                _fix_from(issue.get("message", "")),
+                _fix_from(issue.get("message", ""), issue["code"]),
             ))
     return found
 
@@ -248,10 +257,20 @@ def _first_sentence(message: str) -> str:
     return message.split(" (https://", 1)[0].strip()
 
 
-def _fix_from(message: str) -> str:
+_TECHNIQUE_FOLDERS = {"ARIA": "aria", "SCR": "client-side-script", "H": "html", "C": "css",
+                      "G": "general", "F": "failures"}
+
+
+def _fix_from(message: str, code: str) -> str:
+    """Where to read how to fix it: axe's help page, or the W3C technique HTML_CodeSniffer cites."""
     if "(https://" in message:
-        return "see " + message.split("(", 1)[1].rstrip(")")
-    return "see the rule's documentation"
+        return "see " + message.split("(https://", 1)[1].rstrip(")").join(("https://", ""))
+    for part in code.split("."):
+        prefix = part.rstrip("0123456789")
+        if prefix in _TECHNIQUE_FOLDERS and part[len(prefix):].isdigit():
+            return (f"see https://www.w3.org/WAI/WCAG22/Techniques/"
+                    f"{_TECHNIQUE_FOLDERS[prefix]}/{part}")
+    return "see the WCAG 2.2 quick reference: https://www.w3.org/WAI/WCAG22/quickref/"
 
 
 # --- running and reporting ----------------------------------------------------------------
@@ -274,12 +293,18 @@ def missing_tools() -> list[str]:
 def check(site: Path) -> tuple[list[str], list[Problem]]:
     """Every check on every page of `site`; the pages and the problems found."""
     pages = sitemap_pages(site)
-    with serve(site) as base, tempfile.TemporaryDirectory() as work:
+    with serve(site) as base, tempfile.TemporaryDirectory() as work, \
+            ThreadPoolExecutor(max_workers=3) as pool:
         workdir = Path(work)
+        # The checkers are separate processes: run them side by side.
+        running = [
+            pool.submit(pa11y_problems, base, pages, workdir),
+            pool.submit(browser_problems, base, pages, workdir),
+            pool.submit(html_problems, site),
+        ]
         problems = status_problems(base, pages)
-        problems += pa11y_problems(base, pages, workdir)
-        problems += browser_problems(base, pages, workdir)
-    problems += html_problems(site)
+        for job in running:
+            problems += job.result()
     return pages, sorted(_dedupe(problems), key=lambda p: (p.page, p.width or 0, p.tool, p.rule))
 
 

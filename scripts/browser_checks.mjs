@@ -40,6 +40,7 @@ try {
         problems.push(...await axeProblems(page));
         if (width <= NARROW) problems.push(...await reflowProblems(page));
         problems.push(...await keyboardProblems(page));
+        problems.push(...await openMenuProblems(page));
       }
     } catch (error) {
       problems.push(problem("page", "load-error", `the page could not be checked: ${error.message}`,
@@ -57,10 +58,11 @@ function problem(tool, rule, message, element, fix) {
   return { tool, rule, message, element, fix };
 }
 
-async function axeProblems(page) {
-  await page.evaluate(axeSource);
+async function axeProblems(page, within = null) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource);
   const outcome = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), AXE_TAGS);
+    (tags, selector) => window.axe.run(selector ? document.querySelector(selector) : document,
+      { runOnly: { type: "tag", values: tags } }), AXE_TAGS, within);
   const found = [];
   for (const violation of outcome.violations) {
     for (const node of violation.nodes) {
@@ -69,6 +71,17 @@ async function axeProblems(page) {
     }
   }
   return found;
+}
+
+// Where the navigation is a menu behind a button (phone widths), open it and check it too.
+async function openMenuProblems(page) {
+  const button = await page.$('button[data-strategy-toggle="__drawer"]');
+  if (!button || !(await button.isVisible())) return [];
+  await page.evaluate(() => { document.activeElement && document.activeElement.blur(); });
+  await button.click();
+  await settled(page);
+  const found = await axeProblems(page, ".md-sidebar--primary");
+  return found.map((item) => ({ ...item, message: `${item.message} (with the menu open)` }));
 }
 
 // At 320 px the page itself must not scroll sideways; only a table or diagram may scroll, inside

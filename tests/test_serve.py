@@ -10,6 +10,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
 
 from conftest import copy_data, make_project
 
@@ -43,7 +46,9 @@ def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{port}/barking-and-dagenham/foreword/"
+        config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+        root = urlsplit(config.get("site_url") or "/").path  # serve mirrors site_url's path
+        url = f"http://127.0.0.1:{port}{root}barking-and-dagenham/foreword/"
         assert _wait_for(url, "Councillor Syed Ghani", 60)
         foreword = data / "barking-and-dagenham" / "foreword.yaml"
         foreword.write_text(

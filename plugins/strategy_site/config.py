@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+
+
+class AccessibilityConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
+    """The council's own parts of the accessibility statement (GDS model statement)."""
+
+    page = c.Type(str, default="accessibility/")
+    """The statement's address, linked from the footer of every page."""
+    organisation = c.Type(str)
+    """Who runs the website, as a sentence names them ("the London Borough of ...")."""
+    email = c.Type(str)
+    """Where to ask for another format or report a problem."""
+    phone = c.Optional(c.Type(str))
+    response_days = c.Type(int, default=5)
+    """Working days within which the council replies."""
+    compliance = c.Choice(("full", "partial", "none"), default="partial")
+    """How far the site meets WCAG 2.2 AA: the statement's compliance status."""
+    non_compliances = c.ListOfItems(c.Type(str), default=[])
+    """What is not accessible and why, one sentence each."""
+    prepared = c.Type(dt.date)
+    last_reviewed = c.Type(dt.date)
+    """When the statement was last reviewed: at least every 12 months."""
+    last_tested = c.Type(dt.date)
 
 
 class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
@@ -15,5 +39,5 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     strategies_marker = c.Type(str, default="<!-- strategy-site:strategies -->")
     """Where a hand-written page (the home page) wants the list of strategies."""
 
-    accessibility_statement = c.Type(str, default="accessibility/")
-    """The address of the accessibility statement, linked from the footer of every page."""
+    accessibility = c.SubConfig(AccessibilityConfig)
+    """The accessibility statement's council-specific parts (see docs/accessibility.md)."""

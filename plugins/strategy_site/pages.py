@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from . import formatting
 from .model import Site, Strategy
@@ -111,6 +112,16 @@ class Renderer:
     def render(self, spec: PageSpec, url: UrlFor) -> str:
         """The page's HTML content (everything inside the theme's article)."""
         return self.env.get_template(spec.template).render(spec.context, url=url, page=spec)
+
+    def render_markdown(self, source: str, **context: Any) -> str:
+        """A hand-written Markdown page with its {{ fields }} filled in (no autoescape: the
+        result is Markdown, and the fields come from the site's own configuration)."""
+        env = jinja2.sandbox.SandboxedEnvironment(
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            autoescape=False,
+        )
+        env.filters.update(formatting.FILTERS)
+        return env.from_string(source).render(context)
 
     def render_strategy_list(self, site: Site, landings: Mapping[str, PageSpec],
                              url: UrlFor) -> str:

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateError
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -71,6 +72,21 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         else:
             config.nav = [*config.nav, *self._generate_strategy_nav()]
         return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Fill a hand-written page's {{ ... }} fields from the plugin's configuration.
+
+        Only pages that ask for it (`fill_from_config: true` in their front matter), such as the
+        accessibility statement, whose council-specific parts live in mkdocs.yml.
+        """
+        if not page.meta.get("fill_from_config"):
+            return markdown
+        try:
+            return self.renderer.render_markdown(markdown, accessibility=self.config.accessibility)
+        except TemplateError as error:
+            raise PluginError(f"docs/{page.file.src_uri}: {error}") from None
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
