@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
-from conftest import FIXTURES, SEEDS, BuiltSite, article, build_site, visible_text
+from conftest import FIXTURES, REPO, SEEDS, BuiltSite, article, build_site, visible_text
 
 SEED = SEEDS / "003_8dc1dfb50671619a.txt"
 BD = "barking-and-dagenham"
@@ -348,3 +349,37 @@ def test_publication_dates_are_real_dates(real_site: BuiltSite) -> None:
     html = real_site.html(f"{BD}/introduction/")
     for value in re.findall(r'<time datetime="([^"]+)"', html):
         dt.date.fromisoformat(value)
+
+
+# --- the accessibility statement ------------------------------------------------------------
+
+
+def test_every_page_links_to_the_accessibility_statement(real_site: BuiltSite) -> None:
+    for path in real_site.pages():
+        if path.name == "404.html":
+            continue
+        html = path.read_text(encoding="utf-8")
+        footer = html.split('<footer class="md-footer">', 1)[1]
+        link = re.search(r'<a href="([^"]*)">Accessibility statement</a>', footer)
+        assert link, path
+        target = (path.parent / link.group(1) / "index.html").resolve()
+        assert target == (real_site.root / "accessibility" / "index.html").resolve(), path
+
+
+def test_the_statement_follows_the_gds_model_with_the_councils_details(
+    real_site: BuiltSite,
+) -> None:
+    page = real_site.text("accessibility/")
+    for section in ("How accessible this website is", "Feedback and contact information",
+                    "Reporting accessibility problems with this website",
+                    "Enforcement procedure", "Compliance status", "Non-accessible content",
+                    "Preparation of this accessibility statement"):
+        assert section in page
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = next(p["strategy_site"]["accessibility"] for p in config["plugins"]
+                    if isinstance(p, dict) and "strategy_site" in p)
+    assert settings["email"] in page
+    assert f"This website is run by {settings['organisation']}" in page
+    assert f"last reviewed on {settings['last_reviewed'].day} " in page
+    assert "partially compliant" in page and settings["compliance"] == "partial"
+    assert "{{" not in page
