@@ -32,23 +32,23 @@ CASES = {
     "syntax error": Breakage(
         "funding.yaml", "years: [\"2022/2023\", \"2023/2024\"]", "years: [\"2022/2023\"",
         None, "this is not valid YAML: expected ',' or ']', but got '<scalar>' "
-        "(while parsing a flow sequence that starts on line 4)", marker="streams:"),
+        "(while parsing a flow sequence that starts on line 4)", marker="chart:"),
     "tab indentation": Breakage(
-        "foreword.yaml", "role: Cabinet", "\trole: Cabinet", None, "never tabs"),
+        "foreword.yaml", "signatories:", "\tsignatories:", None, "never tabs"),
     "wrong type": Breakage(
         "objectives.yaml", "  - number: 3\n", "  - number: three\n",
         "objectives[3].number", "expected a whole number, like 3; found the text 'three'",
         marker="number: three"),
     "unknown key": Breakage(
-        "foreword.yaml", "author: Councillor", "auther: Councillor", "auther",
-        "unknown field 'auther' (did you mean 'author'?)"),
+        "foreword.yaml", "title: Foreword", "titel: Foreword", "titel",
+        "unknown field 'titel' (did you mean 'title'?)"),
     "duplicate key": Breakage(
-        "foreword.yaml", "role: Cabinet", "author: Someone Else\nrole: Cabinet", "author",
-        "this key appears twice in the same block (first on line 3)",
-        marker="author: Someone Else"),
+        "foreword.yaml", "signatories:", "title: Another Foreword\nsignatories:", "title",
+        "this key appears twice in the same block (first on line 2)",
+        marker="title: Another Foreword"),
     "missing field": Breakage(
-        "foreword.yaml", "author: Councillor Syed Ghani\n", "", "author",
-        "required field 'author' is missing", marker="title: Foreword"),
+        "foreword.yaml", "  - name: Councillor Syed Ghani\n    roles:", "  - roles:",
+        "signatories[1].name", "required field 'name' is missing", marker="- roles:"),
     "impossible date": Breakage(
         "review-dates.yaml", "review_by: 2027-01-31", "review_by: 2027-02-30",
         "elements[1].review_by", "expected a real calendar date written as YYYY-MM-DD"),
@@ -113,7 +113,7 @@ def test_a_missing_part_names_the_file_it_expects(tmp_path: Path) -> None:
         load_site(data)
     assert [str(p) for p in raised.value.problems] == [
         f"strategy_data/{BD}/funding.yaml: required file is missing: "
-        "every strategy has this part"
+        "the london-serious-violence-duty template needs this part"
     ]
 
 
@@ -193,4 +193,4 @@ def test_strategy_site_check_exits_2_on_bad_data_and_0_on_good(tmp_path: Path) -
                          timeout=60)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
-    assert "unknown field 'auther' (did you mean 'author'?)" in bad.stderr
+    assert "unknown field 'titel' (did you mean 'title'?)" in bad.stderr

@@ -51,11 +51,10 @@ def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{port}{root}barking-and-dagenham/foreword/"
         assert _wait_for(url, "Councillor Syed Ghani", 60)
         foreword = data / "barking-and-dagenham" / "foreword.yaml"
-        foreword.write_text(
-            foreword.read_text(encoding="utf-8").replace(
-                "role: Cabinet Member", "role: Lead Cabinet Member"),
-            encoding="utf-8",
-        )
+        text = foreword.read_text(encoding="utf-8")
+        assert "[Cabinet Member for" in text
+        foreword.write_text(text.replace("[Cabinet Member for", "[Lead Cabinet Member for"),
+                            encoding="utf-8")
         assert _wait_for(url, "Lead Cabinet Member", 60)
     finally:
         server.terminate()

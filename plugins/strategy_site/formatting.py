@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import markdown
 from markupsafe import Markup
 
+from .model import Figure
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
 """Link schemes a prose link may use; "" is a site-relative address."""
 
@@ -90,6 +92,17 @@ def pounds(value: Decimal) -> str:
     return f"£{value:,.2f}"
 
 
+def figure_text(figure: Figure | None, prefix: str | None = None) -> str:
+    """A chart's figure: '£412,554', '36', '<10' (suppressed), 'not known' (a total of those)."""
+    if figure is None:
+        return "not known"
+    if figure.value is None:
+        return f"<{figure.below}"
+    value = figure.value
+    number = f"{int(value):,}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return f"{prefix or ''}{number}"
+
+
 def number_word(value: int) -> str:
     """One, Two ... Twelve, as the seeds number their objectives; figures after that."""
     return _NUMBER_WORDS[value] if 0 <= value < len(_NUMBER_WORDS) else str(value)
@@ -109,5 +122,6 @@ FILTERS = {
     "iso_date": iso_date,
     "pounds": pounds,
     "number_word": number_word,
+    "figure_text": figure_text,
     "slug": slug,
 }

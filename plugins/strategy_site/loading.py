@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .model import PART_NAMES, SharedDefinition, Site, Strategy
+from .model import APPENDIX_PAGE, PART_NAMES, TEMPLATES, SharedDefinition, Site, Strategy
 
 Location = tuple[str | int, ...]
 
@@ -193,45 +193,76 @@ def load_strategy(
     definitions: Mapping[str, SharedDefinition],
     problems: list[DataProblem],
 ) -> Strategy | None:
-    """One borough folder, one YAML file per part, validated as a whole strategy."""
-    documents: dict[str, Document] = {}
-    known = [f"{name}.yaml" for name in PART_NAMES]
+    """One borough folder, one YAML file per part, validated as a whole strategy.
+
+    `strategy.yaml` comes first: its `template` says which parts are required, and its
+    `contents` may name free-form pages, whose files are then expected too.
+    """
+    shown_folder = _shown(folder, data_dir)
+    before = len(problems)
+    documents: dict[Location, Document] = {}
+    identity = _read_part(folder / "strategy.yaml", data_dir, problems)
+    raw: dict[str, Any] = identity.data if identity and isinstance(identity.data, dict) else {}
+    listed = raw.get("contents")
+    contents: list[Any] = listed if isinstance(listed, list) else []
+    pages = [str(name) for name in contents
+             if str(name) not in PART_NAMES and str(name) != APPENDIX_PAGE]
+    template = raw.get("template", "london-serious-violence-duty")
+    if identity is not None:
+        documents[("identity",)] = identity
+
+    known = [f"{name}.yaml" for name in (*PART_NAMES, *pages)]
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith(".") or path.is_dir() or path.name == "strategy.yaml":
             continue
         if path.name not in known:
             problems.append(DataProblem(
                 _shown(path, data_dir), None, None,
-                f"unknown file '{path.name}'{_suggest(path.name, known)}; "
-                f"expected one of: {', '.join(known)}",
+                f"unknown file '{path.name}'{_suggest(path.name, known)}; expected one of: "
+                f"{', '.join(known)} (a free-form page must be listed in strategy.yaml's "
+                "'contents')",
             ))
             continue
-        try:
-            documents[PART_NAMES[path.stem]] = read_yaml(path, _shown(path, data_dir))
-        except StrategyDataError as error:
-            problems.extend(error.problems)
+        document = _read_part(path, data_dir, problems)
+        if document is not None:
+            at: Location = ("pages", path.stem) if path.stem in pages else (PART_NAMES[path.stem],)
+            documents[at] = document
 
-    for name, field in PART_NAMES.items():
-        required = Strategy.model_fields[field].is_required()
-        if required and field not in documents and not (folder / f"{name}.yaml").exists():
-            problems.append(DataProblem(
-                _shown(folder / f"{name}.yaml", data_dir), None, None,
-                "required file is missing: every strategy has this part",
-            ))
-    if problems and any(p.file.is_relative_to(_shown(folder, data_dir)) for p in problems):
+    required = [*TEMPLATES.get(str(template), ()), *pages]
+    for name in ("strategy", *required):
+        if not (folder / f"{name}.yaml").exists():
+            why = ("it is listed in strategy.yaml's 'contents'" if name in pages
+                   else f"the {template} template needs this part" if name != "strategy"
+                   else "every strategy has this part")
+            problems.append(DataProblem(_shown(folder / f"{name}.yaml", data_dir), None, None,
+                                        f"required file is missing: {why}"))
+    if len(problems) > before:
         return None
 
-    data = {"slug": folder.name, **{field: doc.data for field, doc in documents.items()}}
+    data: dict[str, Any] = {"slug": folder.name, "pages": {}}
+    for key, document in documents.items():
+        if key[0] == "pages":
+            data["pages"][key[1]] = document.data
+        else:
+            data[str(key[0])] = document.data
     try:
         strategy = Strategy.model_validate(data)
     except ValidationError as error:
-        problems.extend(_explain(error, Strategy, documents, _shown(folder, data_dir)))
+        problems.extend(_explain(error, Strategy, documents, shown_folder, data))
         return None
-    unknown = _unknown_shared_definition(strategy, documents["definition"], definitions)
+    unknown = _unknown_shared_definition(strategy, documents.get(("definition",)), definitions)
     if unknown:
         problems.append(unknown)
         return None
     return strategy
+
+
+def _read_part(path: Path, data_dir: Path, problems: list[DataProblem]) -> Document | None:
+    try:
+        return read_yaml(path, _shown(path, data_dir))
+    except StrategyDataError as error:
+        problems.extend(error.problems)
+        return None
 
 
 def _validate_file(
@@ -245,15 +276,15 @@ def _validate_file(
     try:
         return model.model_validate(document.data)
     except ValidationError as error:
-        problems.extend(_explain(error, model, {"": document}, document.path, prefix=False))
+        problems.extend(_explain(error, model, {(): document}, document.path, document.data))
         return None
 
 
 def _unknown_shared_definition(
-    strategy: Strategy, document: Document, definitions: Mapping[str, SharedDefinition]
+    strategy: Strategy, document: Document | None, definitions: Mapping[str, SharedDefinition]
 ) -> DataProblem | None:
-    adopted = strategy.definition.adopts
-    if adopted is None or adopted in definitions:
+    adopted = strategy.definition.adopts if strategy.definition else None
+    if adopted is None or adopted in definitions or document is None:
         return None
     return DataProblem(
         document.path, document.lines.get(("adopts",)), "adopts",
@@ -277,10 +308,11 @@ def _shown(path: Path, data_dir: Path) -> Path:
 def _explain(
     error: ValidationError,
     model: type[BaseModel],
-    documents: Mapping[str, Document],
+    documents: Mapping[Location, Document],
     fallback: Path,
-    prefix: bool = True,
+    data: Any,
 ) -> Iterator[DataProblem]:
+    """Each pydantic error as a problem in the file and on the line it comes from."""
     details = error.errors(include_url=False)
     misspelt = {
         (*d["loc"][:-1], close[0])
@@ -291,22 +323,44 @@ def _explain(
     for detail in details:
         if detail["type"] == "missing" and tuple(detail["loc"]) in misspelt:
             continue  # "unknown field 'auther' (did you mean 'author'?)" says it already
-        loc: Location = tuple(part for part in detail["loc"] if part != "[key]")
+        typed_loc: Location = tuple(part for part in detail["loc"] if part != "[key]")
+        message = _message(detail, model, typed_loc)
+        loc = _without_union_tags(data, typed_loc)
         ctx = detail.get("ctx") or {}
         if "at" in ctx:
             loc = (*loc, *ctx["at"])
             detail["input"] = _value_at(detail["input"], ctx["at"])
-        part, field_loc = (str(loc[0]), loc[1:]) if prefix and loc else ("", loc)
-        document = documents.get(part)
-        if document is None:
-            yield DataProblem(fallback, None, _field_name(loc), _message(detail, model, loc))
+            message = _message(detail, model, typed_loc)
+        elif detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = (*loc, str(ctx.get("discriminator", "kind")).strip("'"))
+        prefix = max((key for key in documents if loc[:len(key)] == key), key=len, default=None)
+        if prefix is None:
+            yield DataProblem(fallback, None, _field_name(loc), message)
             continue
-        yield DataProblem(
-            document.path,
-            _line(document, field_loc),
-            _field_name(field_loc) or None,
-            _message(detail, model, loc),
-        )
+        document, field_loc = documents[prefix], loc[len(prefix):]
+        yield DataProblem(document.path, _line(document, field_loc),
+                          _field_name(field_loc) or None, message)
+
+
+def _without_union_tags(data: Any, loc: Location) -> Location:
+    """Drop the `kind` tags pydantic puts in the path of a tagged union ('diagrams[1].tree').
+
+    The tag comes first after the path enters the union's value, and may equal a field's name
+    (a `groups` diagram has a `groups` field), so only that first step is dropped.
+    """
+    kept: list[str | int] = []
+    entered = True
+    for part in loc:
+        if entered and isinstance(data, dict) and data.get("kind") == part:
+            entered = False
+            continue
+        kept.append(part)
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            data = None
+        entered = True
+    return tuple(kept)
 
 
 def _value_at(data: Any, loc: Location) -> Any:
@@ -350,6 +404,16 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
         return (f"unknown field '{loc[-1]}'{_suggest(str(loc[-1]), allowed)}; "
                 f"expected one of: {', '.join(allowed)}")
     ctx = detail.get("ctx") or {}
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        tags = [tag.strip(" '") for tag in str(ctx.get("expected_tags", "")).split(",")]
+        field = str(ctx.get("discriminator", "kind")).strip("'")
+        if kind == "union_tag_not_found":
+            return f"required field '{field}' is missing; expected one of: {', '.join(tags)}"
+        found = str(ctx.get("tag", ""))
+        return (f"expected '{field}' to be one of: {', '.join(tags)}; "
+                f"found the text '{found}'{_suggest(found, tags)}")
+    if kind == "invalid" and isinstance(value, (dict, list, tuple)):
+        return str(ctx["message"])  # the rule's message says what was found
     expected = ctx.get("message") or _EXPECTED.get(kind)
     if expected is None:
         expected = detail["msg"][0].lower() + detail["msg"][1:]
@@ -405,6 +469,10 @@ def _fields_at(model: type[BaseModel], loc: Location) -> list[str]:
     annotation: Any = model
     for part in loc:
         annotation = _unwrap(annotation)
+        arms = _tagged_arms(annotation)
+        if part in arms:
+            annotation = arms[str(part)]  # the union's tag names the arm: the next step
+            continue
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             field = annotation.model_fields.get(str(part))
             if field is None:
@@ -427,6 +495,20 @@ def _unwrap(annotation: Any) -> Any:
             annotation = typing.get_args(annotation)[0]
         elif origin in (Union, types.UnionType):
             arms = [arm for arm in typing.get_args(annotation) if arm is not type(None)]
+            if len(arms) > 1:
+                return annotation  # a tagged union: the next step of the path picks the arm
             annotation = arms[0]
         else:
             return annotation
+
+
+def _tagged_arms(annotation: Any) -> dict[str, type[BaseModel]]:
+    """The arms of a union of models, by the value of their `kind` tag."""
+    if typing.get_origin(annotation) not in (Union, types.UnionType):
+        return {}
+    arms: dict[str, type[BaseModel]] = {}
+    for arm in typing.get_args(annotation):
+        if isinstance(arm, type) and issubclass(arm, BaseModel) and "kind" in arm.model_fields:
+            for tag in typing.get_args(arm.model_fields["kind"].annotation):
+                arms[str(tag)] = arm
+    return arms

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -99,6 +99,40 @@ Text = Annotated[str, AfterValidator(_text)]
 Markdown = Annotated[str, AfterValidator(_text)]
 """Prose written in Markdown; rendered with raw HTML switched off."""
 
+class Figure(BaseModel):
+    """A number in a chart: exact, or only known to be below a bound ("<10", suppressed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: Decimal | None = None
+    below: int | None = None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"<{self.below}"
+        return f"{self.value:,}"
+
+
+_SUPPRESSED = re.compile(r"^<\s*(\d+)$")
+
+
+def _figure(value: Any) -> Figure:
+    if isinstance(value, Figure):
+        return value
+    if isinstance(value, str):
+        match = _SUPPRESSED.match(value.strip())
+        if match:
+            return Figure(below=int(match.group(1)))
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise PydanticCustomError(
+            "figure", "expected a number, or '<N' for a figure the source only gives as below N"
+        )
+    return Figure(value=Decimal(str(value)))
+
+
+ChartValue = Annotated[Figure, BeforeValidator(_figure)]
+"""A value in a chart's data table."""
+
 Number = Annotated[int, Strict(), Field(ge=1)]
 """A counting number (an objective's or a theme's number); "3" in quotes is refused."""
 
@@ -124,12 +158,36 @@ class Record(BaseModel):
 # --- building blocks ----------------------------------------------------------------------
 
 
+class Block(Record):
+    """One piece of a section, in reading order: some prose, or a diagram placed by its id."""
+
+    text: Markdown | None = None
+    diagram: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> Block:
+        if (self.text is None) == (self.diagram is None):
+            raise invalid((), "expected either 'text' (Markdown) or 'diagram' (the id of a "
+                              "diagram in diagrams.yaml) in each block, and not both")
+        return self
+
+
 class Section(Record):
-    """A titled piece of prose, possibly with sub-sections."""
+    """A titled piece of prose: its body, its blocks (prose, diagrams), then sub-sections."""
 
     title: Text
     body: Markdown | None = None
+    blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
+
+    def diagram_ids(self) -> list[tuple[Location, str]]:
+        """Every diagram this section places, with where (from this section) it is placed."""
+        found: list[tuple[Location, str]] = [
+            (("blocks", i, "diagram"), b.diagram) for i, b in enumerate(self.blocks) if b.diagram
+        ]
+        for index, child in enumerate(self.sections):
+            found += [(("sections", index, *at), ident) for at, ident in child.diagram_ids()]
+        return found
 
 
 class Link(Record):
@@ -143,6 +201,7 @@ class Contact(Record):
     """Who to contact about the strategy."""
 
     team: Text
+    organisation: Text | None = None
     email: Text
     website: Text | None = None
     hashtag: Text | None = None
@@ -162,18 +221,32 @@ class Identity(Record):
     period: Text | None = None
     edition: Text
     language: Text = "en-GB"
-    published: Date
-    next_review: Date
+    published: Date | None = None
+    next_review: Date | None = None
     contact: Contact
+    template: Literal["london-serious-violence-duty", "free"] = "london-serious-violence-duty"
+    contents: tuple[Identifier, ...] = ()
+    """The pages in order, by file name without .yaml; empty: the template's own order."""
+
+    @property
+    def full_title(self) -> str:
+        """The title with the borough's name, unless the title already names it."""
+        return self.title if self.borough in self.title else f"{self.borough}: {self.title}"
+
+
+class Signatory(Record):
+    """Who signed the foreword, with each line of their roles as printed."""
+
+    name: Text
+    roles: tuple[Text, ...] = ()
 
 
 class Foreword(Record):
     """`foreword.yaml`: the foreword and who signed it."""
 
     title: Text = "Foreword"
-    author: Text
-    role: Text | None = None
     body: Markdown
+    signatories: tuple[Signatory, ...] = Field(min_length=1)
 
 
 class ProsePart(Record):
@@ -181,8 +254,14 @@ class ProsePart(Record):
 
     title: Text
     body: Markdown | None = None
+    blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
     links: tuple[Link, ...] = ()
+
+    def diagram_ids(self) -> list[tuple[Location, str]]:
+        """Every diagram this part places, with where (from this part) it is placed."""
+        as_section = Section(title=self.title, blocks=self.blocks, sections=self.sections)
+        return as_section.diagram_ids()
 
 
 class ReviewDate(Record):
@@ -385,6 +464,151 @@ class Themes(Record):
         return self
 
 
+
+# --- diagrams: one source for the picture and its text version ---------------------------
+
+
+class DiagramBase(Record):
+    """What every diagram has: an id to place it, a title, and a short text alternative."""
+
+    id: Identifier
+    title: Text
+    description: Text
+    """One or two sentences saying what the diagram shows: the SVG's <desc>."""
+
+
+class TreeNode(Record):
+    """A box in a structure chart, with the boxes below it."""
+
+    label: Text
+    children: tuple[TreeNode, ...] = ()
+
+
+class TreeDiagram(DiagramBase):
+    """A structure or governance chart: boards, groups and panels, nested."""
+
+    kind: Literal["tree"]
+    nodes: tuple[TreeNode, ...] = Field(min_length=1)
+
+
+class MemberGroup(Record):
+    """A labelled group of members (the chair, statutory partners ...)."""
+
+    label: Text
+    members: tuple[Text, ...] = Field(min_length=1)
+
+
+class GroupsDiagram(DiagramBase):
+    """Labelled groups of members, such as a partnership's membership."""
+
+    kind: Literal["groups"]
+    groups: tuple[MemberGroup, ...] = Field(min_length=1)
+    footnote: Text | None = None
+
+
+class Layer(Record):
+    """One layer of a framework: an optional label and its statements."""
+
+    label: Text | None = None
+    statements: tuple[Text, ...] = Field(min_length=1)
+
+
+class FrameworkDiagram(DiagramBase):
+    """Layered statements (vision, priorities, outcomes), read top to bottom."""
+
+    kind: Literal["framework"]
+    layers: tuple[Layer, ...] = Field(min_length=1)
+
+
+class Series(Record):
+    """One series of a chart: a name and a value for each category."""
+
+    name: Text
+    values: tuple[ChartValue, ...] = Field(min_length=1)
+
+
+class ChartDiagram(DiagramBase):
+    """A bar or line chart drawn from a small data table, which is also its text version."""
+
+    kind: Literal["chart"]
+    chart: Literal["bar", "line"]
+    layout: Literal["grouped", "stacked"] = "grouped"
+    units: Text
+    prefix: Text | None = None
+    """Written before each figure, such as "£"."""
+    source: Text
+    period: Text
+    category_label: Text
+    """The heading of the categories in the data table, such as "Age" or "Fund"."""
+    categories: tuple[Text, ...] = Field(min_length=1)
+    series: tuple[Series, ...] = Field(min_length=1)
+    totals: bool = False
+    """Whether the data table adds a total row and column (computed, never typed)."""
+
+    @model_validator(mode="after")
+    def _a_value_per_category(self) -> ChartDiagram:
+        for index, series in enumerate(self.series):
+            if len(series.values) != len(self.categories):
+                raise invalid(
+                    ("series", index, "values"),
+                    f"expected {len(self.categories)} values, one for each category "
+                    f"({', '.join(self.categories)}), found {len(series.values)}",
+                )
+        if self.layout == "stacked" and self.chart == "line":
+            raise invalid(("layout",), "expected 'grouped' for a line chart: only bars stack")
+        return self
+
+    def row_total(self, category: int) -> Figure | None:
+        """The total of one category across series, when every figure in it is exact."""
+        return _sum([series.values[category] for series in self.series])
+
+    def column_total(self, series: Series) -> Figure | None:
+        """The total of one series, when every figure in it is exact."""
+        return _sum(list(series.values))
+
+    def grand_total(self) -> Figure | None:
+        """The total of every figure, when all are exact."""
+        return _sum([value for series in self.series for value in series.values])
+
+
+def _sum(figures: list[Figure]) -> Figure | None:
+    if any(figure.value is None for figure in figures):
+        return None
+    return Figure(value=sum((figure.value or Decimal(0) for figure in figures), Decimal(0)))
+
+
+Diagram = Annotated[
+    TreeDiagram | GroupsDiagram | FrameworkDiagram | ChartDiagram, Field(discriminator="kind")
+]
+
+
+class Diagrams(Record):
+    """`diagrams.yaml`: a strategy's diagrams and charts, each placed on a page by its id."""
+
+    diagrams: tuple[Diagram, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Diagrams:
+        seen: set[str] = set()
+        for index, diagram in enumerate(self.diagrams):
+            if diagram.id in seen:
+                raise invalid(("diagrams", index, "id"),
+                              f"expected each diagram id once; '{diagram.id}' is used twice")
+            seen.add(diagram.id)
+        return self
+
+    def get(self, ident: str) -> Diagram | None:
+        """The diagram with this id."""
+        return next((d for d in self.diagrams if d.id == ident), None)
+
+
+class FundingChart(Record):
+    """The title and short description of the chart drawn from the funding table."""
+
+    title: Text
+    description: Text
+
+
 class LineItem(Record):
     """A funded item of a stream and its amount in each financial year it appears in."""
 
@@ -413,6 +637,7 @@ class Funding(Record):
     body: Markdown | None = None
     years: tuple[Text, ...] = Field(min_length=1)
     streams: tuple[FundingStream, ...] = Field(min_length=1)
+    chart: FundingChart | None = None
 
     @model_validator(mode="after")
     def _amounts_in_listed_years(self) -> Funding:
@@ -431,30 +656,71 @@ class Funding(Record):
         """What every stream adds up to in one financial year."""
         return sum((stream.total(year) for stream in self.streams), Decimal(0))
 
+    def as_chart(self) -> ChartDiagram | None:
+        """The funding table as a chart (streams by year), if the data asks for one."""
+        if self.chart is None:
+            return None
+        return ChartDiagram(
+            id="funding-chart", kind="chart", chart="bar", layout="grouped",
+            title=self.chart.title, description=self.chart.description,
+            units="pounds", prefix="£", source="the funding tables on this page",
+            period=f"{self.years[0]} to {self.years[-1]}" if len(self.years) > 1 else self.years[0],
+            category_label="Fund", categories=tuple(s.name for s in self.streams),
+            series=tuple(Series(name=year, values=tuple(Figure(value=s.total(year))
+                                                        for s in self.streams))
+                         for year in self.years),
+        )
+
 
 class Strategy(Record):
-    """One borough's strategy: every part, each from its own YAML file."""
+    """One borough's strategy: every part, each from its own YAML file.
+
+    Which parts a strategy must have depends on its template (`TEMPLATES`); `pages` holds the
+    free-form parts that `identity.contents` lists, each from its own file too.
+    """
 
     slug: Identifier
     identity: Identity
     foreword: Foreword | None = None
-    introduction: ProsePart
-    review_dates: ReviewDates
-    definition: Definition
-    partnership: ProsePart
-    needs_assessment: NeedsAssessment
-    objectives: Objectives
+    introduction: ProsePart | None = None
+    review_dates: ReviewDates | None = None
+    definition: Definition | None = None
+    partnership: ProsePart | None = None
+    needs_assessment: NeedsAssessment | None = None
+    objectives: Objectives | None = None
     principles: Principles | None = None
     current_arrangements: ProsePart | None = None
-    themes: Themes
-    engagement: ProsePart
-    funding: Funding
+    themes: Themes | None = None
+    engagement: ProsePart | None = None
+    funding: Funding | None = None
     recommendations: Recommendations | None = None
+    diagrams: Diagrams | None = None
+    pages: dict[Identifier, ProsePart] = {}
+
+    @model_validator(mode="after")
+    def _template_parts_present(self) -> Strategy:
+        for name in TEMPLATES[self.identity.template]:
+            if getattr(self, PART_NAMES[name]) is None:
+                raise invalid(("identity", "template"),
+                              f"expected the part {name}.yaml, which the "
+                              f"{self.identity.template} template needs")
+        return self
+
+    @model_validator(mode="after")
+    def _contents_name_pages(self) -> Strategy:
+        pages = self.page_names()
+        for index, name in enumerate(self.identity.contents):
+            if name not in pages:
+                raise invalid(("identity", "contents", index),
+                              f"expected the name of a page of this strategy "
+                              f"({', '.join(pages)})")
+        return self
 
     @model_validator(mode="after")
     def _review_rows_name_parts(self) -> Strategy:
         present = [name for name in PART_NAMES if getattr(self, PART_NAMES[name]) is not None]
-        for index, row in enumerate(self.review_dates.elements):
+        rows = self.review_dates.elements if self.review_dates else ()
+        for index, row in enumerate(rows):
             if row.part is not None and row.part not in present:
                 raise invalid(
                     ("review_dates", "elements", index, "part"),
@@ -462,16 +728,77 @@ class Strategy(Record):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _diagrams_placed_and_known(self) -> Strategy:
+        known = [d.id for d in self.diagrams.diagrams] if self.diagrams else []
+        placed: set[str] = set()
+        for at, ident in self.diagram_places():
+            if ident not in known:
+                raise invalid((*at,), f"expected the id of a diagram in diagrams.yaml "
+                                      f"({', '.join(known) or 'there are none'})")
+            placed.add(ident)
+        for index, ident in enumerate(known):
+            if ident not in placed:
+                raise invalid(("diagrams", "diagrams", index, "id"),
+                              f"expected diagram '{ident}' to be placed on a page (a block "
+                              f"with 'diagram: {ident}'); it appears nowhere")
+        return self
+
+    def diagram_places(self) -> list[tuple[Location, str]]:
+        """Every diagram placed in a prose part or page, with the field path that places it."""
+        found: list[tuple[Location, str]] = []
+        for field in ("introduction", "partnership", "current_arrangements", "engagement"):
+            part = getattr(self, field)
+            if part is not None:
+                found += [((field, *at), ident) for at, ident in part.diagram_ids()]
+        for name, page in self.pages.items():
+            found += [(("pages", name, *at), ident) for at, ident in page.diagram_ids()]
+        return found
+
+    def diagram(self, ident: str) -> Diagram:
+        """The diagram with this id (validation guarantees it exists)."""
+        assert self.diagrams is not None
+        found = self.diagrams.get(ident)
+        assert found is not None, ident
+        return found
+
+    def page_names(self) -> list[str]:
+        """The names of every part that has a page of its own, plus the free-form pages."""
+        names = [name for name in PAGE_PARTS if getattr(self, PART_NAMES[name]) is not None]
+        if self.needs_assessment is not None:
+            names.append(APPENDIX_PAGE)
+        return names + list(self.pages)
+
     def review_of(self, part: str) -> ReviewDate | None:
         """The review-dates row for a part (by its file name without .yaml), if it has one."""
-        return next((row for row in self.review_dates.elements if row.part == part), None)
+        rows = self.review_dates.elements if self.review_dates else ()
+        return next((row for row in rows if row.part == part), None)
 
 
 PART_NAMES: dict[str, str] = {
-    name.replace("_", "-"): name for name in Strategy.model_fields if name not in ("slug",)
+    name.replace("_", "-"): name for name in Strategy.model_fields
+    if name not in ("slug", "pages")
 }
-"""Each part's name (its YAML file without .yaml) and its field in `Strategy`."""
+"""Each typed part's name (its YAML file without .yaml) and its field in `Strategy`."""
 PART_NAMES["strategy"] = PART_NAMES.pop("identity")
+
+PAGE_PARTS = (
+    "foreword", "introduction", "definition", "partnership", "needs-assessment", "objectives",
+    "current-arrangements", "themes", "engagement", "funding",
+)
+"""Typed parts that have a page of their own, in the London template's order."""
+
+APPENDIX_PAGE = "needs-assessment-summary"
+"""The page of the needs assessment's findings (the London template's Appendix A)."""
+
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "london-serious-violence-duty": (
+        "introduction", "review-dates", "definition", "partnership", "needs-assessment",
+        "objectives", "themes", "engagement", "funding",
+    ),
+    "free": (),
+}
+"""The parts each template requires; a strategy names its template in strategy.yaml."""
 
 
 def _check_numbering(field: str, numbers: list[int]) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
-from . import formatting
-from .model import Site, Strategy
+from . import diagrams, formatting
+from .model import APPENDIX_PAGE, PART_NAMES, Site, Strategy
 
 UrlFor = Callable[["PageSpec"], str]
 """Gives the address of a page relative to the page being rendered."""
@@ -49,46 +49,60 @@ class Heading:
 
 
 def strategy_pages(strategy: Strategy, site: Site) -> list[PageSpec]:
-    """Every page of one strategy, landing page first, then its parts in the seed's order."""
+    """Every page of one strategy: the landing page, then its parts in the order of
+    `contents` in strategy.yaml, or the London template's order when it has none."""
     part_pages: dict[str, PageSpec] = {}
-    shared = {"strategy": strategy, "part_pages": part_pages, "appendix": APPENDIX}
-
-    def add(name: str, title: str, template: str, heading: str = "", **context: Any) -> None:
-        review = strategy.review_of(name)
-        heading = heading or context["part"].title
-        part_pages[name] = PageSpec(f"{strategy.slug}/{name}.md", title, template,
-                                    {**shared, **context, "review": review}, heading)
-
-    if strategy.foreword:
-        add("foreword", strategy.foreword.title, "foreword.html", part=strategy.foreword)
-    add("introduction", strategy.introduction.title, "introduction.html",
-        part=strategy.introduction)
-    definition = strategy.definition
-    add("definition", definition.title, "definition.html", part=definition,
-        shared=site.definitions.get(definition.adopts) if definition.adopts else None)
-    add("partnership", strategy.partnership.title, "prose.html", part=strategy.partnership)
-    add("needs-assessment", strategy.needs_assessment.title, "needs_assessment.html",
-        part=strategy.needs_assessment)
-    add("objectives", strategy.objectives.title, "objectives.html", part=strategy.objectives,
-        principles=strategy.principles)
-    if strategy.current_arrangements:
-        add("current-arrangements", strategy.current_arrangements.title, "prose.html",
-            part=strategy.current_arrangements)
-    add("themes", strategy.themes.title, "themes.html", part=strategy.themes)
-    add("engagement", _short_title(strategy.engagement.title), "prose.html",
-        part=strategy.engagement)
-    add("funding", "Funding", "funding.html", part=strategy.funding)
-    add(APPENDIX, "Appendix A: needs assessment summary", "appendix.html",
-        heading=f"Appendix A: {strategy.needs_assessment.appendix_title}",
-        part=strategy.needs_assessment, recommendations=strategy.recommendations)
-
+    shared = {"strategy": strategy, "part_pages": part_pages, "appendix": APPENDIX_PAGE}
+    for name in strategy.identity.contents or strategy.page_names():
+        template, title, heading, context = _page(name, strategy, site)
+        part_pages[name] = PageSpec(
+            f"{strategy.slug}/{name}.md", title, template,
+            {**shared, **context, "review": strategy.review_of(name)}, heading,
+        )
     landing = PageSpec(f"{strategy.slug}/index.md", strategy.identity.borough, "landing.html",
                        {**shared, "contents": list(part_pages.values())})
     return [landing, *part_pages.values()]
 
 
-APPENDIX = "needs-assessment-summary"
-"""The page name of the needs assessment's executive summary (the seed's Appendix A)."""
+def _page(name: str, strategy: Strategy, site: Site) -> tuple[str, str, str, dict[str, Any]]:
+    """A page's template, navigation title, heading and context."""
+    if name in strategy.pages:
+        part = strategy.pages[name]
+        return "prose.html", part.title, part.title, {"part": part}
+    if name == APPENDIX_PAGE:
+        needs = strategy.needs_assessment
+        assert needs is not None
+        return ("appendix.html", "Appendix A: needs assessment summary",
+                f"Appendix A: {needs.appendix_title}",
+                {"part": needs, "recommendations": strategy.recommendations})
+    part = getattr(strategy, PART_NAMES[name])
+    context: dict[str, Any] = {"part": part}
+    title = part.title
+    if name == "definition":
+        context["shared"] = site.definitions.get(part.adopts) if part.adopts else None
+    elif name == "objectives":
+        context["principles"] = strategy.principles
+    elif name == "funding":
+        context["chart"] = part.as_chart()
+        title = "Funding"
+    elif name == "engagement":
+        title = _short_title(part.title)
+    return PAGE_TEMPLATES[name], title, part.title, context
+
+
+PAGE_TEMPLATES = {
+    "foreword": "foreword.html",
+    "introduction": "introduction.html",
+    "definition": "definition.html",
+    "partnership": "prose.html",
+    "needs-assessment": "needs_assessment.html",
+    "objectives": "objectives.html",
+    "current-arrangements": "prose.html",
+    "themes": "themes.html",
+    "engagement": "prose.html",
+    "funding": "funding.html",
+}
+"""The template of each typed part that has a page of its own."""
 
 
 def _short_title(title: str) -> str:
@@ -111,7 +125,8 @@ class Renderer:
 
     def render(self, spec: PageSpec, url: UrlFor) -> str:
         """The page's HTML content (everything inside the theme's article)."""
-        return self.env.get_template(spec.template).render(spec.context, url=url, page=spec)
+        return self.env.get_template(spec.template).render(
+            spec.context, url=url, page=spec, draw=diagrams.draw)
 
     def render_markdown(self, source: str, **context: Any) -> str:
         """A hand-written Markdown page with its {{ fields }} filled in (no autoescape: the

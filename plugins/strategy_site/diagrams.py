@@ -1,0 +1,376 @@
+"""Diagram data to drawings: the geometry of each diagram kind, as plain shapes.
+
+A layout is a list of shapes (rectangles, paths, text) in a coordinate box; the template
+`diagram.svg.html` turns it into SVG, and the text version is rendered from the same diagram
+data, so the two views cannot disagree. All layouts but the line chart grow downwards in a
+narrow box, so they read on a phone without shrinking; the line chart scrolls in its region.
+
+Text is wrapped by an estimate of glyph width (generous, for the widest system sans-serif),
+since the browser's fonts are unknown here.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from .formatting import figure_text
+from .model import (
+    ChartDiagram,
+    Diagram,
+    Figure,
+    FrameworkDiagram,
+    GroupsDiagram,
+    TreeDiagram,
+    TreeNode,
+)
+
+FONT = 15.0
+"""Text size in drawing units; a narrow drawing is shown at about its own size on a phone."""
+LINE = 20.0
+CHAR = FONT * 0.6
+"""Average glyph width used to wrap text (DejaVu Sans, the widest likely sans-serif)."""
+PAD = 10.0
+GAP = 10.0
+NARROW = 340.0
+"""The width of the drawings that grow downwards: about a phone's width in CSS pixels."""
+SHRINK = 0.8
+"""The most a drawing may be scaled down before its region scrolls instead."""
+MARKERS = ("circle", "square", "triangle", "diamond")
+"""Line-chart point shapes, one per series, so series differ without colour."""
+
+
+@dataclass(frozen=True)
+class Rect:
+    tag: ClassVar[str] = "rect"
+    x: float
+    y: float
+    width: float
+    height: float
+    style: str
+    """A class suffix: the stylesheet gives each style its colours in both palettes."""
+
+
+@dataclass(frozen=True)
+class Path:
+    tag: ClassVar[str] = "path"
+    d: str
+    style: str
+
+
+@dataclass(frozen=True)
+class Text:
+    tag: ClassVar[str] = "text"
+    x: float
+    y: float
+    lines: tuple[str, ...]
+    style: str
+    anchor: str = "start"
+    line_height: float = LINE
+
+
+@dataclass(frozen=True)
+class Marker:
+    tag: ClassVar[str] = "marker"
+    x: float
+    y: float
+    shape: str
+    style: str
+
+
+@dataclass
+class Drawing:
+    """Shapes in a box of `width` by `height` drawing units, and the series patterns used."""
+
+    width: float
+    height: float = 0.0
+    shapes: list[Rect | Path | Text | Marker] = field(default_factory=list)
+    patterns: int = 0
+    """How many series patterns (fills that differ without colour) the drawing uses."""
+
+    @property
+    def min_width(self) -> float:
+        """Below this width (CSS px) the drawing scrolls in its region rather than shrink."""
+        return round(self.width * SHRINK)
+
+
+def draw(diagram: Diagram) -> Drawing:
+    """The drawing of any diagram."""
+    if isinstance(diagram, TreeDiagram):
+        return _draw_tree(diagram)
+    if isinstance(diagram, GroupsDiagram):
+        return _draw_groups(diagram)
+    if isinstance(diagram, FrameworkDiagram):
+        return _draw_framework(diagram)
+    if diagram.chart == "line":
+        return _draw_line_chart(diagram)
+    return _draw_bar_chart(diagram)
+
+
+def wrap(text: str, width: float) -> tuple[str, ...]:
+    """Lines of `text` that fit `width` drawing units."""
+    return tuple(textwrap.wrap(text, max(4, int(width // CHAR)), break_on_hyphens=False)) or ("",)
+
+
+def _text_block(drawing: Drawing, x: float, y: float, width: float, text: str,
+                style: str) -> float:
+    """Wrapped text from the top-left corner (x, y); returns its height."""
+    lines = wrap(text, width)
+    drawing.shapes.append(Text(x, y + FONT, lines, style))
+    return len(lines) * LINE
+
+
+# --- structure charts -------------------------------------------------------------------
+
+_INDENT = 26.0
+
+
+def _draw_tree(diagram: TreeDiagram) -> Drawing:
+    """An indented tree: each box below its parent, shifted right, joined by an elbow line."""
+    drawing = Drawing(NARROW)
+    y = 1.0
+    for node in diagram.nodes:
+        y = _draw_node(drawing, node, 0, y) + GAP
+    drawing.height = y - GAP + 2
+    return drawing
+
+
+def _draw_node(drawing: Drawing, node: TreeNode, depth: int, y: float) -> float:
+    x = 1.0 + depth * _INDENT
+    width = drawing.width - x - 1.0
+    lines = wrap(node.label, width - 2 * PAD)
+    height = len(lines) * LINE + 2 * PAD - (LINE - FONT)
+    style = "box-strong" if depth == 0 else "box"
+    drawing.shapes.append(Rect(x, y, width, height, style))
+    drawing.shapes.append(Text(x + PAD, y + PAD + FONT - 2, lines,
+                               "label-strong" if depth == 0 else "label"))
+    bottom = y + height
+    for child in node.children:
+        child_top = bottom + GAP
+        child_bottom = _draw_node(drawing, child, depth + 1, child_top)
+        elbow_x = x + _INDENT / 2
+        middle = child_top + PAD + FONT / 2
+        drawing.shapes.append(Path(f"M{elbow_x:g},{bottom:g}V{middle:g}H{x + _INDENT:g}", "link"))
+        bottom = child_bottom
+    return bottom
+
+
+def _draw_groups(diagram: GroupsDiagram) -> Drawing:
+    """Each group as a labelled band over a box listing its members."""
+    drawing = Drawing(NARROW)
+    y = 1.0
+    inner = drawing.width - 2 - 2 * PAD
+    for group in diagram.groups:
+        label_lines = wrap(group.label, inner)
+        band = len(label_lines) * LINE + PAD
+        drawing.shapes.append(Rect(1, y, drawing.width - 2, band, "band"))
+        drawing.shapes.append(Text(1 + PAD, y + PAD / 2 + FONT - 2, label_lines, "band-label"))
+        top = y + band
+        body_y = top + PAD
+        member_shapes: list[Rect | Path | Text | Marker] = []
+        for member in group.members:
+            lines = wrap(member, inner - 14)
+            member_shapes.append(Marker(1 + PAD + 4, body_y + FONT / 2 + 1, "circle", "bullet"))
+            member_shapes.append(Text(1 + PAD + 14, body_y + FONT - 2, lines, "label"))
+            body_y += len(lines) * LINE + 4
+        box_height = body_y - top + PAD - 4
+        drawing.shapes.append(Rect(1, top, drawing.width - 2, box_height, "box"))
+        drawing.shapes.extend(member_shapes)
+        y = top + box_height + GAP
+    if diagram.footnote:
+        y += _text_block(drawing, 1, y, drawing.width - 2, diagram.footnote, "note") + GAP
+    drawing.height = y - GAP + 2
+    return drawing
+
+
+def _draw_framework(diagram: FrameworkDiagram) -> Drawing:
+    """Layers stacked top to bottom, joined by arrows; each statement in its own box."""
+    drawing = Drawing(NARROW)
+    y = 1.0
+    inner = drawing.width - 2 - 2 * PAD
+    for index, layer in enumerate(diagram.layers):
+        if index:
+            middle = drawing.width / 2
+            drawing.shapes.append(Path(f"M{middle:g},{y:g}v14", "link"))
+            drawing.shapes.append(Path(f"M{middle - 6:g},{y + 8:g}l6,7l6,-7", "link"))
+            y += 18
+        top = y
+        shapes: list[Rect | Path | Text | Marker] = []
+        y += PAD
+        if layer.label:
+            lines = wrap(layer.label, inner)
+            shapes.append(Text(1 + PAD, y + FONT - 2, lines, "label-strong"))
+            y += len(lines) * LINE + 4
+        for statement in layer.statements:
+            lines = wrap(statement, inner - 2 * PAD)
+            height = len(lines) * LINE + PAD
+            shapes.append(Rect(1 + PAD, y, inner, height, "box"))
+            shapes.append(Text(1 + 2 * PAD, y + PAD / 2 + FONT - 2, lines, "label"))
+            y += height + 6
+        y += PAD - 6
+        drawing.shapes.append(Rect(1, top, drawing.width - 2, y - top, "layer"))
+        drawing.shapes.extend(shapes)
+    drawing.height = y + 2
+    return drawing
+
+
+# --- charts -------------------------------------------------------------------------------
+
+_BAR = 18.0
+
+
+def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
+    """Horizontal bars, each category's label above its bars: legible at a phone's width."""
+    drawing = Drawing(NARROW, patterns=len(chart.series))
+    y = _draw_legend(drawing, chart, 1.0)
+    room = drawing.width - 2 - 86.0  # space on the right for the value label
+    stacked = chart.layout == "stacked"
+    largest = max((_category_total(chart, i) if stacked else _largest(chart, i)
+                   for i in range(len(chart.categories))), default=Decimal(1))
+    top_tick = _nice_top(largest)
+    scale = room / float(top_tick) if top_tick else 0.0
+    chart_top = y
+    for index, category in enumerate(chart.categories):
+        y += _text_block(drawing, 1, y, drawing.width - 2, category, "label-strong") + 2
+        if stacked:
+            x = 1.0
+            for number, series in enumerate(chart.series):
+                figure = series.values[index]
+                if figure.value:
+                    length = float(figure.value) * scale
+                    drawing.shapes.append(Rect(x, y, length, _BAR, f"series-{number}"))
+                    x += length
+            total = chart.row_total(index)
+            label = _format(chart, total) if total else "total not known"
+            drawing.shapes.append(Text(x + 6, y + _BAR - 4, (label,), "value"))
+            y += _BAR + 4
+        else:
+            for number, series in enumerate(chart.series):
+                figure = series.values[index]
+                length = float(figure.value) * scale if figure.value else 0.0
+                if length:
+                    drawing.shapes.append(Rect(1, y, length, _BAR, f"series-{number}"))
+                drawing.shapes.append(Text(1 + length + 6, y + _BAR - 4,
+                                           (_format(chart, figure),), "value"))
+                y += _BAR + 3
+        y += GAP
+    # The scale: a baseline and ticks, so bar lengths can be read, not only their labels.
+    axis = y
+    drawing.shapes.append(Path(f"M1,{chart_top:g}V{axis:g}H{1 + room:g}", "axis"))
+    for tick in _ticks(top_tick):
+        tx = 1 + float(tick) * scale
+        drawing.shapes.append(Path(f"M{tx:g},{axis:g}v5", "axis"))
+        drawing.shapes.append(Text(tx, axis + 6 + FONT, (_short(chart, tick),), "tick",
+                                   anchor="middle" if tick else "start"))
+    y = axis + 8 + LINE
+    y += _text_block(drawing, 1, y, drawing.width - 2, f"Units: {chart.units}", "note")
+    drawing.height = y + 4
+    return drawing
+
+
+def _draw_line_chart(chart: ChartDiagram) -> Drawing:
+    """Lines across the categories; each series with its own point shape and dash pattern."""
+    drawing = Drawing(560.0, patterns=len(chart.series))
+    y = _draw_legend(drawing, chart, 1.0)
+    left, right = 60.0, drawing.width - 20.0
+    top, bottom = y + 10.0, y + 230.0
+    largest = max((f.value for s in chart.series for f in s.values if f.value is not None),
+                  default=Decimal(1))
+    top_tick = _nice_top(largest)
+    for tick in _ticks(top_tick):
+        ty = bottom - (bottom - top) * float(tick / top_tick)
+        drawing.shapes.append(Path(f"M{left:g},{ty:g}H{right:g}", "grid"))
+        drawing.shapes.append(Text(left - 6, ty + 5, (_short(chart, tick),), "tick", "end"))
+    drawing.shapes.append(Path(f"M{left:g},{top:g}V{bottom:g}H{right:g}", "axis"))
+    step = (right - left) / max(1, len(chart.categories) - 1)
+    label_width = max(step, 40.0)
+    for index, category in enumerate(chart.categories):
+        x = left + index * step if len(chart.categories) > 1 else (left + right) / 2
+        drawing.shapes.append(Text(x, bottom + 6 + FONT, wrap(category, label_width), "tick",
+                                   "middle"))
+    for number, series in enumerate(chart.series):
+        points: list[tuple[float, float] | None] = []
+        for index, figure in enumerate(series.values):
+            if figure.value is None:
+                points.append(None)
+                continue
+            x = left + index * step if len(chart.categories) > 1 else (left + right) / 2
+            points.append((x, bottom - (bottom - top) * float(figure.value / top_tick)))
+        drawing.shapes.append(Path(_polyline(points), f"line-{number}"))
+        for point in points:
+            if point is not None:
+                drawing.shapes.append(Marker(point[0], point[1], MARKERS[number % len(MARKERS)],
+                                             f"marker-{number}"))
+    y = bottom + 12 + 2 * LINE
+    y += _text_block(drawing, 1, y, drawing.width - 2, f"Units: {chart.units}", "note")
+    drawing.height = y + 4
+    return drawing
+
+
+def _draw_legend(drawing: Drawing, chart: ChartDiagram, y: float) -> float:
+    """A key of series: a swatch (pattern or point shape) and the series name, one per line."""
+    for number, series in enumerate(chart.series):
+        if chart.chart == "line":
+            drawing.shapes.append(Path(f"M1,{y + 9:g}h28", f"line-{number}"))
+            drawing.shapes.append(Marker(15, y + 9, MARKERS[number % len(MARKERS)],
+                                         f"marker-{number}"))
+        else:
+            drawing.shapes.append(Rect(1, y + 1, 28, 16, f"series-{number}"))
+        y += _text_block(drawing, 38, y, drawing.width - 40, series.name, "label") + 4
+    return y + GAP
+
+
+def _polyline(points: list[tuple[float, float] | None]) -> str:
+    """A path through the known points; a gap where a figure is not known."""
+    parts, pen_down = [], False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        parts.append(f"{'L' if pen_down else 'M'}{point[0]:g},{point[1]:g}")
+        pen_down = True
+    return "".join(parts) or "M0,0"
+
+
+def _largest(chart: ChartDiagram, index: int) -> Decimal:
+    return max((s.values[index].value or Decimal(0) for s in chart.series), default=Decimal(0))
+
+
+def _category_total(chart: ChartDiagram, index: int) -> Decimal:
+    return sum((s.values[index].value or Decimal(0) for s in chart.series), Decimal(0))
+
+
+def _nice_top(largest: Decimal) -> Decimal:
+    """A round number at or above the largest value, for the end of the scale."""
+    if largest <= 0:
+        return Decimal(1)
+    magnitude = Decimal(10) ** math.floor(math.log10(float(largest)))
+    for step in (1, 2, 2.5, 5, 10):
+        top = magnitude * Decimal(str(step))
+        if top >= largest:
+            return top
+    return magnitude * 10  # pragma: no cover - the loop always returns
+
+
+def _ticks(top: Decimal) -> list[Decimal]:
+    """Five evenly spaced values from 0 to `top`."""
+    return [top * Decimal(i) / Decimal(4) for i in range(5)]
+
+
+def _format(chart: ChartDiagram, figure: Figure) -> str:
+    """A figure as the chart labels it: '£412,554', '36', '<10'."""
+    return figure_text(figure, chart.prefix)
+
+
+def _short(chart: ChartDiagram, value: Decimal) -> str:
+    """A tick label: '£400k', '250', '1.5m'."""
+    prefix = chart.prefix or ""
+    if value >= 1_000_000:
+        return f"{prefix}{value / 1_000_000:g}m"
+    if value >= 10_000:
+        return f"{prefix}{value / 1000:g}k"
+    return f"{prefix}{value.normalize():f}" if value == value.to_integral_value() \
+        else f"{prefix}{value:g}"
