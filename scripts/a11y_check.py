@@ -155,6 +155,7 @@ def _page_of(base: str, url: str) -> tuple[str, int | None]:
 def pa11y_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
     """pa11y-ci with WCAG2AA, runners axe and htmlcs, once per width."""
     config = {
+        "concurrency": 2,
         "defaults": {
             "standard": "WCAG2AA",
             "runners": ["axe", "htmlcs"],
@@ -169,12 +170,15 @@ def pa11y_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
     }
     config_file = workdir / "pa11y-ci.json"
     config_file.write_text(json.dumps(config), encoding="utf-8")
-    run = subprocess.run(
-        [str(NODE_MODULES / ".bin" / "pa11y-ci"), "--config", str(config_file), "--json"],
-        capture_output=True, text=True, timeout=1800, cwd=ROOT,
-    )
+    report_file = workdir / "pa11y-ci-report.json"
+    # Into a file, not a pipe: Node cuts output to a pipe short when pa11y-ci exits.
+    with report_file.open("w", encoding="utf-8") as output:
+        run = subprocess.run(
+            [str(NODE_MODULES / ".bin" / "pa11y-ci"), "--config", str(config_file), "--json"],
+            stdout=output, stderr=subprocess.PIPE, text=True, timeout=1800, cwd=ROOT,
+        )
     try:
-        report = json.loads(run.stdout)
+        report = json.loads(report_file.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
         return [Problem("", None, "pa11y-ci", "did-not-run",
                         f"pa11y-ci gave no report (exit {run.returncode}): {run.stderr[-400:]}",
@@ -189,12 +193,25 @@ def pa11y_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
                                      str(issue.get("message", issue)), url,
                                      "make sure the page loads"))
                 continue
+            if _measured_elsewhere(issue):
+                continue
             found.append(Problem(
                 page, width, f"pa11y/{issue.get('runner', '?')}", issue["code"],
                 _first_sentence(issue.get("message", "")), issue.get("selector") or "",
                 _fix_from(issue.get("message", ""), issue["code"]),
             ))
     return found
+
+
+def _measured_elsewhere(issue: dict[str, object]) -> bool:
+    """axe could not decide the contrast of text drawn in an SVG ("needs review": it sees the
+    SVG as an image). The browser checks measure exactly that text, and fail it if it is under
+    4.5:1, so axe's undecided result is replaced by a decided one. Violations axe is sure of,
+    and anything else it cannot decide, still count."""
+    extras = issue.get("runnerExtras")
+    return (issue.get("runner") == "axe" and issue.get("code") == "color-contrast"
+            and isinstance(extras, dict) and bool(extras.get("needsFurtherReview"))
+            and " svg " in f" {str(issue.get('selector', '')).replace('>', ' ')} ")
 
 
 def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
@@ -207,8 +224,9 @@ def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem
     }
     job_file = workdir / "browser-checks.json"
     job_file.write_text(json.dumps(job), encoding="utf-8")
+    result_file = workdir / "browser-checks-result.json"
     run = subprocess.run(
-        ["node", str(ROOT / "scripts" / "browser_checks.mjs"), str(job_file)],
+        ["node", str(ROOT / "scripts" / "browser_checks.mjs"), str(job_file), str(result_file)],
         capture_output=True, text=True, timeout=1800, cwd=ROOT,
     )
     if run.returncode != 0:
@@ -216,7 +234,7 @@ def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem
                         f"the browser checks failed (exit {run.returncode}): {run.stderr[-600:]}",
                         "", "run `make a11y` to install the tools")]
     found = []
-    for result in json.loads(run.stdout):
+    for result in json.loads(result_file.read_text(encoding="utf-8")):
         page, width = _page_of(base, result["url"])
         for item in result["problems"]:
             found.append(Problem(page, width, item["tool"], item["rule"], item["message"],

@@ -27,6 +27,11 @@ BAD_PAGE = """<!doctype html>
     <h1>A page with known problems</h1>
     <img src="chart.png" width="200" height="100">
     <p style="color: #b0b0b0; background: #ffffff">Pale grey text on white.</p>
+    <svg role="img" aria-labelledby="pale-title" viewBox="0 0 200 40" width="200" height="40">
+      <title id="pale-title">A drawing with pale text</title>
+      <rect width="200" height="40" fill="#ffffff"/>
+      <text x="10" y="25" fill="#c8c8c8">Pale label</text>
+    </svg>
     <table>
       <caption>Far too wide for a phone</caption>
       <tr>{cells}</tr>
@@ -81,6 +86,16 @@ def test_an_image_without_alt_text_is_named(bad_site_report: tuple[int, str, lis
 def test_low_contrast_text_is_named(bad_site_report: tuple[int, str, list[dict]]) -> None:
     _, _, problems = bad_site_report
     assert "color-contrast" in _rules(problems)
+
+
+def test_pale_text_in_a_drawing_is_measured_and_named(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    pale = [p for p in problems if p["rule"] == "svg-text-contrast"]
+    assert {p["width"] for p in pale} == {320, 1280}
+    assert 'text "Pale label"' in pale[0]["element"]
+    assert "contrast 1.67:1" in pale[0]["message"]  # #c8c8c8 on white
 
 
 def test_a_table_too_wide_for_a_phone_is_named(

@@ -125,10 +125,12 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return [*home, *self._generate_strategy_nav(), *others]
 
     def _generate_strategy_nav(self) -> list[dict[str, list[Any]]]:
+        # Titles come from the data. Material prints them raw in places and escapes them in
+        # others (aria-label), so they go in as Markup: escaped once, never twice.
         return [
-            {str(escape(section[0].title)): [
+            {escape(section[0].title): [
                 section[0].src_uri,
-                *({str(escape(spec.title)): spec.src_uri} for spec in section[1:]),
+                *({escape(spec.title): spec.src_uri} for spec in section[1:]),
             ]}
             for section in self.sections
         ]
