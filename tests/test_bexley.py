@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from conftest import SEEDS, BuiltSite, article, visible_text
 
 SEED = SEEDS / "001_33ef01da3424f985.txt"
