@@ -230,8 +230,8 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
     stacked = chart.layout == "stacked"
     largest = max((_category_total(chart, i) if stacked else _largest(chart, i)
                    for i in range(len(chart.categories))), default=Decimal(1))
-    top_tick = _nice_top(largest)
-    scale = room / float(top_tick) if top_tick else 0.0
+    top_tick, step = _scale(largest)
+    scale = room / float(top_tick)
     chart_top = y
     for index, category in enumerate(chart.categories):
         y += _text_block(drawing, 1, y, drawing.width - 2, category, "label-strong") + 2
@@ -260,7 +260,7 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
     # The scale: a baseline and ticks, so bar lengths can be read, not only their labels.
     axis = y
     drawing.shapes.append(Path(f"M1,{chart_top:g}V{axis:g}H{1 + room:g}", "axis"))
-    for tick in _ticks(top_tick):
+    for tick in _ticks(top_tick, step):
         tx = 1 + float(tick) * scale
         drawing.shapes.append(Path(f"M{tx:g},{axis:g}v5", "axis"))
         drawing.shapes.append(Text(tx, axis + 6 + FONT, (_short(chart, tick),), "tick",
@@ -279,8 +279,8 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
     top, bottom = y + 10.0, y + 230.0
     largest = max((f.value for s in chart.series for f in s.values if f.value is not None),
                   default=Decimal(1))
-    top_tick = _nice_top(largest)
-    for tick in _ticks(top_tick):
+    top_tick, tick_step = _scale(largest)
+    for tick in _ticks(top_tick, tick_step):
         ty = bottom - (bottom - top) * float(tick / top_tick)
         drawing.shapes.append(Path(f"M{left:g},{ty:g}H{right:g}", "grid"))
         drawing.shapes.append(Text(left - 6, ty + 5, (_short(chart, tick),), "tick", "end"))
@@ -343,21 +343,20 @@ def _category_total(chart: ChartDiagram, index: int) -> Decimal:
     return sum((s.values[index].value or Decimal(0) for s in chart.series), Decimal(0))
 
 
-def _nice_top(largest: Decimal) -> Decimal:
-    """A round number at or above the largest value, for the end of the scale."""
+def _scale(largest: Decimal) -> tuple[Decimal, Decimal]:
+    """The end of the scale and the step between ticks: steps of 1, 2 or 5 times a power of
+    ten, about four of them, so whole counts get whole ticks."""
     if largest <= 0:
-        return Decimal(1)
-    magnitude = Decimal(10) ** math.floor(math.log10(float(largest)))
-    for step in (1, 2, 2.5, 5, 10):
-        top = magnitude * Decimal(str(step))
-        if top >= largest:
-            return top
-    return magnitude * 10  # pragma: no cover - the loop always returns
+        return Decimal(1), Decimal(1)
+    raw = largest / 4
+    magnitude = Decimal(10) ** math.floor(math.log10(float(raw)))
+    step = next(magnitude * m for m in (1, 2, 5, 10) if magnitude * m >= raw)
+    return math.ceil(largest / step) * step, step
 
 
-def _ticks(top: Decimal) -> list[Decimal]:
-    """Five evenly spaced values from 0 to `top`."""
-    return [top * Decimal(i) / Decimal(4) for i in range(5)]
+def _ticks(top: Decimal, step: Decimal) -> list[Decimal]:
+    """The tick values from 0 to `top`."""
+    return [step * i for i in range(int(top / step) + 1)]
 
 
 def _format(chart: ChartDiagram, figure: Figure) -> str:
