@@ -207,3 +207,23 @@ def test_a_block_with_both_text_and_diagram_is_reported(tmp_path: Path) -> None:
                                  "  - diagram: victims-by-area\n    text: And some text.",
                                  "charts.yaml")
     assert "charts.yaml:3: field 'blocks[1]': expected either 'text'" in messages
+
+
+def test_a_free_page_missing_from_contents_is_an_unknown_file(tmp_path: Path) -> None:
+    messages = _diagram_problems(tmp_path, "contents: [structures, charts]",
+                                 "contents: [structures]", "strategy.yaml")
+    assert "diagramshire/charts.yaml: unknown file 'charts.yaml'" in messages
+
+
+def test_contents_that_leave_out_a_typed_part_are_reported(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    strategy = data / "barking-and-dagenham" / "strategy.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8") + (
+        "contents: [foreword, introduction, definition, partnership, needs-assessment,\n"
+        "           objectives, current-arrangements, engagement, funding,\n"
+        "           needs-assessment-summary]\n"), encoding="utf-8")
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    messages = "\n".join(str(p) for p in raised.value.problems)
+    assert ("barking-and-dagenham/strategy.yaml:20: field 'contents': expected every page in "
+            "'contents'; these parts have files but would not be published: themes") in messages

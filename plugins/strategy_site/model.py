@@ -709,11 +709,17 @@ class Strategy(Record):
     @model_validator(mode="after")
     def _contents_name_pages(self) -> Strategy:
         pages = self.page_names()
-        for index, name in enumerate(self.identity.contents):
+        contents = self.identity.contents
+        for index, name in enumerate(contents):
             if name not in pages:
                 raise invalid(("identity", "contents", index),
                               f"expected the name of a page of this strategy "
                               f"({', '.join(pages)})")
+        left_out = [name for name in pages if contents and name not in contents]
+        if left_out:
+            raise invalid(("identity", "contents"),
+                          f"expected every page in 'contents'; these parts have files but "
+                          f"would not be published: {', '.join(left_out)}")
         return self
 
     @model_validator(mode="after")
