@@ -39,5 +39,8 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     strategies_marker = c.Type(str, default="<!-- strategy-site:strategies -->")
     """Where a hand-written page (the home page) wants the list of strategies."""
 
+    submission_dir = c.Type(str, default="submissions")
+    """Where the build writes each strategy's Home Office submission pack (not published)."""
+
     accessibility = c.SubConfig(AccessibilityConfig)
     """The accessibility statement's council-specific parts (see docs/accessibility.md)."""

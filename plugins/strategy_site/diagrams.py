@@ -31,8 +31,8 @@ from .model import (
 FONT = 15.0
 """Text size in drawing units; a narrow drawing is shown at about its own size on a phone."""
 LINE = 20.0
-CHAR = FONT * 0.6
-"""Average glyph width used to wrap text (DejaVu Sans, the widest likely sans-serif)."""
+CHAR = FONT * 0.64
+"""Average glyph width used to wrap text (DejaVu Sans Bold, the widest likely sans-serif)."""
 PAD = 10.0
 GAP = 10.0
 NARROW = 340.0
@@ -222,6 +222,11 @@ def _draw_framework(diagram: FrameworkDiagram) -> Drawing:
 _BAR = 18.0
 
 
+def series_style(number: int) -> str:
+    """A series' fill: the first of every four is solid, the others patterned."""
+    return "fill-0" if number % 4 == 0 else f"series-{number}"
+
+
 def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
     """Horizontal bars, each category's label above its bars: legible at a phone's width."""
     drawing = Drawing(NARROW, patterns=len(chart.series))
@@ -241,7 +246,7 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
                 figure = series.values[index]
                 if figure.value:
                     length = float(figure.value) * scale
-                    drawing.shapes.append(Rect(x, y, length, _BAR, f"series-{number}"))
+                    drawing.shapes.append(Rect(x, y, length, _BAR, series_style(number)))
                     x += length
             total = chart.row_total(index)
             label = _format(chart, total) if total else "total not known"
@@ -252,7 +257,7 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
                 figure = series.values[index]
                 length = float(figure.value) * scale if figure.value else 0.0
                 if length:
-                    drawing.shapes.append(Rect(1, y, length, _BAR, f"series-{number}"))
+                    drawing.shapes.append(Rect(1, y, length, _BAR, series_style(number)))
                 drawing.shapes.append(Text(1 + length + 6, y + _BAR - 4,
                                            (_format(chart, figure),), "value"))
                 y += _BAR + 3
@@ -318,7 +323,7 @@ def _draw_legend(drawing: Drawing, chart: ChartDiagram, y: float) -> float:
             drawing.shapes.append(Marker(15, y + 9, MARKERS[number % len(MARKERS)],
                                          f"marker-{number}"))
         else:
-            drawing.shapes.append(Rect(1, y + 1, 28, 16, f"series-{number}"))
+            drawing.shapes.append(Rect(1, y + 1, 28, 16, series_style(number)))
         y += _text_block(drawing, 38, y, drawing.width - 40, series.name, "label") + 4
     return y + GAP
 

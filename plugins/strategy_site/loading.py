@@ -20,9 +20,20 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .model import APPENDIX_PAGE, PART_NAMES, TEMPLATES, SharedDefinition, Site, Strategy
+from .model import (
+    APPENDIX_PAGE,
+    PART_NAMES,
+    TEMPLATES,
+    SharedDefinition,
+    Site,
+    Strategy,
+    Timetable,
+)
 
 Location = tuple[str | int, ...]
+
+TIMETABLE_FILE = "timetable.yaml"
+"""The statutory timetable, at the top of `strategy_data/`."""
 
 SHARED_FOLDER = "shared"
 """The folder of `strategy_data/` that holds what many boroughs share, not a borough."""
@@ -172,6 +183,10 @@ def load_site(data_dir: Path) -> Site:
             if definition is not None:
                 definitions[path.stem] = definition
 
+    timetable = None
+    if (data_dir / TIMETABLE_FILE).exists():
+        timetable = _validate_file(Timetable, data_dir / TIMETABLE_FILE, data_dir, problems)
+
     strategies: list[Strategy] = []
     folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and p.name != SHARED_FOLDER
                      and not p.name.startswith("."))
@@ -184,7 +199,7 @@ def load_site(data_dir: Path) -> Site:
             strategies.append(strategy)
     if problems:
         raise StrategyDataError(problems)
-    return Site(strategies=tuple(strategies), definitions=definitions)
+    return Site(strategies=tuple(strategies), definitions=definitions, timetable=timetable)
 
 
 def load_strategy(

@@ -816,8 +816,31 @@ def _check_numbering(field: str, numbers: list[int]) -> None:
             )
 
 
+class TimetableRule(Record):
+    """A statutory deadline: what it checks, the date it runs from, the period, who it concerns."""
+
+    id: Identifier
+    checks: Text
+    starts: Literal["publication"] | Date
+    """A date in the strategy ("publication") or a fixed date."""
+    within_days: int | None = Field(default=None, ge=0)
+    concerns: Text
+    address: Text | None = None
+
+
+class Timetable(Record):
+    """`strategy_data/timetable.yaml`: the statutory timetable as data."""
+
+    rules: tuple[TimetableRule, ...] = Field(min_length=1)
+
+    def rule(self, ident: str) -> TimetableRule | None:
+        """The rule with this id."""
+        return next((rule for rule in self.rules if rule.id == ident), None)
+
+
 class Site(Record):
-    """Everything in `strategy_data/`: the strategies and what they share."""
+    """Everything in `strategy_data/`: the strategies, what they share, and the timetable."""
 
     strategies: tuple[Strategy, ...]
     definitions: dict[Identifier, SharedDefinition] = {}
+    timetable: Timetable | None = None

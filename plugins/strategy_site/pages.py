@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.sandbox
+from markupsafe import Markup
 
 from . import diagrams, formatting
 from .model import APPENDIX_PAGE, PART_NAMES, Site, Strategy
@@ -122,11 +124,36 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(formatting.FILTERS)
+        self.env.filters["part_anchor"] = part_anchor
 
     def render(self, spec: PageSpec, url: UrlFor) -> str:
         """The page's HTML content (everything inside the theme's article)."""
         return self.env.get_template(spec.template).render(
             spec.context, url=url, page=spec, draw=diagrams.draw)
+
+    def render_print(self, strategy: Strategy, site: Site, web_address: str | None) -> str:
+        """The whole strategy as one HTML document for print and PDF: cover, contents, then
+        every part by the web pages' own templates; links between parts become anchors."""
+        specs = strategy_pages(strategy, site)[1:]
+        print_css = _read_template_file("print/diagram.css")
+
+        def anchor(target: PageSpec) -> str:
+            return f"#{part_anchor(target)}"
+
+        parts = [
+            (spec, Markup(self.env.get_template(spec.template).render(
+                spec.context, url=anchor, page=spec, draw=diagrams.draw, print_css=print_css)))
+            for spec in specs
+        ]
+        identity = strategy.identity
+        return self.env.get_template("print/strategy.html").render(
+            identity=identity, parts=parts, web_address=web_address,
+            created=f"{identity.published.isoformat()}T00:00:00Z" if identity.published else "",
+            css=Markup(_read_template_file("print/print.css")),
+            subject=f"{identity.title}: {identity.partnership}",
+            keywords=", ".join(filter(None, (identity.borough, identity.partnership,
+                                             identity.legislation, identity.edition))),
+        )
 
     def render_markdown(self, source: str, **context: Any) -> str:
         """A hand-written Markdown page with its {{ fields }} filled in (no autoescape: the
@@ -143,6 +170,15 @@ class Renderer:
         """The list of strategies for the site's home page."""
         return self.env.get_template("strategy_list.html").render(
             strategies=site.strategies, landings=landings, url=url)
+
+
+def part_anchor(spec: PageSpec) -> str:
+    """The id of a part in the single print document: 'part-funding'."""
+    return "part-" + spec.src_uri.rsplit("/", 1)[1].removesuffix(".md")
+
+
+def _read_template_file(name: str) -> str:
+    return (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
 
 
 def headings(html: str, levels: tuple[int, ...] = (2, 3)) -> list[Heading]:

@@ -25,6 +25,8 @@ from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Site
 from .pages import Heading, PageSpec, Renderer, UrlFor, headings, strategy_pages
+from .pdf import RenderedPdf, page_count, pdf_name, write_atomically, write_pdf
+from .submission import SubmissionError, submission_pack, write_pack
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -39,6 +41,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.site: Site | None = None
         self.pages: dict[str, PageSpec] = {}
         self.sections: list[list[PageSpec]] = []
+        self.pdfs: dict[str, RenderedPdf] = {}
         self.renderer = Renderer()
 
     # --- events, in the order MkDocs calls them ----------------------------------------
@@ -71,6 +74,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             config.nav = self._generate_nav(files)
         else:
             config.nav = [*config.nav, *self._generate_strategy_nav()]
+        self._render_pdfs(config)
         return files
 
     def on_page_markdown(
@@ -105,6 +109,23 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
         return content
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write each strategy's PDF into the site and its submission pack beside it."""
+        assert self.site is not None
+        packs = Path(config.config_file_path).parent / self.config.submission_dir
+        for strategy in self.site.strategies:
+            pdf = self.pdfs[strategy.slug]
+            write_atomically(Path(config.site_dir) / strategy.slug / pdf.name, pdf.data)
+            try:
+                pack = submission_pack(strategy, pdf, self.site.timetable,
+                                       _web_address(config, strategy.slug))
+            except SubmissionError as error:
+                log.info("No submission pack for %s: %s", strategy.slug, error)
+                continue
+            write_pack(pack, packs / strategy.slug)
+            log.info("Submission pack for %s in %s (due %s)", strategy.slug,
+                     packs / strategy.slug, pack.due.isoformat())
+
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
@@ -113,6 +134,20 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return server
 
     # --- helpers -------------------------------------------------------------------------
+
+    def _render_pdfs(self, config: MkDocsConfig) -> None:
+        """Render every strategy's PDF now, so its landing page can give its size and pages."""
+        assert self.site is not None
+        self.pdfs = {}
+        for strategy, section in zip(self.site.strategies, self.sections, strict=True):
+            html = self.renderer.render_print(strategy, self.site,
+                                              _web_address(config, strategy.slug))
+            data = write_pdf(html)
+            assert data is not None
+            pdf = RenderedPdf(pdf_name(strategy), data, page_count(data))
+            self.pdfs[strategy.slug] = pdf
+            section[0].context["download"] = pdf  # type: ignore[index]
+            log.info("PDF %s: %d pages, %d KB", pdf.name, pdf.pages, pdf.size_kb)
 
     def _generate_nav(self, files: Files) -> list[Any]:
         """Home first, then each strategy, then the other hand-written pages."""
@@ -141,6 +176,11 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             return html
         landings = {section[0].src_uri.split("/")[0]: section[0] for section in self.sections}
         return html.replace(marker, self.renderer.render_strategy_list(self.site, landings, url))
+
+
+def _web_address(config: MkDocsConfig, slug: str) -> str | None:
+    """Where a strategy is published, from the site's `site_url`."""
+    return f"{config.site_url.rstrip('/')}/{slug}/" if config.site_url else None
 
 
 def _toc_token(heading: Heading) -> Any:

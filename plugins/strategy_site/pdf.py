@@ -1,0 +1,233 @@
+"""A strategy as one PDF/UA-1 document, rendered by WeasyPrint from the same model and
+templates as its web pages (templates/print/ assembles them with a lean print stylesheet).
+
+WeasyPrint tags the structure; what its tagging leaves out is completed with pikepdf
+(`complete_tagging`): table header cells get /Scope (WeasyPrint links data cells to their
+headers with /Headers instead, which PDF/UA also allows; with both, any reader finds them).
+The bytes depend only on the data: the metadata dates are the publication date, and the file
+identifier is computed from the content.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import weasyprint
+
+from .formatting import slug
+from .model import Strategy
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A strategy's PDF: its file name, its bytes and its page count."""
+
+    name: str
+    data: bytes
+    pages: int
+
+    @property
+    def size_kb(self) -> int:
+        """The size in kilobytes, rounded up, as GOV.UK writes attachment sizes."""
+        return -(-len(self.data) // 1024)
+
+
+def write_pdf(html: str, target: Path | None = None) -> bytes | None:
+    """HTML in; the PDF/UA-1 bytes out, or written atomically to `target` (None returned).
+
+    A failure leaves no partial file: the PDF is written to a temporary file beside the
+    target and renamed over it only when complete.
+    """
+    data = complete_tagging(weasyprint.HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT))
+    if target is None:
+        return data
+    write_atomically(target, data)
+    return None
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target` so that readers see the old file or the new, never a part."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide it from a server
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def complete_tagging(data: bytes) -> bytes:
+    """Mend what WeasyPrint's PDF/UA tagging leaves out or gets wrong.
+
+    - A table that crosses a page comes out as several /Table elements: the parts are merged
+      back into one, and a header row repeated on the next page becomes a pagination artifact.
+    - Table header cells get /Scope.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is not None:
+            _merge_split_tables(pdf, root)
+            _scope_headers(root, section=None)
+        output = io.BytesIO()
+        pdf.save(output, deterministic_id=True)
+        return output.getvalue()
+
+
+def _children(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    kids = element.get("/K") if isinstance(element, pikepdf.Dictionary) else None
+    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    return [kid for kid in items if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+
+
+def _merge_split_tables(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
+    """Join each /Table with the /Table that continues it (the next sibling, no caption)."""
+    kids = element.get("/K")
+    if isinstance(kids, pikepdf.Array):
+        index = 0
+        while index < len(kids) - 1:
+            first, second = kids[index], kids[index + 1]
+            if (_is(first, "/Table") and _is(second, "/Table")
+                    and not any(_is(kid, "/Caption") for kid in _children(second))):
+                _append_table(pdf, first, second)
+                del kids[index + 1]
+                continue
+            index += 1
+    for child in _children(element):
+        _merge_split_tables(pdf, child)
+
+
+def _is(item: pikepdf.Object, kind: str) -> bool:
+    return isinstance(item, pikepdf.Dictionary) and item.get("/S") == kind
+
+
+def _append_table(pdf: pikepdf.Pdf, first: pikepdf.Object, second: pikepdf.Object) -> None:
+    has_head = any(_is(kid, "/THead") for kid in _children(first))
+    kids = first.get("/K")
+    if not isinstance(kids, pikepdf.Array):
+        kids = pikepdf.Array([kids] if kids is not None else [])
+        first.K = kids
+    for part in _children(second):
+        if _is(part, "/THead") and has_head:
+            _make_artifact(pdf, part)  # the header row repeated at the top of the next page
+            continue
+        part.P = first
+        kids.append(part)
+
+
+def _make_artifact(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
+    """Turn the marked content of a structure element into pagination artifacts."""
+    marked: dict[int, set[int]] = {}
+    _collect_marked(element, element.get("/Pg"), marked)
+    parent_tree = pdf.Root.StructTreeRoot.get("/ParentTree")
+    for page in pdf.pages:
+        mcids = marked.get(page.obj.objgen[0])
+        if not mcids:
+            continue
+        page.contents_coalesce()
+        instructions = pikepdf.parse_content_stream(page)
+        for position, instruction in enumerate(instructions):
+            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                continue
+            operands = instruction.operands
+            if (str(instruction.operator) == "BDC" and len(operands) == 2
+                    and isinstance(operands[1], pikepdf.Dictionary)
+                    and int(operands[1].get("/MCID", -1)) in mcids):
+                pagination = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))
+                instructions[position] = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name("/Artifact"), pagination], pikepdf.Operator("BDC"))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        if parent_tree is not None and "/StructParents" in page:
+            _forget_parents(parent_tree, int(page.StructParents), mcids)
+
+
+def _collect_marked(element: pikepdf.Object, page: pikepdf.Object | None,
+                    marked: dict[int, set[int]]) -> None:
+    """The marked-content ids under an element, by the object number of their page."""
+    if isinstance(element, pikepdf.Dictionary):
+        page = element.get("/Pg", page)
+        kids = element.get("/K")
+        if "/MCID" in element:  # a marked-content reference
+            if page is not None:
+                marked.setdefault(page.objgen[0], set()).add(int(element.MCID))
+            return
+    else:
+        kids = element
+    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    for kid in items:
+        if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_code ==
+                                    pikepdf.ObjectType.integer):
+            if page is not None:
+                marked.setdefault(page.objgen[0], set()).add(int(kid))
+        elif isinstance(kid, pikepdf.Dictionary):
+            _collect_marked(kid, page, marked)
+
+
+def _forget_parents(parent_tree: pikepdf.Object, key: int, mcids: set[int]) -> None:
+    """Artifacts have no structure parent: clear their entries in the page's parent list."""
+    for nums in _number_tree_leaves(parent_tree):
+        for index in range(0, len(nums) - 1, 2):
+            if int(nums[index]) == key and isinstance(nums[index + 1], pikepdf.Array):
+                parents = nums[index + 1]
+                for mcid in mcids:
+                    if mcid < len(parents):
+                        parents[mcid] = None
+
+
+def _number_tree_leaves(node: pikepdf.Object) -> list[pikepdf.Object]:
+    leaves = [node.Nums] if "/Nums" in node else []
+    for kid in node.get("/Kids", pikepdf.Array()):
+        leaves += _number_tree_leaves(kid)
+    return leaves
+
+
+def _scope_headers(element: pikepdf.Object, section: str | None) -> None:
+    """Header cells in THead head columns; those starting a body or footer row head rows."""
+    kind = element.get("/S") if isinstance(element, pikepdf.Dictionary) else None
+    if kind in ("/THead", "/TBody", "/TFoot"):
+        section = str(kind)
+    kids = element.get("/K") if isinstance(element, pikepdf.Dictionary) else None
+    children = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids else []
+    for position, child in enumerate(children):
+        if not isinstance(child, pikepdf.Dictionary):
+            continue
+        if kind == "/TR" and child.get("/S") == "/TH":
+            scope = "/Column" if section == "/THead" or position > 0 else "/Row"
+            attributes = child.get("/A")
+            if not isinstance(attributes, pikepdf.Dictionary):
+                attributes = pikepdf.Dictionary(O=pikepdf.Name("/Table"))
+                child.A = attributes
+            attributes.Scope = pikepdf.Name(scope)
+        _scope_headers(child, section)
+
+
+def page_count(data: bytes) -> int:
+    """How many pages a PDF has."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def pdf_name(strategy: Strategy) -> str:
+    """A stable file name: borough, title and edition, e.g. 'barking-and-dagenham-serious-
+    violence-duty-strategy-2024.pdf' (the edition only when the title does not hold it)."""
+    identity = strategy.identity
+    name = slug(identity.full_title)
+    edition = slug(identity.edition)
+    if edition not in name:
+        name = f"{name}-{edition}"
+    return f"{name}.pdf"

@@ -1,0 +1,114 @@
+"""The Home Office submission pack: the strategy's PDF, its SHA-256, and a ready-to-send email.
+
+The Serious Violence Duty asks for the strategy to reach the Home Office within 7 days of its
+publication; the address and the period come from the timetable data, never from code. The
+email (.eml) opens in Outlook or Thunderbird ready to send, with the PDF attached. Every file
+is the same bytes for the same data, so a pack can be checked against what was sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from .formatting import long_date
+from .model import Strategy, Timetable
+from .pdf import RenderedPdf, write_atomically
+
+SUBMISSION_RULE = "home-office-submission"
+"""The timetable rule that says where the strategy goes and within how many days."""
+
+
+class SubmissionError(Exception):
+    """The pack cannot be made; the message says why, in words an officer can act on."""
+
+
+@dataclass(frozen=True)
+class SubmissionPack:
+    """What the pack holds, before it is written."""
+
+    pdf: RenderedPdf
+    sha256: str
+    address: str
+    published: dt.date
+    due: dt.date
+    email: bytes
+    email_name: str
+
+
+def submission_pack(
+    strategy: Strategy, pdf: RenderedPdf, timetable: Timetable | None, web_address: str | None
+) -> SubmissionPack:
+    """The pack for one strategy; SubmissionError if the data cannot support one."""
+    rule = timetable.rule(SUBMISSION_RULE) if timetable else None
+    if rule is None or rule.address is None or rule.within_days is None:
+        raise SubmissionError(
+            f"strategy_data/timetable.yaml has no '{SUBMISSION_RULE}' rule with an address and "
+            "'within_days': the pack needs both"
+        )
+    published = strategy.identity.published
+    if published is None:
+        raise SubmissionError(
+            f"{strategy.slug}: strategy.yaml has no 'published' date, so there is no date the "
+            "Home Office submission is due"
+        )
+    due = published + dt.timedelta(days=rule.within_days)
+    digest = hashlib.sha256(pdf.data).hexdigest()
+    email = _email(strategy, pdf, rule.address, published, due, web_address, digest,
+                   rule.within_days)
+    return SubmissionPack(pdf, digest, rule.address, published, due, email,
+                          pdf.name.removesuffix(".pdf") + "-home-office-submission.eml")
+
+
+def write_pack(pack: SubmissionPack, folder: Path) -> list[Path]:
+    """Write the PDF, its .sha256 and the .eml into `folder`, each atomically."""
+    files = {
+        pack.pdf.name: pack.pdf.data,
+        f"{pack.pdf.name}.sha256": f"{pack.sha256}  {pack.pdf.name}\n".encode(),
+        pack.email_name: pack.email,
+    }
+    for name, data in files.items():
+        write_atomically(folder / name, data)
+    return [folder / name for name in files]
+
+
+def _email(strategy: Strategy, pdf: RenderedPdf, address: str, published: dt.date,
+           due: dt.date, web_address: str | None, digest: str, within_days: int) -> bytes:
+    identity = strategy.identity
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = identity.contact.email
+    message["To"] = address
+    message["Subject"] = f"Serious Violence Duty strategy: {identity.partnership}"
+    # The publication date, so the same data gives the same email.
+    message["Date"] = format_datetime(dt.datetime(published.year, published.month,
+                                                  published.day, 9, 0, tzinfo=dt.UTC))
+    message["X-Unsent"] = "1"  # opens as a draft, ready to send, in Outlook
+    lines = [
+        "Dear Serious Violence Duty team,",
+        "",
+        f"Please find attached {identity.partnership}'s {identity.title} "
+        f"({identity.edition}), published on {long_date(published)}.",
+        "",
+    ]
+    if web_address:
+        lines += [f"It is published at: {web_address}", ""]
+    lines += [
+        f"Under the Serious Violence Duty the strategy is due with you within {within_days} "
+        f"days of publication, by {long_date(due)}.",
+        "",
+        f"The attached file is {pdf.name} ({pdf.size_kb} KB, {pdf.pages} pages); "
+        f"its SHA-256 checksum is {digest}.",
+        "",
+        f"{identity.contact.team}",
+        f"{identity.partnership}",
+        f"{identity.contact.email}",
+    ]
+    message.set_content("\n".join(lines))
+    message.add_attachment(pdf.data, maintype="application", subtype="pdf", filename=pdf.name)
+    message.set_boundary(f"strategy-site-{digest[:32]}")
+    return message.as_bytes()
