@@ -210,6 +210,24 @@ class Contact(Record):
 # --- the parts of a strategy, one YAML file each -------------------------------------------
 
 
+class StrategyRecord(Record):
+    """What a partnership has done and when: the dates the timetable checks."""
+
+    submitted_to_home_office: Date | None = None
+    action_plan_submitted: Date | None = None
+    reviews: dict[Identifier, Date] = {}
+    """The date each element of the review-dates table (by its `part`) was last reviewed."""
+
+
+class Override(Record):
+    """A borough's change to a timetable rule's period, with its reason."""
+
+    rule: Identifier
+    within_days: int | None = Field(default=None, ge=0)
+    within_months: int | None = Field(default=None, ge=1)
+    reason: Text
+
+
 class Identity(Record):
     """`strategy.yaml`: what the strategy is, whose it is, and when it was published."""
 
@@ -225,6 +243,10 @@ class Identity(Record):
     next_review: Date | None = None
     contact: Contact
     template: Literal["london-serious-violence-duty", "free"] = "london-serious-violence-duty"
+    record: StrategyRecord = Field(default_factory=lambda: StrategyRecord())
+    """What has happened, with dates: submissions and reviews."""
+    overrides: tuple[Override, ...] = ()
+    """This strategy's changes to the timetable's periods, each with its reason."""
     contents: tuple[Identifier, ...] = ()
     """The pages in order, by file name without .yaml; empty: the template's own order."""
 
@@ -271,6 +293,8 @@ class ReviewDate(Record):
     part: Identifier | None = None
     published: Date
     review_by: Date
+    cycle_months: int | None = Field(default=None, ge=1)
+    """The element's own review cycle, where longer than the timetable's (the definition: 36)."""
 
     @model_validator(mode="after")
     def _review_after_publication(self) -> ReviewDate:
@@ -816,21 +840,53 @@ def _check_numbering(field: str, numbers: list[int]) -> None:
             )
 
 
+Event = Literal["published", "submitted_to_home_office", "action_plan_submitted",
+                "accessibility_statement_reviewed"]
+"""Something that happens once and is recorded with its date."""
+
+
 class TimetableRule(Record):
-    """A statutory deadline: what it checks, the date it runs from, the period, who it concerns."""
+    """A statutory deadline as data: what it checks, when it falls, and who it concerns.
+
+    A rule is met by an `event` (or, with `each_review_element`, by the review of each row of
+    the review-dates table). Its deadline is a fixed `deadline`, or `within_days` /
+    `within_months` of the `starts` event.
+    """
 
     id: Identifier
     checks: Text
-    starts: Literal["publication"] | Date
-    """A date in the strategy ("publication") or a fixed date."""
-    within_days: int | None = Field(default=None, ge=0)
     concerns: Text
     address: Text | None = None
+    templates: tuple[Literal["london-serious-violence-duty", "free"], ...] = ()
+    """The templates the rule applies to; empty: every strategy."""
+    event: Event | None = None
+    each_review_element: bool = False
+    starts: Event | None = None
+    deadline: Date | None = None
+    within_days: int | None = Field(default=None, ge=0)
+    within_months: int | None = Field(default=None, ge=1)
+    not_before_start: bool = False
+    """Doing it before its start counts as not done (sending a strategy before publishing it)."""
+    site_wide: bool = False
+    """The rule concerns the website, not each strategy (the accessibility statement)."""
+
+    @model_validator(mode="after")
+    def _one_way_to_fall_due(self) -> TimetableRule:
+        if (self.event is None) == (not self.each_review_element):
+            raise invalid(("event",), "expected either 'event' or 'each_review_element: true'")
+        if self.deadline is None and (self.within_days is None) == (self.within_months is None):
+            raise invalid(("deadline",), "expected a 'deadline', or one of 'within_days' and "
+                                         "'within_months' counted from 'starts'")
+        if self.deadline is None and self.starts is None and not self.each_review_element:
+            raise invalid(("starts",), "expected the event the period is counted from")
+        return self
 
 
 class Timetable(Record):
     """`strategy_data/timetable.yaml`: the statutory timetable as data."""
 
+    timezone: Text = "Europe/London"
+    due_soon_days: int = Field(default=30, ge=0)
     rules: tuple[TimetableRule, ...] = Field(min_length=1)
 
     def rule(self, ident: str) -> TimetableRule | None:

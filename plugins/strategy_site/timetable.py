@@ -1,0 +1,176 @@
+"""The statutory timetable: rules (data) plus a strategy's record plus a date give findings.
+
+Every date is a calendar date in the timetable's time zone (Europe/London): a deadline of
+7 February is met by anything done on 7 February, whatever the hour. Periods in days count
+calendar days; periods in months keep the day of the month, or the month's last day when it
+has no such day (31 January + 1 month = 28 or 29 February).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from .formatting import slug
+from .model import ReviewDate, Strategy, Timetable, TimetableRule
+
+
+class Status(Enum):
+    """Where a deadline stands, in words (never colour alone)."""
+
+    DONE_ON_TIME = "done on time"
+    DONE_LATE = "done late"
+    TOO_EARLY = "done before it could count"
+    OVERDUE = "overdue"
+    DUE_SOON = "due soon"
+    UPCOMING = "not yet due"
+    MISSING = "cannot be checked"
+
+    @property
+    def needs_action(self) -> bool:
+        """Whether an officer must act: overdue, done too early, or the data is missing."""
+        return self in (Status.OVERDUE, Status.TOO_EARLY, Status.MISSING)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One deadline of one strategy (or of the site) and where it stands on a day."""
+
+    strategy: str
+    rule: TimetableRule
+    subject: str
+    """What is due: the rule's check, or the review-dates element it applies to."""
+    due: dt.date | None
+    done: dt.date | None
+    status: Status
+    note: str = ""
+
+    @property
+    def uid(self) -> str:
+        """A stable identifier, for calendar feeds: the same deadline keeps its UID."""
+        element = "" if self.subject == self.rule.checks else "-" + slug(self.subject)[:60]
+        return f"{self.strategy}-{self.rule.id}{element}@strategy-site"
+
+
+def today_in(timetable: Timetable) -> dt.date:
+    """Today's calendar date where the timetable's deadlines fall."""
+    return dt.datetime.now(ZoneInfo(timetable.timezone)).date()
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or that month's last day if it is shorter."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def strategy_findings(strategy: Strategy, timetable: Timetable, today: dt.date) -> list[Finding]:
+    """Every deadline of one strategy that its template's rules give, as of `today`."""
+    findings: list[Finding] = []
+    for rule in timetable.rules:
+        if rule.site_wide or (rule.templates and strategy.identity.template not in rule.templates):
+            continue
+        rule = _overridden(rule, strategy)
+        if rule.each_review_element:
+            rows = strategy.review_dates.elements if strategy.review_dates else ()
+            findings += [_review(strategy, rule, row, timetable, today) for row in rows]
+        else:
+            findings.append(_event(strategy, rule, timetable, today))
+    return findings
+
+
+def site_findings(timetable: Timetable, events: dict[str, dt.date | None],
+                  today: dt.date) -> list[Finding]:
+    """The deadlines that concern the website itself (the accessibility statement)."""
+    return [_periodic("site", rule, events.get(rule.event or ""), timetable, today)
+            for rule in timetable.rules if rule.site_wide]
+
+
+def _overridden(rule: TimetableRule, strategy: Strategy) -> TimetableRule:
+    override = next((o for o in strategy.identity.overrides if o.rule == rule.id), None)
+    if override is None:
+        return rule
+    return rule.model_copy(update={
+        "within_days": override.within_days if override.within_days is not None
+        else rule.within_days,
+        "within_months": override.within_months or rule.within_months,
+    })
+
+
+def _event_date(strategy: Strategy, event: str | None) -> dt.date | None:
+    if event == "published":
+        return strategy.identity.published
+    if event is None:
+        return None
+    value = getattr(strategy.identity.record, event, None)
+    return value if isinstance(value, dt.date) else None
+
+
+def _due(rule: TimetableRule, start: dt.date | None) -> dt.date | None:
+    if rule.deadline is not None:
+        return rule.deadline
+    if start is None:
+        return None
+    if rule.within_days is not None:
+        return start + dt.timedelta(days=rule.within_days)
+    assert rule.within_months is not None
+    return add_months(start, rule.within_months)
+
+
+def _event(strategy: Strategy, rule: TimetableRule, timetable: Timetable,
+           today: dt.date) -> Finding:
+    start = _event_date(strategy, rule.starts)
+    due = _due(rule, start)
+    done = _event_date(strategy, rule.event)
+    if due is None:
+        return Finding(strategy.slug, rule, rule.checks, None, done, Status.MISSING,
+                       f"no date for '{rule.starts}' in strategy.yaml, so no due date")
+    if done is not None and rule.not_before_start and start is not None and done < start:
+        return Finding(strategy.slug, rule, rule.checks, due, done, Status.TOO_EARLY,
+                       f"recorded as done on {done.isoformat()}, before it could count "
+                       f"({rule.starts} on {start.isoformat()})")
+    return Finding(strategy.slug, rule, rule.checks, due, done,
+                   _status(due, done, timetable, today))
+
+
+def _review(strategy: Strategy, rule: TimetableRule, row: ReviewDate, timetable: Timetable,
+            today: dt.date) -> Finding:
+    """An element is due by its own date for review, and never later than its cycle allows."""
+    last = strategy.identity.record.reviews.get(row.part or "") if row.part else None
+    cycle = max(row.cycle_months or 0, rule.within_months or 12)
+    if last is None:
+        due = min(row.review_by, add_months(row.published, cycle))
+        note = f"every {cycle} months" if row.cycle_months else ""
+    else:  # reviewed: the next review is a cycle later
+        due = add_months(last, cycle)
+        note = f"last reviewed on {last.isoformat()}; every {cycle} months"
+    return Finding(strategy.slug, rule, row.element, due, None,
+                   _status(due, None, timetable, today), note)
+
+
+def _periodic(owner: str, rule: TimetableRule, last: dt.date | None, timetable: Timetable,
+              today: dt.date) -> Finding:
+    """A deadline that comes round again: due a period after it was last done."""
+    if last is None:
+        return Finding(owner, rule, rule.checks, None, None, Status.MISSING,
+                       f"no date recorded for '{rule.event}'")
+    due = _due(rule, last)
+    assert due is not None
+    return Finding(owner, rule, rule.checks, due, None, _status(due, None, timetable, today),
+                   f"last done on {last.isoformat()}")
+
+
+def _status(due: dt.date, done: dt.date | None, timetable: Timetable,
+            today: dt.date) -> Status:
+    if done is not None:
+        return Status.DONE_ON_TIME if done <= due else Status.DONE_LATE
+    if today > due:
+        return Status.OVERDUE
+    if (due - today).days <= timetable.due_soon_days:
+        return Status.DUE_SOON
+    return Status.UPCOMING
+
+
