@@ -1,0 +1,188 @@
+"""The timetable on fixed dates: each rule before, on and after its deadline, the 7-day
+boundary, a submission before publication, a leap year, and an override with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from conftest import DATA, REPO
+from strategy_site.loading import load_site
+from strategy_site.model import Override, Site, Strategy, StrategyRecord
+from strategy_site.timetable import Finding, Status, add_months, site_findings, strategy_findings
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return load_site(DATA)
+
+
+def _bd(site: Site, **identity: Any) -> Strategy:
+    strategy = next(s for s in site.strategies if s.slug == "barking-and-dagenham")
+    return strategy.model_copy(update={
+        "identity": strategy.identity.model_copy(update=identity)})
+
+
+def _finding(site: Site, strategy: Strategy, rule: str, today: D,
+             subject: str | None = None) -> Finding:
+    assert site.timetable is not None
+    return next(f for f in strategy_findings(strategy, site.timetable, today)
+                if f.rule.id == rule and (subject is None or f.subject == subject))
+
+
+@pytest.mark.parametrize(("today", "status"), [
+    (D(2024, 1, 30), Status.DUE_SOON), (D(2024, 1, 31), Status.DUE_SOON),
+    (D(2024, 2, 1), Status.OVERDUE)])
+def test_first_publication_around_its_deadline(site: Site, today: D, status: Status) -> None:
+    unpublished = _bd(site, published=None)
+    assert _finding(site, unpublished, "first-publication", today).status is status
+
+
+def test_first_publication_done_on_the_day_and_late(site: Site) -> None:
+    on_time = _finding(site, _bd(site, published=D(2024, 1, 31)), "first-publication",
+                       D(2024, 3, 1))
+    late = _finding(site, _bd(site, published=D(2024, 2, 1)), "first-publication",
+                    D(2024, 3, 1))
+    assert (on_time.status, late.status) == (Status.DONE_ON_TIME, Status.DONE_LATE)
+
+
+@pytest.mark.parametrize(("submitted", "status"), [
+    (D(2024, 2, 6), Status.DONE_ON_TIME), (D(2024, 2, 7), Status.DONE_ON_TIME),
+    (D(2024, 2, 8), Status.DONE_LATE), (D(2024, 1, 30), Status.TOO_EARLY)])
+def test_the_seven_day_boundary_and_a_submission_before_publication(
+        site: Site, submitted: D, status: Status) -> None:
+    strategy = _bd(site, record=StrategyRecord(submitted_to_home_office=submitted))
+    finding = _finding(site, strategy, "home-office-submission", D(2024, 3, 1))
+    assert finding.due == D(2024, 2, 7)  # 31 January + 7 calendar days
+    assert finding.status is status
+    assert finding.status.needs_action == (status is Status.TOO_EARLY)
+
+
+@pytest.mark.parametrize(("today", "status"), [
+    (D(2024, 2, 6), Status.DUE_SOON), (D(2024, 2, 7), Status.DUE_SOON),
+    (D(2024, 2, 8), Status.OVERDUE)])
+def test_an_unsent_strategy_around_its_submission_deadline(site: Site, today: D,
+                                                           status: Status) -> None:
+    assert _finding(site, _bd(site), "home-office-submission", today).status is status
+
+
+def test_no_publication_date_means_the_submission_cannot_be_checked(site: Site) -> None:
+    finding = _finding(site, _bd(site, published=None), "home-office-submission", D(2024, 3, 1))
+    assert finding.status is Status.MISSING and finding.status.needs_action
+    assert "no date for 'published'" in finding.note
+
+
+@pytest.mark.parametrize(("today", "status"), [
+    (D(2024, 2, 27), Status.DUE_SOON), (D(2024, 2, 28), Status.DUE_SOON),
+    (D(2024, 2, 29), Status.OVERDUE), (D(2023, 12, 1), Status.UPCOMING)])
+def test_the_action_plan_around_its_deadline(site: Site, today: D, status: Status) -> None:
+    assert _finding(site, _bd(site), "action-plan-to-vru", today).status is status
+
+
+@pytest.mark.parametrize(("today", "status"), [
+    (D(2025, 1, 30), Status.DUE_SOON), (D(2025, 1, 31), Status.DUE_SOON),
+    (D(2025, 2, 1), Status.OVERDUE)])
+def test_an_element_review_around_its_date(site: Site, today: D, status: Status) -> None:
+    finding = _finding(site, _bd(site), "element-review", today, "Strategic Needs Assessment")
+    assert (finding.due, finding.status) == (D(2025, 1, 31), status)
+
+
+def test_the_definition_keeps_its_own_three_year_cycle(site: Site) -> None:
+    finding = _finding(site, _bd(site), "element-review", D(2025, 6, 1),
+                       "Definition of Serious Violence")
+    assert (finding.due, finding.status) == (D(2027, 1, 31), Status.UPCOMING)
+
+
+def test_a_recorded_review_moves_the_next_one_a_cycle_on(site: Site) -> None:
+    record = StrategyRecord(reviews={"needs-assessment": D(2025, 1, 20)})
+    finding = _finding(site, _bd(site, record=record), "element-review", D(2025, 6, 1),
+                       "Strategic Needs Assessment")
+    assert (finding.due, finding.status) == (D(2026, 1, 20), Status.UPCOMING)
+
+
+def test_an_override_changes_the_period_and_keeps_its_reason(site: Site) -> None:
+    override = Override(rule="home-office-submission", within_days=14,
+                        reason="Agreed with the Home Office in writing on 1 February 2024")
+    strategy = _bd(site, overrides=(override,))
+    finding = _finding(site, strategy, "home-office-submission", D(2024, 2, 10))
+    assert (finding.due, finding.status) == (D(2024, 2, 14), Status.DUE_SOON)
+    assert strategy.identity.overrides[0].reason.startswith("Agreed with the Home Office")
+
+
+def test_months_in_a_leap_year() -> None:
+    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
+    assert add_months(D(2023, 1, 31), 1) == D(2023, 2, 28)
+    assert add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
+    assert add_months(D(2024, 2, 29), 48) == D(2028, 2, 29)
+
+
+def test_a_leap_day_publication_is_reviewed_a_year_on(site: Site) -> None:
+    strategy = _bd(site, published=D(2024, 2, 29))
+    finding = _finding(site, strategy, "home-office-submission", D(2024, 3, 1))
+    assert finding.due == D(2024, 3, 7)
+
+
+def test_the_accessibility_statement_is_due_a_year_after_its_review(site: Site) -> None:
+    assert site.timetable is not None
+    events = {"accessibility_statement_reviewed": D(2024, 2, 29)}
+    (finding,) = site_findings(site.timetable, events, D(2025, 2, 28))
+    assert (finding.due, finding.status) == (D(2025, 2, 28), Status.DUE_SOON)
+    (late,) = site_findings(site.timetable, events, D(2025, 3, 1))
+    assert late.status is Status.OVERDUE
+
+
+def test_free_strategies_have_no_duty_deadlines(site: Site) -> None:
+    assert site.timetable is not None
+    bexley = next(s for s in site.strategies if s.slug == "bexley")
+    assert strategy_findings(bexley, site.timetable, D(2025, 1, 1)) == []
+
+
+def test_uids_are_stable(site: Site) -> None:
+    first = _finding(site, _bd(site), "element-review", D(2024, 1, 1), "Strategic Needs Assessment")
+    again = _finding(site, _bd(site), "element-review", D(2026, 1, 1), "Strategic Needs Assessment")
+    assert first.uid == again.uid == \
+        "barking-and-dagenham-element-review-strategic-needs-assessment@strategy-site"
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def _check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+
+
+def test_check_prints_the_state_of_barking_and_dagenham_on_10_february_2024() -> None:
+    run = _check("--today", "2024-02-10")
+    assert run.returncode == 1  # the Home Office submission is not recorded: overdue
+    lines = run.stdout.splitlines()
+    assert "Timetable as of 2024-02-10" in lines
+    assert any(line.split() == ["done", "on", "time", "2024-01-31", "2024-01-31", "The", "first",
+                                "strategy", "is", "published", "on", "the", "council's",
+                                "website"] for line in lines)
+    assert any(line.strip().startswith("overdue") and "2024-02-07" in line
+               and "Home Office" in line for line in lines)
+    assert any(line.strip().startswith("due soon") and "2024-02-28" in line for line in lines)
+
+
+def test_check_as_json_and_strict() -> None:
+    run = _check("--today", "2024-01-15", "--format", "json")
+    assert run.returncode == 0
+    report = json.loads(run.stdout)
+    statuses = {(f["rule"], f["subject"][:20]): f["status"] for f in report["findings"]}
+    assert statuses[("home-office-submission", "The strategy is sent")] == "due soon"
+    assert _check("--today", "2024-01-15", "--strict").returncode == 1
+
+
+def test_check_today_shows_the_overdue_reviews() -> None:
+    run = _check()
+    assert run.returncode == 1
+    assert any(line.strip().startswith("overdue") and "Local Partnership Arrangements" in line
+               for line in run.stdout.splitlines())
