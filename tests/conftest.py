@@ -42,23 +42,26 @@ class BuiltSite:
         return sorted(self.root.rglob("*.html"))
 
 
-def make_project(tmp_path: Path, data_dir: Path) -> Path:
-    """A copy of the real project's mkdocs.yml and docs/ pointing at `data_dir`."""
+def make_project(tmp_path: Path, data_dir: Path, **options: object) -> Path:
+    """A copy of the real project's mkdocs.yml and docs/ pointing at `data_dir`, with any
+    other plugin `options` set."""
     project = tmp_path / "project"
     shutil.copytree(REPO / "docs", project / "docs")
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "strategy_site" in plugin:
             plugin["strategy_site"]["data_dir"] = str(data_dir)
+            plugin["strategy_site"].update(options)
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return project
 
 
 def build_site(
-    tmp_path: Path, data_dir: Path, caplog: pytest.LogCaptureFixture | None = None
+    tmp_path: Path, data_dir: Path, caplog: pytest.LogCaptureFixture | None = None,
+    **options: object,
 ) -> BuiltSite:
     """Build a real site, strictly; fail if MkDocs or the plugin logged a warning."""
-    project = make_project(tmp_path, data_dir)
+    project = make_project(tmp_path, data_dir, **options)
     site_dir = tmp_path / "site"
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     build(config)

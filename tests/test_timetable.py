@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
+from mkdocs.exceptions import Abort
 
-from conftest import DATA, REPO
+from conftest import DATA, REPO, BuiltSite, build_site
 from strategy_site.loading import load_site
 from strategy_site.model import Override, Site, Strategy, StrategyRecord
 from strategy_site.timetable import Finding, Status, add_months, site_findings, strategy_findings
@@ -186,3 +190,65 @@ def test_check_today_shows_the_overdue_reviews() -> None:
     assert run.returncode == 1
     assert any(line.strip().startswith("overdue") and "Local Partnership Arrangements" in line
                for line in run.stdout.splitlines())
+
+
+# --- in the built site ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dated_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The real data built as of 10 February 2024."""
+    return build_site(tmp_path_factory.mktemp("dated"), DATA, timetable_today=D(2024, 2, 10))
+
+
+def test_the_key_dates_page_says_where_each_deadline_stands(dated_site: BuiltSite) -> None:
+    text = dated_site.text("barking-and-dagenham/key-dates/")
+    assert "as of 10 February 2024" in text
+    assert ("The strategy is sent to the Home Office within 7 days of its publication Overdue "
+            "7 February 2024 not recorded") in text
+    assert ("The first strategy is published on the council's website Done on time "
+            "31 January 2024 31 January 2024") in text
+    assert "Definition of Serious Violence (every 36 months) Not yet due 31 January 2027" in text
+
+
+def test_the_dashboard_lists_every_deadline(dated_site: BuiltSite) -> None:
+    html = dated_site.html("timetable/")
+    assert 'href="../barking-and-dagenham/key-dates/"' in html
+    text = dated_site.text("timetable/")
+    assert "Barking and Dagenham The Violence and Vulnerability Reduction Action Plan is sent to " \
+           "the MOPAC Violence Reduction Unit 28 February 2024 Due soon" in text
+    assert "This website The website's accessibility statement is reviewed" in text
+
+
+def test_the_calendar_feeds_parse_with_the_right_dates(dated_site: BuiltSite) -> None:
+    feed = icalendar.Calendar.from_ical((dated_site.root / "barking-and-dagenham" /
+                                         "key-dates.ics").read_bytes())
+    events = {str(e["uid"]): e for e in feed.walk("VEVENT")}
+    submission = events["barking-and-dagenham-home-office-submission@strategy-site"]
+    assert submission.decoded("dtstart") == D(2024, 2, 7)
+    assert "seriousviolenceduty@homeoffice.gov.uk" in str(submission["description"])
+    review = events["barking-and-dagenham-element-review-definition-of-serious-violence"
+                    "@strategy-site"]
+    assert review.decoded("dtstart") == D(2027, 1, 31)
+    # Done on time: no event.
+    assert "barking-and-dagenham-first-publication@strategy-site" not in events
+    everything = icalendar.Calendar.from_ical((dated_site.root / "key-dates.ics").read_bytes())
+    assert {str(e["uid"]) for e in everything.walk("VEVENT")} >= set(events)
+
+
+def test_the_feeds_keep_their_bytes_for_the_same_data_and_day(dated_site: BuiltSite,
+                                                               tmp_path: Path) -> None:
+    again = build_site(tmp_path, DATA, timetable_today=D(2024, 2, 10))
+    for feed in ("key-dates.ics", "barking-and-dagenham/key-dates.ics"):
+        assert (again.root / feed).read_bytes() == (dated_site.root / feed).read_bytes()
+
+
+def test_overdue_deadlines_are_warnings_unless_configured(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A strict build stops on the overdue submission, a warning by default.
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.strategy_site"), \
+            pytest.raises(Abort):
+        build_site(tmp_path, DATA, timetable_today=D(2024, 2, 10), overdue_log_level="warning")
+    assert any(r.levelno == logging.WARNING and "Home Office" in r.getMessage()
+               for r in caplog.records)

@@ -39,6 +39,13 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     strategies_marker = c.Type(str, default="<!-- strategy-site:strategies -->")
     """Where a hand-written page (the home page) wants the list of strategies."""
 
+    timetable_today = c.Optional(c.Type(dt.date))
+    """The date the timetable is checked as of; default: today in the timetable's time zone."""
+
+    overdue_log_level = c.Choice(("warning", "info"), default="warning")
+    """How an overdue deadline is logged: 'info' keeps a strict build of an archived
+    strategy from failing on deadlines nobody can meet any more."""
+
     submission_dir = c.Type(str, default="submissions")
     """Where the build writes each strategy's Home Office submission pack (not published)."""
 

@@ -7,6 +7,7 @@ could be served by another engine. Templates hold the markup; this module choose
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -19,9 +20,11 @@ from markupsafe import Markup
 
 from . import diagrams, formatting
 from .model import APPENDIX_PAGE, PART_NAMES, Site, Strategy
+from .timetable import Finding
 
-UrlFor = Callable[["PageSpec"], str]
-"""Gives the address of a page relative to the page being rendered."""
+UrlFor = Callable[["PageSpec | str"], str]
+"""Gives the address of a page, or of a file by its path in the site, relative to the page
+being rendered."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,24 @@ def strategy_pages(strategy: Strategy, site: Site) -> list[PageSpec]:
     landing = PageSpec(f"{strategy.slug}/index.md", strategy.identity.borough, "landing.html",
                        {**shared, "contents": list(part_pages.values())})
     return [landing, *part_pages.values()]
+
+
+KEY_DATES = "key-dates"
+"""The page (and .ics feed) name of a strategy's deadlines."""
+FEED = "key-dates.ics"
+
+
+def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) -> PageSpec:
+    """A strategy's Key dates page: each deadline and where it stands."""
+    return PageSpec(f"{strategy.slug}/{KEY_DATES}.md", "Key dates", "key_dates.html",
+                    {"strategy": strategy, "findings": findings, "today": today,
+                     "feed": f"{strategy.slug}/{FEED}"}, "Key dates")
+
+
+def timetable_page(rows: list[tuple[PageSpec | None, Finding]], today: dt.date) -> PageSpec:
+    """The site's timetable dashboard: every strategy's deadlines and the site's own."""
+    return PageSpec("timetable.md", "Timetable", "timetable.html",
+                    {"rows": rows, "today": today, "feed": FEED}, "Timetable")
 
 
 def _page(name: str, strategy: Strategy, site: Site) -> tuple[str, str, str, dict[str, Any]]:
@@ -137,7 +158,8 @@ class Renderer:
         specs = strategy_pages(strategy, site)[1:]
         print_css = _read_template_file("print/diagram.css")
 
-        def anchor(target: PageSpec) -> str:
+        def anchor(target: PageSpec | str) -> str:
+            assert isinstance(target, PageSpec), target
             return f"#{part_anchor(target)}"
 
         parts = [

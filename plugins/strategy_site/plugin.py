@@ -6,6 +6,7 @@ Events are in lifecycle order. The data is loaded in `on_config`, before MkDocs 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,27 @@ from mkdocs.utils import get_relative_url
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Site
-from .pages import Heading, PageSpec, Renderer, UrlFor, headings, strategy_pages
+from .pages import (
+    FEED,
+    Heading,
+    PageSpec,
+    Renderer,
+    UrlFor,
+    headings,
+    key_dates_page,
+    strategy_pages,
+    timetable_page,
+)
 from .pdf import RenderedPdf, page_count, pdf_name, write_atomically, write_pdf
 from .submission import SubmissionError, submission_pack, write_pack
+from .timetable import (
+    Finding,
+    Status,
+    calendar_feed,
+    site_findings,
+    strategy_findings,
+    today_in,
+)
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -42,6 +61,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.pages: dict[str, PageSpec] = {}
         self.sections: list[list[PageSpec]] = []
         self.pdfs: dict[str, RenderedPdf] = {}
+        self.extra_pages: list[PageSpec] = []
+        self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
 
     # --- events, in the order MkDocs calls them ----------------------------------------
@@ -54,7 +75,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         except StrategyDataError as error:
             raise PluginError(str(error)) from None
         self.sections = [strategy_pages(strategy, self.site) for strategy in self.site.strategies]
+        self.extra_pages = self._check_timetable()
         self.pages = {spec.src_uri: spec for section in self.sections for spec in section}
+        self.pages.update({spec.src_uri: spec for spec in self.extra_pages})
         log.info("Loaded %d strategies from %s", len(self.sections), data_dir)
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             position = 1 if config.theme.custom_dir else 0
@@ -98,7 +121,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Render a generated page from its template; on other pages, fill in the strategy list."""
         spec = self.pages.get(page.file.src_uri)
 
-        def url(target: PageSpec) -> str:
+        def url(target: PageSpec | str) -> str:
+            if isinstance(target, str):  # a file the build writes, by its path in the site
+                return get_relative_url(target, page.url)
             file = files.get_file_from_path(target.src_uri)
             assert file is not None, target.src_uri
             return get_relative_url(file.url, page.url)
@@ -110,12 +135,22 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write each strategy's PDF into the site and its submission pack beside it."""
+        """Write each strategy's PDF and calendar feed into the site, its submission pack
+        beside it, and the site's own calendar feed."""
         assert self.site is not None
+        site_dir = Path(config.site_dir)
+        for owner, findings in self.findings.items():
+            if owner == "site" or not findings:
+                continue
+            write_atomically(site_dir / owner / FEED,
+                             calendar_feed(findings, f"{owner}: key dates"))
+        everything = [f for findings in self.findings.values() for f in findings]
+        if self.findings:
+            write_atomically(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         packs = Path(config.config_file_path).parent / self.config.submission_dir
         for strategy in self.site.strategies:
             pdf = self.pdfs[strategy.slug]
-            write_atomically(Path(config.site_dir) / strategy.slug / pdf.name, pdf.data)
+            write_atomically(site_dir / strategy.slug / pdf.name, pdf.data)
             try:
                 pack = submission_pack(strategy, pdf, self.site.timetable,
                                        _web_address(config, strategy.slug))
@@ -150,7 +185,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             log.info("PDF %s: %d pages, %d KB", pdf.name, pdf.pages, pdf.size_kb)
 
     def _generate_nav(self, files: Files) -> list[Any]:
-        """Home first, then each strategy, then the other hand-written pages."""
+        """Home first, then each strategy and the timetable, then the hand-written pages."""
         written = sorted(
             (f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages),
             key=lambda src: (src != "index.md", src),
@@ -159,16 +194,55 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         others = written[len(home):]
         return [*home, *self._generate_strategy_nav(), *others]
 
-    def _generate_strategy_nav(self) -> list[dict[str, list[Any]]]:
+    def _check_timetable(self) -> list[PageSpec]:
+        """Each strategy's deadlines as of today: logged, on its Key dates page, and on the
+        site's timetable dashboard."""
+        assert self.site is not None
+        self.findings = {}
+        timetable = self.site.timetable
+        if timetable is None:
+            return []
+        self.today = self.config.timetable_today or today_in(timetable)
+        rows: list[tuple[PageSpec | None, Finding]] = []
+        for strategy, section in zip(self.site.strategies, self.sections, strict=True):
+            findings = strategy_findings(strategy, timetable, self.today)
+            self.findings[strategy.slug] = findings
+            if findings:
+                page = key_dates_page(strategy, findings, self.today)
+                section.append(page)
+                rows += [(page, finding) for finding in findings]
+        site_events: dict[str, dt.date | None] = {
+            "accessibility_statement_reviewed": self.config.accessibility.last_reviewed}
+        self.findings["site"] = site_findings(timetable, site_events, self.today)
+        rows += [(None, finding) for finding in self.findings["site"]]
+        for findings in self.findings.values():
+            for finding in findings:
+                self._log_finding(finding)
+        return [timetable_page(rows, self.today)]
+
+    def _log_finding(self, finding: Finding) -> None:
+        due = finding.due.isoformat() if finding.due else "no due date"
+        if finding.status.needs_action:
+            level = logging.WARNING if self.config.overdue_log_level == "warning" \
+                else logging.INFO
+        elif finding.status is Status.DUE_SOON:
+            level = logging.INFO
+        else:
+            return
+        log.log(level, "Timetable: %s: %s %s (due %s)%s", finding.strategy, finding.subject,
+                finding.status.value, due, f"; {finding.note}" if finding.note else "")
+
+    def _generate_strategy_nav(self) -> list[Any]:
         # Titles come from the data. Material prints them raw in places and escapes them in
         # others (aria-label), so they go in as Markup: escaped once, never twice.
-        return [
+        strategies: list[Any] = [
             {escape(section[0].title): [
                 section[0].src_uri,
                 *({escape(spec.title): spec.src_uri} for spec in section[1:]),
             ]}
             for section in self.sections
         ]
+        return strategies + [{spec.title: spec.src_uri} for spec in self.extra_pages]
 
     def _render_strategy_list(self, html: str, url: UrlFor) -> str:
         marker = self.config.strategies_marker

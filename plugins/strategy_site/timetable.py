@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from zoneinfo import ZoneInfo
+
+import icalendar
 
 from .formatting import slug
 from .model import ReviewDate, Strategy, Timetable, TimetableRule
@@ -174,3 +177,30 @@ def _status(due: dt.date, done: dt.date | None, timetable: Timetable,
     return Status.UPCOMING
 
 
+
+
+def calendar_feed(findings: Iterable[Finding], name: str) -> bytes:
+    """An iCalendar feed with an all-day event for each deadline not yet done.
+
+    UIDs are stable, so a calendar that subscribes sees a deadline move rather than
+    duplicate; DTSTAMP is the due date, so the same data gives the same feed.
+    """
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//strategy-site//Serious Violence Duty key dates//EN")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", name)
+    for finding in findings:
+        if finding.due is None or finding.status in (Status.DONE_ON_TIME, Status.DONE_LATE):
+            continue
+        event = icalendar.Event()
+        event.add("uid", finding.uid)
+        event.add("dtstamp", dt.datetime.combine(finding.due, dt.time(), tzinfo=dt.UTC))
+        event.add("dtstart", finding.due)
+        event.add("dtend", finding.due + dt.timedelta(days=1))
+        event.add("summary", f"Due: {finding.subject}")
+        detail = f"{finding.rule.checks}. Concerns: {finding.rule.concerns}."
+        if finding.rule.address:
+            detail += f" Send to {finding.rule.address}."
+        event.add("description", detail + (f" ({finding.note})" if finding.note else ""))
+        feed.add_component(event)
+    return bytes(feed.to_ical())
