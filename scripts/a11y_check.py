@@ -282,7 +282,7 @@ _TECHNIQUE_FOLDERS = {"ARIA": "aria", "SCR": "client-side-script", "H": "html", 
 def _fix_from(message: str, code: str) -> str:
     """Where to read how to fix it: axe's help page, or the W3C technique HTML_CodeSniffer cites."""
     if "(https://" in message:
-        return "see " + message.split("(https://", 1)[1].rstrip(")").join(("https://", ""))
+        return "see https://" + message.split("(https://", 1)[1].rstrip(")")
     for part in code.split("."):
         prefix = part.rstrip("0123456789")
         if prefix in _TECHNIQUE_FOLDERS and part[len(prefix):].isdigit():

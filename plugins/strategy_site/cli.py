@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 
 from .loading import StrategyDataError, load_site
-from .pages import Renderer
-from .pdf import RenderedPdf, page_count, pdf_name, write_pdf
+from .pages import Renderer, web_address
+from .pdf import strategy_pdf
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
 
@@ -123,13 +123,10 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
         print(f"{data_dir}/{borough}: no such strategy; expected one of: {names}",
               file=sys.stderr)
         return EXIT_INVALID
-    site_url = site_url or _site_url(Path("mkdocs.yml"))
-    web_address = f"{site_url.rstrip('/')}/{borough}/" if site_url else None
-    data = write_pdf(Renderer().render_print(strategy, site, web_address))
-    assert data is not None
-    pdf = RenderedPdf(pdf_name(strategy), data, page_count(data))
+    address = web_address(site_url or _site_url(Path("mkdocs.yml")), strategy)
+    pdf = strategy_pdf(strategy, Renderer().render_print(strategy, site, address))
     try:
-        pack = submission_pack(strategy, pdf, site.timetable, web_address)
+        pack = submission_pack(strategy, pdf, site.timetable, address)
     except SubmissionError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID

@@ -147,10 +147,11 @@ class Renderer:
         self.env.filters.update(formatting.FILTERS)
         self.env.filters["part_anchor"] = part_anchor
 
-    def render(self, spec: PageSpec, url: UrlFor) -> str:
-        """The page's HTML content (everything inside the theme's article)."""
+    def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> str:
+        """The page's HTML content (everything inside the theme's article); `extra` adds what
+        is known only at build time, such as the PDF's size."""
         return self.env.get_template(spec.template).render(
-            spec.context, url=url, page=spec, draw=diagrams.draw)
+            spec.context, url=url, page=spec, draw=diagrams.draw, **extra)
 
     def render_print(self, strategy: Strategy, site: Site, web_address: str | None) -> str:
         """The whole strategy as one HTML document for print and PDF: cover, contents, then
@@ -192,6 +193,11 @@ class Renderer:
         """The list of strategies for the site's home page."""
         return self.env.get_template("strategy_list.html").render(
             strategies=site.strategies, landings=landings, url=url)
+
+
+def web_address(site_url: str | None, strategy: Strategy) -> str | None:
+    """Where a strategy is published: its folder under the site's `site_url`."""
+    return f"{site_url.rstrip('/')}/{strategy.slug}/" if site_url else None
 
 
 def part_anchor(spec: PageSpec) -> str:

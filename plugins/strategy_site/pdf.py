@@ -130,7 +130,7 @@ def _append_table(pdf: pikepdf.Pdf, first: pikepdf.Object, second: pikepdf.Objec
         kids.append(part)
 
 
-def _make_artifact(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
+def _make_artifact(pdf: pikepdf.Pdf, element: pikepdf.Dictionary) -> None:
     """Turn the marked content of a structure element into pagination artifacts."""
     marked: dict[int, set[int]] = {}
     _collect_marked(element, element.get("/Pg"), marked)
@@ -156,24 +156,21 @@ def _make_artifact(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
             _forget_parents(parent_tree, int(page.StructParents), mcids)
 
 
-def _collect_marked(element: pikepdf.Object, page: pikepdf.Object | None,
+def _collect_marked(element: pikepdf.Dictionary, page: pikepdf.Object | None,
                     marked: dict[int, set[int]]) -> None:
-    """The marked-content ids under an element, by the object number of their page."""
-    if isinstance(element, pikepdf.Dictionary):
-        page = element.get("/Pg", page)
-        kids = element.get("/K")
-        if "/MCID" in element:  # a marked-content reference
-            if page is not None:
-                marked.setdefault(page.objgen[0], set()).add(int(element.MCID))
-            return
-    else:
-        kids = element
-    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-    for kid in items:
-        if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_code ==
-                                    pikepdf.ObjectType.integer):
-            if page is not None:
-                marked.setdefault(page.objgen[0], set()).add(int(kid))
+    """The marked-content ids under an element, by the object number of their page.
+
+    A structure element's /K holds integers (ids on its page, pikepdf gives them as int),
+    marked-content references (dictionaries with /MCID) and child elements."""
+    page = element.get("/Pg", page)
+    if "/MCID" in element:
+        if page is not None:
+            marked.setdefault(page.objgen[0], set()).add(int(element.MCID))
+        return
+    kids = element.get("/K")
+    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int) and page is not None:
+            marked.setdefault(page.objgen[0], set()).add(kid)
         elif isinstance(kid, pikepdf.Dictionary):
             _collect_marked(kid, page, marked)
 
@@ -214,6 +211,13 @@ def _scope_headers(element: pikepdf.Object, section: str | None) -> None:
                 child.A = attributes
             attributes.Scope = pikepdf.Name(scope)
         _scope_headers(child, section)
+
+
+def strategy_pdf(strategy: Strategy, html: str) -> RenderedPdf:
+    """A strategy's PDF from its print document (`Renderer.render_print`)."""
+    data = write_pdf(html)
+    assert data is not None
+    return RenderedPdf(pdf_name(strategy), data, page_count(data))
 
 
 def page_count(data: bytes) -> int:

@@ -35,8 +35,9 @@ from .pages import (
     key_dates_page,
     strategy_pages,
     timetable_page,
+    web_address,
 )
-from .pdf import RenderedPdf, page_count, pdf_name, write_atomically, write_pdf
+from .pdf import RenderedPdf, strategy_pdf, write_atomically
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import (
     Finding,
@@ -130,7 +131,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
         if spec is None:
             return self._render_strategy_list(html, url)
-        content = self.renderer.render(spec, url)
+        download = self.pdfs.get(spec.src_uri.split("/")[0])  # the strategy's PDF, if any
+        content = self.renderer.render(spec, url, download=download)
         page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
         return content
 
@@ -153,7 +155,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             write_atomically(site_dir / strategy.slug / pdf.name, pdf.data)
             try:
                 pack = submission_pack(strategy, pdf, self.site.timetable,
-                                       _web_address(config, strategy.slug))
+                                       web_address(config.site_url, strategy))
             except SubmissionError as error:
                 log.info("No submission pack for %s: %s", strategy.slug, error)
                 continue
@@ -174,14 +176,11 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Render every strategy's PDF now, so its landing page can give its size and pages."""
         assert self.site is not None
         self.pdfs = {}
-        for strategy, section in zip(self.site.strategies, self.sections, strict=True):
+        for strategy in self.site.strategies:
             html = self.renderer.render_print(strategy, self.site,
-                                              _web_address(config, strategy.slug))
-            data = write_pdf(html)
-            assert data is not None
-            pdf = RenderedPdf(pdf_name(strategy), data, page_count(data))
+                                              web_address(config.site_url, strategy))
+            pdf = strategy_pdf(strategy, html)
             self.pdfs[strategy.slug] = pdf
-            section[0].context["download"] = pdf  # type: ignore[index]
             log.info("PDF %s: %d pages, %d KB", pdf.name, pdf.pages, pdf.size_kb)
 
     def _generate_nav(self, files: Files) -> list[Any]:
@@ -250,11 +249,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             return html
         landings = {section[0].src_uri.split("/")[0]: section[0] for section in self.sections}
         return html.replace(marker, self.renderer.render_strategy_list(self.site, landings, url))
-
-
-def _web_address(config: MkDocsConfig, slug: str) -> str | None:
-    """Where a strategy is published, from the site's `site_url`."""
-    return f"{config.site_url.rstrip('/')}/{slug}/" if config.site_url else None
 
 
 def _toc_token(heading: Heading) -> Any:
