@@ -25,14 +25,16 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +142,10 @@ def status_problems(base: str, pages: list[str]) -> list[Problem]:
 # --- the three checkers -------------------------------------------------------------------
 
 
+BROWSER_WORKERS = 4
+"""Browsers checking pages at once: they mostly wait for frames, so more than the cores."""
+
+
 def _width_url(base: str, page: str, width: int) -> str:
     # pa11y-ci keys its report by URL: the query string keeps each width's result apart.
     return f"{base}{page}?a11y-width={width}"
@@ -155,7 +161,7 @@ def _page_of(base: str, url: str) -> tuple[str, int | None]:
 def pa11y_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
     """pa11y-ci with WCAG2AA, runners axe and htmlcs, once per width."""
     config = {
-        "concurrency": 2,
+        "concurrency": BROWSER_WORKERS,
         "defaults": {
             "standard": "WCAG2AA",
             "runners": ["axe", "htmlcs"],
@@ -219,6 +225,7 @@ def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem
     job = {
         "chromium": str(CHROMIUM),
         "axe": str(NODE_MODULES / "axe-core" / "axe.min.js"),
+        "concurrency": BROWSER_WORKERS,
         "pages": [{"url": _width_url(base, page, width), "width": width}
                   for page in pages for width in WIDTHS],
     }
@@ -315,15 +322,23 @@ def check(site: Path) -> tuple[list[str], list[Problem]]:
             ThreadPoolExecutor(max_workers=3) as pool:
         workdir = Path(work)
         # The checkers are separate processes: run them side by side.
-        running = [
-            pool.submit(pa11y_problems, base, pages, workdir),
-            pool.submit(browser_problems, base, pages, workdir),
-            pool.submit(html_problems, site),
-        ]
+        running = {
+            "pa11y-ci": pool.submit(_timed, pa11y_problems, base, pages, workdir),
+            "browser checks": pool.submit(_timed, browser_problems, base, pages, workdir),
+            "Nu Html Checker": pool.submit(_timed, html_problems, site),
+        }
         problems = status_problems(base, pages)
-        for job in running:
-            problems += job.result()
+        for name, job in running.items():
+            found, seconds = job.result()
+            print(f"{name}: {seconds:.0f} s", file=sys.stderr)
+            problems += found
     return pages, sorted(_dedupe(problems), key=lambda p: (p.page, p.width or 0, p.tool, p.rule))
+
+
+def _timed(checker: Callable[..., list[Problem]], *args: Any) -> tuple[list[Problem], float]:
+    """A checker's problems and how long it took (the gate's time is the slowest one's)."""
+    start = time.perf_counter()
+    return checker(*args), time.perf_counter() - start
 
 
 def _dedupe(problems: list[Problem]) -> Iterator[Problem]:

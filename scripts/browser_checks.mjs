@@ -1,7 +1,7 @@
 // Browser checks pa11y-ci does not make, run in Debian's chromium through puppeteer-core:
 //   axe-core with the WCAG 2.2 AA tags; reflow (no sideways page scroll at narrow widths);
 //   keyboard (every link and control reachable with Tab, focus visible and not obscured).
-// Input: a JSON file {chromium, axe, pages: [{url, width}]}. Output: a JSON file (the second
+// Input: a JSON file {chromium, axe, concurrency, pages: [{url, width}]}. Output: a JSON file (the second
 //   argument) [{url, width, problems: [{tool, rule, message, element, fix}]}].
 // Driven by scripts/a11y_check.py; not meant to be run by hand.
 
@@ -14,44 +14,59 @@ const NARROW = 400; // widths at or below this are checked for reflow (WCAG 1.4.
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const axeSource = readFileSync(input.axe, "utf8");
 
-const browser = await puppeteer.launch({
-  executablePath: input.chromium,
-  headless: true,
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
-  ],
-});
-
-const results = [];
-try {
-  for (const { url, width } of input.pages) {
-    const page = await browser.newPage();
-    await page.setViewport({ width, height: width <= NARROW ? 640 : 1024 });
-    const problems = [];
-    try {
-      const response = await page.goto(url, { waitUntil: "load", timeout: 60000 });
-      if (!response || response.status() !== 200) {
-        problems.push(problem("page", "http-status",
-          `the page did not load (HTTP ${response ? response.status() : "no response"})`,
-          url, "make sure the page exists in the built site"));
-      } else {
-        problems.push(...await axeProblems(page));
-        problems.push(...await svgTextContrastProblems(page));
-        if (width <= NARROW) problems.push(...await reflowProblems(page));
-        problems.push(...await keyboardProblems(page));
-        problems.push(...await openMenuProblems(page));
-      }
-    } catch (error) {
-      problems.push(problem("page", "load-error", `the page could not be checked: ${error.message}`,
-        url, "make sure the page loads in a browser"));
+// Pages are checked a few at a time, each worker with a browser of its own (so its one page
+// always has focus, as a reader's would): the Tab walk waits on animation frames far more than
+// it computes, so several share the machine's cores well. Results keep the input's order.
+const results = new Array(input.pages.length);
+let next = 0;
+async function worker() {
+  const browser = await launch();
+  try {
+    while (next < input.pages.length) {
+      const index = next++;
+      results[index] = await checkPage(browser, input.pages[index]);
     }
-    results.push({ url, width, problems });
-    await page.close();
+  } finally {
+    await browser.close();
   }
-} finally {
-  await browser.close();
+}
+await Promise.all(Array.from({ length: input.concurrency || 1 }, worker));
+
+function launch() {
+  return puppeteer.launch({
+    executablePath: input.chromium,
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--disable-default-apps", "--disable-extensions",
+    ],
+  });
+}
+
+async function checkPage(browser, { url, width }) {
+  const page = await browser.newPage();
+  await page.setViewport({ width, height: width <= NARROW ? 640 : 1024 });
+  const problems = [];
+  try {
+    const response = await page.goto(url, { waitUntil: "load", timeout: 60000 });
+    if (!response || response.status() !== 200) {
+      problems.push(problem("page", "http-status",
+        `the page did not load (HTTP ${response ? response.status() : "no response"})`,
+        url, "make sure the page exists in the built site"));
+    } else {
+      problems.push(...await axeProblems(page));
+      problems.push(...await svgTextContrastProblems(page));
+      if (width <= NARROW) problems.push(...await reflowProblems(page));
+      problems.push(...await keyboardProblems(page));
+      problems.push(...await openMenuProblems(page));
+    }
+  } catch (error) {
+    problems.push(problem("page", "load-error", `the page could not be checked: ${error.message}`,
+      url, "make sure the page loads in a browser"));
+  }
+  await page.close();
+  return { url, width, problems };
 }
 writeFileSync(process.argv[3], JSON.stringify(results));
 

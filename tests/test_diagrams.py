@@ -71,7 +71,8 @@ def _figures_are_paired(site: BuiltSite) -> int:
 
 
 def test_every_figure_of_the_fixture_has_its_text_version(diagram_site: BuiltSite) -> None:
-    assert _figures_are_paired(diagram_site) == len(FIXTURE_PAGES)
+    # Twice: at the strategy's home and at its edition's own address.
+    assert _figures_are_paired(diagram_site) == 2 * len(FIXTURE_PAGES)
 
 
 def test_every_figure_of_the_real_site_has_its_text_version(real_site: BuiltSite) -> None:
@@ -206,7 +207,8 @@ def test_a_block_with_both_text_and_diagram_is_reported(tmp_path: Path) -> None:
     messages = _diagram_problems(tmp_path, "  - diagram: victims-by-area",
                                  "  - diagram: victims-by-area\n    text: And some text.",
                                  "charts.yaml")
-    assert "charts.yaml:3: field 'blocks[1]': expected either 'text'" in messages
+    assert ("charts.yaml:3: field 'blocks[1]': expected exactly one of 'text', 'diagram', 'table', "
+            "'chart_not_available' in each block, found 'text' and 'diagram'") in messages
 
 
 def test_a_free_page_missing_from_contents_is_an_unknown_file(tmp_path: Path) -> None:
@@ -227,3 +229,33 @@ def test_contents_that_leave_out_a_typed_part_are_reported(tmp_path: Path) -> No
     messages = "\n".join(str(p) for p in raised.value.problems)
     assert ("barking-and-dagenham/strategy.yaml:20: field 'contents': expected every page in "
             "'contents'; these parts have files but would not be published: themes") in messages
+
+
+def test_a_table_block_is_a_captioned_table_with_row_and_column_headers(
+        diagram_site: BuiltSite) -> None:
+    html = diagram_site.html("diagramshire/charts/")
+    region = re.search(r'<div class="strategy-table" role="region" aria-labelledby="([^"]+)" '
+                       r'tabindex="0">\s*<table class="strategy-record">(.*?)</table>', html, re.S)
+    assert region, "the table scrolls in its own region, named by its caption"
+    caption_id, table = region.groups()
+    assert f'<caption id="{caption_id}">Young people discussed at the panel by age</caption>' \
+        in table
+    assert re.findall(r'<th scope="col">([^<]+)</th>', table) == ["Age", "Male", "Female",
+                                                                   "Total"]
+    assert re.findall(r'<th scope="row">([^<]+)</th>', table) == ["13", "14", "Total"]
+    assert "Source: The panel&#39;s own records" in html
+
+
+def test_a_chart_without_data_says_so_and_gives_its_source(diagram_site: BuiltSite) -> None:
+    text = visible_text(diagram_site.html("diagramshire/charts/"))
+    assert "Chart not available: Offences by ward." in text
+    assert "Source: MOPAC local volume crime dashboard" in text
+
+
+def test_a_table_row_with_a_missing_cell_is_reported(tmp_path: Path) -> None:
+    messages = _diagram_problems(tmp_path, "        - [14, 2, 1, 3]", "        - [14, 2, 1]",
+                                 "charts.yaml")
+    line = (FIXTURES / "diagrams" / "diagramshire" / "charts.yaml").read_text(
+        encoding="utf-8").splitlines().index("        - [14, 2, 1, 3]") + 1
+    assert (f"charts.yaml:{line}: field 'blocks[5].table.rows[2]': expected 4 cells, one for "
+            "each column (Age, Male, Female, Total), found 3") in messages

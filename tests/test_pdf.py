@@ -8,6 +8,7 @@ import hashlib
 import io
 import itertools
 import re
+import shutil
 import subprocess
 import sys
 from email import policy
@@ -18,7 +19,7 @@ import pypdf
 import pytest
 import weasyprint
 
-from conftest import DATA, REPO, BuiltSite, article, build_site, visible_text
+from conftest import DATA, FIXTURES, REPO, BuiltSite, article, build_site, copy_data, visible_text
 from strategy_site.pdf import write_atomically, write_pdf
 
 BD = "barking-and-dagenham"
@@ -247,11 +248,50 @@ def test_the_build_writes_the_pack_beside_the_site(real_site: BuiltSite) -> None
 
 
 def test_no_pack_without_a_publication_date(tmp_path: Path) -> None:
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    strategy = data / "testshire" / "strategy.yaml"
+    strategy.write_text(strategy.read_text("utf-8").replace("published: 2025-01-31\n", ""),
+                        encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "strategy_site.cli", "submission", "testshire", "--data",
+         str(data), "--out", str(tmp_path / "pack")],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )
+    assert run.returncode == 2
+    assert "testshire: strategy.yaml has no 'published' date" in run.stderr
+    assert not (tmp_path / "pack").exists()
+
+
+def test_no_pack_for_a_document_the_submission_rule_does_not_concern(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "strategy_site.cli", "submission", "bexley", "--data", str(DATA),
          "--out", str(tmp_path / "pack")],
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert run.returncode == 2
-    assert "bexley: strategy.yaml has no 'published' date" in run.stderr
+    assert ("bexley: the timetable's 'home-office-submission' rule concerns documents of the "
+            "london-serious-violence-duty template, and this one is 'free'") in run.stderr
     assert not (tmp_path / "pack").exists()
+
+
+def test_the_pack_keeps_to_a_boroughs_agreed_period(tmp_path: Path) -> None:
+    """An override in strategy.yaml (the Home Office agreed 14 days) moves the pack's due date
+    as it moves the Key dates page."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    strategy = data / "testshire" / "strategy.yaml"
+    strategy.write_text(strategy.read_text("utf-8") + (
+        "overrides:\n  - rule: home-office-submission\n    within_days: 14\n"
+        "    reason: The Home Office agreed a later date.\n"), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "strategy_site.cli", "submission", "testshire", "--data",
+         str(data), "--out", str(tmp_path / "pack")],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "by 2025-02-14 (published 2025-01-31)" in run.stdout
+    message = email.message_from_bytes(
+        next((tmp_path / "pack").glob("*.eml")).read_bytes(), policy=policy.default)
+    body = message.get_body(("plain",))
+    assert body is not None and "within 14 days" in " ".join(body.get_content().split())

@@ -30,7 +30,7 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if text in response.read().decode("utf-8"):
                     return True
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # not up yet, or busy rebuilding
             pass
         time.sleep(0.3)
     return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,17 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, SEEDS, BuiltSite, article, build_site, visible_text
+from conftest import (
+    FIXTURES,
+    REPO,
+    SEEDS,
+    BuiltSite,
+    article,
+    build_site,
+    copy_data,
+    visible_text,
+)
+from strategy_site.loading import StrategyDataError, load_site
 
 SEED = SEEDS / "003_8dc1dfb50671619a.txt"
 BD = "barking-and-dagenham"
@@ -343,6 +354,21 @@ def test_text_from_the_data_is_escaped_not_run(tmp_path: Path) -> None:
     page = site.html("testshire/introduction/")
     assert "Intro &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert visible_text(article(page)).count("<img src=x onerror=alert(2)>") == 1
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "java\tscript:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>", "vbscript:x"])
+def test_a_link_that_could_run_script_is_refused(tmp_path: Path, url: str) -> None:
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    intro = data / "testshire" / "introduction.yaml"
+    intro.write_text(intro.read_text(encoding="utf-8") + (
+        f"links:\n  - title: Read more\n    url: {json.dumps(url)}\n"), encoding="utf-8")
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    scheme = url.replace("\t", "").split(":")[0]
+    assert (f"introduction.yaml:{len(intro.read_text().splitlines())}: field 'links[1].url': "
+            "expected a web address starting https:// or http://, a mailto: address or a "
+            f"site-relative address, not a '{scheme}:' address") in str(raised.value)
 
 
 def test_publication_dates_are_real_dates(real_site: BuiltSite) -> None:

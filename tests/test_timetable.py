@@ -29,7 +29,7 @@ def site() -> Site:
 
 
 def _bd(site: Site, **identity: Any) -> Strategy:
-    strategy = next(s for s in site.strategies if s.slug == "barking-and-dagenham")
+    strategy = next(s for s in site.strategies if s.home == "barking-and-dagenham")
     return strategy.model_copy(update={
         "identity": strategy.identity.model_copy(update=identity)})
 
@@ -144,7 +144,7 @@ def test_the_accessibility_statement_is_due_a_year_after_its_review(site: Site) 
 
 def test_free_strategies_have_no_duty_deadlines(site: Site) -> None:
     assert site.timetable is not None
-    bexley = next(s for s in site.strategies if s.slug == "bexley")
+    bexley = next(s for s in site.strategies if s.home == "bexley")
     assert strategy_findings(bexley, site.timetable, D(2025, 1, 1)) == []
 
 

@@ -1,5 +1,5 @@
-"""The `strategy-site` command: check the data, or make a strategy's Home Office submission
-pack, without building the site."""
+"""The `strategy-site` command: check the data, start a new borough, record a published edition,
+or make a strategy's Home Office submission pack, without building the site."""
 
 from __future__ import annotations
 
@@ -12,8 +12,18 @@ from pathlib import Path
 import yaml
 
 from .loading import StrategyDataError, load_site
+from .model import Manifest
 from .pages import Renderer, web_address
-from .pdf import strategy_pdf
+from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf, write_atomically
+from .records import (
+    MANIFEST_FILE,
+    document_folder,
+    manifest_yaml,
+    new_record,
+    record_state,
+    stored_pdf,
+)
+from .scaffold import ScaffoldError, scaffold
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
 
@@ -44,7 +54,29 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", type=Path, help="where to write it (default: submissions/BOROUGH)")
     pack.add_argument("--site-url", help="the published site's address (default: site_url in "
                                          "mkdocs.yml)")
+    new = commands.add_parser(
+        "new", help="start a new borough's folder from the London template, with TODO markers")
+    new.add_argument("folder", help="the borough's folder name, e.g. newham")
+    new.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
+    new.add_argument("--data", type=Path, default=Path("strategy_data"),
+                     help="the data folder (default: strategy_data)")
+    publish = commands.add_parser(
+        "publish", help="record a published edition: keep its PDF and the SHA-256 of its PDF "
+                        "and data in the document's published.yaml")
+    publish.add_argument("document", help="the document's address, e.g. bexley or "
+                                          "bexley/delivery-2024")
+    publish.add_argument("--edition", help="the edition to record (default: the newest)")
+    publish.add_argument("--data", type=Path, default=Path("strategy_data"),
+                         help="the data folder (default: strategy_data)")
+    publish.add_argument("--site-url", help="the published site's address (default: site_url "
+                                            "in mkdocs.yml)")
+    publish.add_argument("--today", type=dt.date.fromisoformat,
+                         help="the date of the record, YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return _new(args.data, args.folder, args.name)
+    if args.command == "publish":
+        return _publish(args.data, args.document, args.edition, args.site_url, args.today)
     if args.command == "submission":
         return _submission(args.borough, args.data, args.out, args.site_url)
     return _check(args.data, args.today, args.strict, args.format)
@@ -74,7 +106,7 @@ def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str) -> 
              "status": f.status.value, "note": f.note} for f in findings]}, indent=1))
     else:
         for strategy in site.strategies:
-            print(f"{strategy.slug}: {strategy.identity.title} - valid")
+            print(f"{strategy.home}: {strategy.identity.title} - valid")
         if today is not None:
             print(_table(findings, today))
     failing = [f for f in findings
@@ -117,14 +149,19 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
-    strategy = next((s for s in site.strategies if s.slug == borough), None)
+    strategy = next((s for s in site.strategies if s.home == borough), None)
     if strategy is None:
-        names = ", ".join(s.slug for s in site.strategies)
+        names = ", ".join(s.home for s in site.strategies)
         print(f"{data_dir}/{borough}: no such strategy; expected one of: {names}",
               file=sys.stderr)
         return EXIT_INVALID
     address = web_address(site_url or _site_url(Path("mkdocs.yml")), strategy)
-    pdf = strategy_pdf(strategy, Renderer().render_print(strategy, site, address))
+    document = next(d for d in site.documents if d.home == strategy.home)
+    kept = stored_pdf(document, strategy, document_folder(data_dir, strategy),
+                      dict(site.definitions))
+    # A recorded edition sends the PDF it published, byte for byte; others are rendered now.
+    pdf = (RenderedPdf(pdf_name(strategy), kept, page_count(kept)) if kept is not None
+           else strategy_pdf(strategy, Renderer().render_print(strategy, site, address)))
     try:
         pack = submission_pack(strategy, pdf, site.timetable, address)
     except SubmissionError as error:
@@ -134,6 +171,63 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
         print(path)
     print(f"Send to {pack.address} by {pack.due.isoformat()} "
           f"(published {pack.published.isoformat()}).")
+    return EXIT_OK
+
+
+def _new(data_dir: Path, folder: str, name: str) -> int:
+    try:
+        written = scaffold(data_dir, folder, name)
+    except ScaffoldError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    for path in written:
+        print(path)
+    print(f"Now write the values marked TODO; `strategy-site check --data {data_dir}` lists "
+          "what is left. The authoring guide is in docs/guide/.")
+    return EXIT_OK
+
+
+def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: str | None,
+             today: dt.date | None) -> int:
+    """Keep an edition's PDF beside its data and record both fingerprints."""
+    try:
+        site = load_site(data_dir.resolve())
+    except StrategyDataError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    document = next((d for d in site.documents if d.home == address.strip("/")), None)
+    if document is None:
+        print(f"{data_dir}/{address}: no such document; expected one of: "
+              f"{', '.join(d.home for d in site.documents)}", file=sys.stderr)
+        return EXIT_INVALID
+    edition = next((e for e in document.editions
+                    if edition_name in (None, e.identity.edition, e.identity.edition_id)), None)
+    if edition is None:
+        print(f"{address}: no edition '{edition_name}'; expected one of: "
+              f"{', '.join(e.identity.edition for e in document.editions)}", file=sys.stderr)
+        return EXIT_INVALID
+    if edition.identity.published is None:
+        print(f"{address}: edition {edition.identity.edition} has no 'published' date in "
+              "strategy.yaml: add the date it is published, then record it", file=sys.stderr)
+        return EXIT_INVALID
+    definitions = dict(site.definitions)
+    state = record_state(document, edition, definitions)
+    if state.record is not None and state.unchanged:
+        print(f"{address}: edition {edition.identity.edition} is already recorded "
+              f"({state.record.recorded.isoformat()}), unchanged.")
+        return EXIT_OK
+    folder = document_folder(data_dir, edition)
+    url = web_address(site_url or _site_url(Path("mkdocs.yml")), edition)
+    pdf = strategy_pdf(edition, Renderer().render_print(edition, site, url))
+    record = new_record(document, edition, pdf.data, definitions, today or dt.date.today())
+    write_atomically(folder / record.pdf, pdf.data)
+    manifest = Manifest(records=(*document.manifest.records, record))
+    write_atomically(folder / MANIFEST_FILE, manifest_yaml(manifest).encode("utf-8"))
+    print(f"{folder / record.pdf}\n{folder / MANIFEST_FILE}")
+    print(f"Recorded {address} edition {edition.identity.edition}"
+          f"{f' with {record.amendments} amendment(s)' if record.amendments else ''}: "
+          f"PDF SHA-256 {record.pdf_sha256}. Commit both files: the build now checks the "
+          "edition against them.")
     return EXIT_OK
 
 

@@ -7,8 +7,6 @@ own, and links are kept only for web, e-mail and site-relative addresses.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 import xml.etree.ElementTree as etree
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -16,9 +14,9 @@ from urllib.parse import urlsplit
 import markdown
 from markupsafe import Markup
 
-from .model import Figure
+from .model import WEB_SCHEMES, Figure, slugify
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
+SAFE_SCHEMES = WEB_SCHEMES | {""}
 """Link schemes a prose link may use; "" is a site-relative address."""
 
 _NUMBER_WORDS = (
@@ -110,9 +108,7 @@ def number_word(value: int) -> str:
 
 def slug(text: str) -> str:
     """An id for a heading: lower-case ASCII words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words) or "section"
+    return slugify(text) or "section"
 
 
 FILTERS = {

@@ -8,6 +8,7 @@ resolve by keeping the last, are errors here.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -24,11 +25,14 @@ from .model import (
     APPENDIX_PAGE,
     PART_NAMES,
     TEMPLATES,
+    Document,
+    Manifest,
     SharedDefinition,
     Site,
     Strategy,
     Timetable,
 )
+from .records import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, record_problems
 
 Location = tuple[str | int, ...]
 
@@ -65,7 +69,7 @@ class StrategyDataError(Exception):
 
 
 @dataclass(frozen=True)
-class Document:
+class YamlFile:
     """A YAML file's data and the line of every value in it (1-based), by field path."""
 
     path: Path
@@ -80,7 +84,7 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps node marks; we build Python values ourselves to record lines."""
 
 
-def read_yaml(path: Path, shown_as: Path | None = None) -> Document:
+def read_yaml(path: Path, shown_as: Path | None = None) -> YamlFile:
     """Parse one YAML file; raise StrategyDataError naming the file and line if it is bad."""
     shown = shown_as or path
     try:
@@ -110,7 +114,7 @@ def read_yaml(path: Path, shown_as: Path | None = None) -> Document:
         loader.dispose()
     if problems:
         raise StrategyDataError(problems)
-    return Document(shown, data, lines)
+    return YamlFile(shown, data, lines)
 
 
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> DataProblem:
@@ -173,7 +177,8 @@ def _scalar(loader: _Loader, node: yaml.Node) -> Any:
 
 
 def load_site(data_dir: Path) -> Site:
-    """Read every borough folder and the shared definitions; all problems are reported at once."""
+    """Read every partnership folder and the shared definitions; all problems are reported
+    at once."""
     problems: list[DataProblem] = []
     definitions: dict[str, SharedDefinition] = {}
     shared = data_dir / SHARED_FOLDER
@@ -187,19 +192,149 @@ def load_site(data_dir: Path) -> Site:
     if (data_dir / TIMETABLE_FILE).exists():
         timetable = _validate_file(Timetable, data_dir / TIMETABLE_FILE, data_dir, problems)
 
-    strategies: list[Strategy] = []
-    folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and p.name != SHARED_FOLDER
-                     and not p.name.startswith("."))
+    documents: list[Document] = []
+    folders = _subfolders(data_dir, skip=(SHARED_FOLDER,))
     if not folders:
         problems.append(DataProblem(_shown(data_dir, data_dir), None, None,
                                     "expected at least one borough folder, found none"))
     for folder in folders:
-        strategy = load_strategy(folder, data_dir, definitions, problems)
-        if strategy is not None:
-            strategies.append(strategy)
+        documents += load_partnership(folder, data_dir, definitions, problems)
     if problems:
         raise StrategyDataError(problems)
-    return Site(strategies=tuple(strategies), definitions=definitions, timetable=timetable)
+    return Site(documents=tuple(documents), definitions=definitions, timetable=timetable)
+
+
+def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, SharedDefinition],
+                     problems: list[DataProblem]) -> list[Document]:
+    """A partnership's folder: its main document, then each sub-folder as a further document
+    (an annual report, an assessment), each with its own editions."""
+    main = load_document(folder, data_dir, definitions, problems, folder.name, None)
+    documents = [main] if main else []
+    taken = _addresses(main) if main else set()
+    for sub in _subfolders(folder, skip=(EDITIONS_FOLDER, PUBLISHED_FOLDER)):
+        if sub.name in taken:
+            problems.append(DataProblem(_shown(sub, data_dir), None, None,
+                                        f"expected a document folder name that is not also a "
+                                        f"page or edition of {folder.name}'s main document "
+                                        f"('{sub.name}' is both): rename the folder"))
+            continue
+        document = load_document(sub, data_dir, definitions, problems, folder.name, sub.name)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+RESERVED_NAMES = ("index", "editions", "key-dates")
+"""Addresses under a document's home that the site itself uses."""
+
+
+def _addresses(document: Document) -> set[str]:
+    """The names under a document's home address already in use."""
+    return {*document.latest.page_names(), *RESERVED_NAMES,
+            *(edition.identity.edition_id for edition in document.editions)}
+
+
+def load_document(
+    folder: Path,
+    data_dir: Path,
+    definitions: Mapping[str, SharedDefinition],
+    problems: list[DataProblem],
+    partnership: str,
+    document_id: str | None,
+) -> Document | None:
+    """A document: its newest edition in the folder itself, earlier ones in `editions/`, and
+    its record of published editions in `published.yaml`, checked against the data."""
+    before = len(problems)
+    location = {"folder": partnership, "document": document_id}
+    newest = load_strategy(folder, data_dir, definitions, problems,
+                           location={**location, "latest": True}, root=True)
+    earlier: list[Strategy] = []
+    for sub in _subfolders(folder / EDITIONS_FOLDER):
+        edition = load_strategy(sub, data_dir, definitions, problems,
+                                location={**location, "latest": False}, root=False)
+        if edition is not None and _earlier_edition_ok(sub, edition, data_dir, problems):
+            earlier.append(edition)
+    manifest_file = None
+    if (folder / MANIFEST_FILE).exists():
+        manifest_file = _read_part(folder / MANIFEST_FILE, data_dir, problems)
+    manifest = None
+    if manifest_file is not None:
+        try:
+            manifest = Manifest.model_validate(manifest_file.data)
+        except ValidationError as error:
+            problems.extend(_explain(error, Manifest, {(): manifest_file}, manifest_file.path,
+                                     manifest_file.data))
+    if newest is None or len(problems) > before:
+        return None
+    earlier.sort(key=lambda strategy: strategy.identity.published or dt.date.min, reverse=True)
+    document = Document(folder=partnership, id=document_id, editions=(newest, *earlier),
+                        manifest=manifest or Manifest())
+    problems.extend(_edition_clashes(document, folder, data_dir))
+    for where, field, message in record_problems(document, folder, dict(definitions)):
+        if where == "manifest":
+            assert manifest_file is not None
+            at = _location(field)
+            problems.append(DataProblem(manifest_file.path, _line(manifest_file, at),
+                                        _field_name(at), message))
+        else:
+            path = folder / "strategy.yaml" if where == newest.identity.edition_id \
+                else folder / EDITIONS_FOLDER / where / "strategy.yaml"
+            lines = _read_part(path, data_dir, [])
+            problems.append(DataProblem(_shown(path, data_dir),
+                                        lines.lines.get((field,)) if lines else None,
+                                        field, message))
+    return document if len(problems) == before else None
+
+
+def _earlier_edition_ok(folder: Path, edition: Strategy, data_dir: Path,
+                        problems: list[DataProblem]) -> bool:
+    """An earlier edition sits in a folder named by its edition and was published."""
+    path = folder / "strategy.yaml"
+    lines = _read_part(path, data_dir, [])
+    line = lines.lines.get(("edition",)) if lines else None
+    if folder.name != edition.identity.edition_id:
+        problems.append(DataProblem(
+            _shown(path, data_dir), line, "edition",
+            f"expected the edition of the folder it is in ('{folder.name}'), found "
+            f"'{edition.identity.edition}' (address '{edition.identity.edition_id}'): name the "
+            f"folder {EDITIONS_FOLDER}/{edition.identity.edition_id}"))
+        return False
+    if edition.identity.published is None:
+        problems.append(DataProblem(
+            _shown(path, data_dir), line, "published",
+            "expected a 'published' date: an earlier edition is one that was published"))
+        return False
+    return True
+
+
+def _edition_clashes(document: Document, folder: Path, data_dir: Path) -> list[DataProblem]:
+    """Each edition's address is its own and not a page's."""
+    problems: list[DataProblem] = []
+    seen: set[str] = set()
+    pages = {*document.latest.page_names(), *RESERVED_NAMES}
+    for edition in document.editions:
+        ident = edition.identity.edition_id
+        path = folder / "strategy.yaml" if edition.latest \
+            else folder / EDITIONS_FOLDER / ident / "strategy.yaml"
+        if ident in seen or ident in pages:
+            what = "another edition" if ident in seen else "a page"
+            problems.append(DataProblem(
+                _shown(path, data_dir), None, "edition",
+                f"expected an edition whose address ('{ident}') is not also {what}'s: "
+                "editions are found at their own address"))
+        seen.add(ident)
+    return problems
+
+
+def _location(dotted: str) -> Location:
+    return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
+
+
+def _subfolders(folder: Path, skip: tuple[str, ...] = ()) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_dir() and p.name not in skip and not p.name.startswith("."))
 
 
 def load_strategy(
@@ -207,15 +342,19 @@ def load_strategy(
     data_dir: Path,
     definitions: Mapping[str, SharedDefinition],
     problems: list[DataProblem],
+    location: Mapping[str, Any] | None = None,
+    root: bool = True,
 ) -> Strategy | None:
-    """One borough folder, one YAML file per part, validated as a whole strategy.
+    """One edition of a document: one YAML file per part, validated as a whole strategy.
 
     `strategy.yaml` comes first: its `template` says which parts are required, and its
-    `contents` may name free-form pages, whose files are then expected too.
+    `contents` may name free-form pages, whose files are then expected too. `location` says
+    whose it is (partnership, document, whether newest); `root` whether the folder is the
+    document's own, where its `published.yaml` may also be.
     """
     shown_folder = _shown(folder, data_dir)
     before = len(problems)
-    documents: dict[Location, Document] = {}
+    documents: dict[Location, YamlFile] = {}
     identity = _read_part(folder / "strategy.yaml", data_dir, problems)
     raw: dict[str, Any] = identity.data if identity and isinstance(identity.data, dict) else {}
     listed = raw.get("contents")
@@ -228,7 +367,8 @@ def load_strategy(
 
     known = [f"{name}.yaml" for name in (*PART_NAMES, *pages)]
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir() or path.name == "strategy.yaml":
+        if path.name.startswith(".") or path.is_dir() or path.name == "strategy.yaml" or (
+                root and path.name == MANIFEST_FILE):
             continue
         if path.name not in known:
             problems.append(DataProblem(
@@ -254,7 +394,9 @@ def load_strategy(
     if len(problems) > before:
         return None
 
-    data: dict[str, Any] = {"slug": folder.name, "pages": {}}
+    todos = [todo for document in documents.values() for todo in todo_markers(document)]
+    where = location or {"folder": folder.name}
+    data: dict[str, Any] = {**where, "pages": {}}
     for key, document in documents.items():
         if key[0] == "pages":
             data["pages"][key[1]] = document.data
@@ -263,7 +405,15 @@ def load_strategy(
     try:
         strategy = Strategy.model_validate(data)
     except ValidationError as error:
-        problems.extend(_explain(error, Strategy, documents, shown_folder, data))
+        # A value still marked TODO is reported as such, not as the wrong type it also is.
+        marked = {(todo.file, todo.line) for todo in todos}
+        problems.extend(problem for problem in _explain(error, Strategy, documents,
+                                                        shown_folder, data)
+                        if (problem.file, problem.line) not in marked)
+        problems.extend(todos)
+        return None
+    if todos:
+        problems.extend(todos)
         return None
     unknown = _unknown_shared_definition(strategy, documents.get(("definition",)), definitions)
     if unknown:
@@ -272,7 +422,38 @@ def load_strategy(
     return strategy
 
 
-def _read_part(path: Path, data_dir: Path, problems: list[DataProblem]) -> Document | None:
+TODO_MARK = "TODO"
+"""How a value still to be written starts (`strategy-site new` writes them)."""
+
+
+def todo_markers(document: YamlFile) -> list[DataProblem]:
+    """Every value of a file still marked TODO, with its line and field: what an officer has
+    left to write."""
+    found: list[DataProblem] = []
+
+    def visit(value: Any, at: Location) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(key, str) and key.startswith(TODO_MARK):
+                    found.append(_todo(document, at, key))
+                visit(child, (*at, key))
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                visit(child, (*at, index))
+        elif isinstance(value, str) and value.startswith(TODO_MARK):
+            found.append(_todo(document, at, value))
+
+    visit(document.data, ())
+    return found
+
+
+def _todo(document: YamlFile, at: Location, text: str) -> DataProblem:
+    hint = " ".join(text[len(TODO_MARK):].split()).strip(" :-") or "a value"
+    return DataProblem(document.path, _line(document, at), _field_name(at) or None,
+                       f"still to do: {hint}")
+
+
+def _read_part(path: Path, data_dir: Path, problems: list[DataProblem]) -> YamlFile | None:
     try:
         return read_yaml(path, _shown(path, data_dir))
     except StrategyDataError as error:
@@ -296,7 +477,7 @@ def _validate_file(
 
 
 def _unknown_shared_definition(
-    strategy: Strategy, document: Document | None, definitions: Mapping[str, SharedDefinition]
+    strategy: Strategy, document: YamlFile | None, definitions: Mapping[str, SharedDefinition]
 ) -> DataProblem | None:
     adopted = strategy.definition.adopts if strategy.definition else None
     if adopted is None or adopted in definitions or document is None:
@@ -323,7 +504,7 @@ def _shown(path: Path, data_dir: Path) -> Path:
 def _explain(
     error: ValidationError,
     model: type[BaseModel],
-    documents: Mapping[Location, Document],
+    documents: Mapping[Location, YamlFile],
     fallback: Path,
     data: Any,
 ) -> Iterator[DataProblem]:
@@ -338,6 +519,10 @@ def _explain(
     for detail in details:
         if detail["type"] == "missing" and tuple(detail["loc"]) in misspelt:
             continue  # "unknown field 'auther' (did you mean 'author'?)" says it already
+        if detail["type"] == "too_short" and any(
+                other["loc"][:len(detail["loc"])] == detail["loc"]
+                and len(other["loc"]) > len(detail["loc"]) for other in details):
+            continue  # the list is "too short" only because its entries are wrong: say those
         typed_loc: Location = tuple(part for part in detail["loc"] if part != "[key]")
         message = _message(detail, model, typed_loc)
         loc = _without_union_tags(data, typed_loc)
@@ -393,7 +578,7 @@ def _value_at(data: Any, loc: Location) -> Any:
     return data
 
 
-def _line(document: Document, loc: Location) -> int | None:
+def _line(document: YamlFile, loc: Location) -> int | None:
     """The line of the deepest part of `loc` that the file has (a missing key: its parent)."""
     for end in range(len(loc), -1, -1):
         if loc[:end] in document.lines:

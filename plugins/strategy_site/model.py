@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -66,6 +68,12 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: how a title or an edition goes in an address."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -84,6 +92,20 @@ def _text(value: str) -> str:
     return value.strip()
 
 
+WEB_SCHEMES = frozenset({"http", "https", "mailto"})
+"""Link schemes the site writes into a page; anything else (javascript:, data:) could run."""
+
+
+def _web_address(value: str) -> str:
+    scheme = urlsplit(value).scheme.lower()  # urlsplit drops the tabs a browser would ignore
+    if scheme and scheme not in WEB_SCHEMES:
+        raise PydanticCustomError(
+            "web_address", "expected a web address starting https:// or http://, a mailto: "
+                           "address or a site-relative address, not a '{scheme}:' address",
+            {"scheme": scheme})
+    return value
+
+
 Date = Annotated[dt.date, BeforeValidator(_date)]
 """A calendar date; YAML writes it as 2024-01-31."""
 
@@ -98,6 +120,9 @@ Text = Annotated[str, AfterValidator(_text)]
 
 Markdown = Annotated[str, AfterValidator(_text)]
 """Prose written in Markdown; rendered with raw HTML switched off."""
+
+WebAddress = Annotated[str, AfterValidator(_text), AfterValidator(_web_address)]
+"""Where a link goes: a web, e-mail or site-relative address."""
 
 class Figure(BaseModel):
     """A number in a chart: exact, or only known to be below a bound ("<10", suppressed)."""
@@ -158,18 +183,67 @@ class Record(BaseModel):
 # --- building blocks ----------------------------------------------------------------------
 
 
+def _cell(value: Any) -> str:
+    """A table cell as printed: text, or a number kept exactly as written."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise PydanticCustomError("cell", "expected a cell's text or number")
+    return str(value).strip()
+
+
+Cell = Annotated[str, BeforeValidator(_cell)]
+"""A cell of a table: text or a number, shown as written (an empty cell is "")."""
+
+
+class Table(Record):
+    """A table as the source prints it: a caption, column headings, then rows whose first
+    cell names the row. Figures are kept as written (a table is a record, not a chart)."""
+
+    caption: Text
+    columns: tuple[Text, ...] = Field(min_length=1)
+    rows: tuple[tuple[Cell, ...], ...] = Field(min_length=1)
+    source: Text | None = None
+    note: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _a_cell_per_column(self) -> Table:
+        for index, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise invalid(("rows", index),
+                              f"expected {len(self.columns)} cells, one for each column "
+                              f"({', '.join(self.columns)}), found {len(row)}")
+        return self
+
+
+class ChartNotAvailable(Record):
+    """A chart the source printed as a picture only: its data was never published, so the
+    site says so and shows its source line rather than inventing figures."""
+
+    source: Text
+    title: Text | None = None
+    """What the chart showed, where the source names it."""
+
+
 class Block(Record):
-    """One piece of a section, in reading order: some prose, or a diagram placed by its id."""
+    """One piece of a section, in reading order: prose, a diagram placed by its id, a table,
+    or a chart whose data is not available."""
 
     text: Markdown | None = None
     diagram: Identifier | None = None
+    table: Table | None = None
+    chart_not_available: ChartNotAvailable | None = None
 
     @model_validator(mode="after")
     def _one_thing(self) -> Block:
-        if (self.text is None) == (self.diagram is None):
-            raise invalid((), "expected either 'text' (Markdown) or 'diagram' (the id of a "
-                              "diagram in diagrams.yaml) in each block, and not both")
+        given = [name for name in BLOCK_KINDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise invalid((), "expected exactly one of " + ", ".join(
+                f"'{name}'" for name in BLOCK_KINDS) + f" in each block, found "
+                f"{' and '.join(repr(name) for name in given) or 'none'}")
         return self
+
+
+BLOCK_KINDS = ("text", "diagram", "table", "chart_not_available")
+"""What a block can hold, one per block."""
 
 
 class Section(Record):
@@ -194,7 +268,7 @@ class Link(Record):
     """A link to a page elsewhere, as a council would cite it."""
 
     title: Text
-    url: Text
+    url: WebAddress
 
 
 class Contact(Record):
@@ -203,7 +277,7 @@ class Contact(Record):
     team: Text
     organisation: Text | None = None
     email: Text
-    website: Text | None = None
+    website: WebAddress | None = None
     hashtag: Text | None = None
 
 
@@ -228,6 +302,14 @@ class Override(Record):
     reason: Text
 
 
+class Amendment(Record):
+    """A change to an edition after its publication, with its date and reason: a published
+    edition is a record, so it changes only this way."""
+
+    date: Date
+    reason: Text
+
+
 class Identity(Record):
     """`strategy.yaml`: what the strategy is, whose it is, and when it was published."""
 
@@ -249,6 +331,39 @@ class Identity(Record):
     """This strategy's changes to the timetable's periods, each with its reason."""
     contents: tuple[Identifier, ...] = ()
     """The pages in order, by file name without .yaml; empty: the template's own order."""
+    changes: Markdown | None = None
+    """What changed in this edition since the one before, for the edition history."""
+    amendments: tuple[Amendment, ...] = ()
+    """Changes made after publication, oldest first."""
+
+    @model_validator(mode="after")
+    def _edition_has_an_address(self) -> Identity:
+        if not self.edition_id:
+            raise invalid(("edition",), "expected an edition with letters or digits, such as "
+                                        "'2024' or '2024 refresh': it becomes the edition's "
+                                        "address")
+        return self
+
+    @model_validator(mode="after")
+    def _amended_after_publication(self) -> Identity:
+        for index, amendment in enumerate(self.amendments):
+            if self.published is None:
+                raise invalid(("amendments", index),
+                              "expected a 'published' date: only a published edition is amended; "
+                              "before publication, change the data itself")
+            if amendment.date < self.published:
+                raise invalid(("amendments", index, "date"),
+                              f"expected a date on or after publication "
+                              f"({self.published.isoformat()})")
+            if index and amendment.date < self.amendments[index - 1].date:
+                raise invalid(("amendments", index, "date"),
+                              "expected amendments oldest first")
+        return self
+
+    @property
+    def edition_id(self) -> str:
+        """The edition as it appears in addresses: '2022 – 2025' gives '2022-2025'."""
+        return slugify(self.edition)
 
     @property
     def full_title(self) -> str:
@@ -703,7 +818,12 @@ class Strategy(Record):
     free-form parts that `identity.contents` lists, each from its own file too.
     """
 
-    slug: Identifier
+    folder: Identifier
+    """The partnership's folder in strategy_data/."""
+    document: Identifier | None = None
+    """The document's sub-folder, or none for the partnership's main document."""
+    latest: bool = True
+    """Whether this is the document's newest edition, which is also served at its home."""
     identity: Identity
     foreword: Foreword | None = None
     introduction: ProsePart | None = None
@@ -774,6 +894,16 @@ class Strategy(Record):
                               f"with 'diagram: {ident}'); it appears nowhere")
         return self
 
+    @property
+    def home(self) -> str:
+        """The document's address in the site: 'bexley' or 'bexley/delivery-2024'."""
+        return f"{self.folder}/{self.document}" if self.document else self.folder
+
+    @property
+    def record_address(self) -> str:
+        """This edition's own lasting address: 'bexley/2022-2025'."""
+        return f"{self.home}/{self.identity.edition_id}"
+
     def diagram_places(self) -> list[tuple[Location, str]]:
         """Every diagram placed in a prose part or page, with the field path that places it."""
         found: list[tuple[Location, str]] = []
@@ -807,7 +937,7 @@ class Strategy(Record):
 
 PART_NAMES: dict[str, str] = {
     name.replace("_", "-"): name for name in Strategy.model_fields
-    if name not in ("slug", "pages")
+    if name not in ("folder", "document", "latest", "pages")
 }
 """Each typed part's name (its YAML file without .yaml) and its field in `Strategy`."""
 PART_NAMES["strategy"] = PART_NAMES.pop("identity")
@@ -894,9 +1024,68 @@ class Timetable(Record):
         return next((rule for rule in self.rules if rule.id == ident), None)
 
 
-class Site(Record):
-    """Everything in `strategy_data/`: the strategies, what they share, and the timetable."""
+class EditionRecord(Record):
+    """One published edition as recorded in a document's `published.yaml`: fingerprints of
+    its data and of the PDF that was published, so neither can change unnoticed."""
 
-    strategies: tuple[Strategy, ...]
+    edition: Text
+    amendments: int = Field(ge=0)
+    """How many amendments the recorded data includes (0: as first published)."""
+    published: Date
+    recorded: Date
+    data_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    pdf: Text
+    """The published PDF, kept beside the data (relative to the document's folder)."""
+    pdf_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Manifest(Record):
+    """`published.yaml`: the record of a document's published editions, written by
+    `strategy-site publish` and checked by every build."""
+
+    records: tuple[EditionRecord, ...] = ()
+
+    def current(self, edition: str) -> EditionRecord | None:
+        """The newest record of an edition (its latest amendment), if it has one."""
+        found = [record for record in self.records if record.edition == edition]
+        return max(found, key=lambda record: record.amendments) if found else None
+
+
+class Document(Record):
+    """A partnership's document (its strategy, an annual report, an assessment) with every
+    edition kept: the newest first, then the earlier ones from `editions/`."""
+
+    folder: Identifier
+    """The partnership's folder in strategy_data/."""
+    id: Identifier | None = None
+    """The document's sub-folder, or none for the partnership's main document."""
+    editions: tuple[Strategy, ...] = Field(min_length=1)
+    manifest: Manifest = Field(default_factory=lambda: Manifest())
+
+    @property
+    def latest(self) -> Strategy:
+        """The newest edition, the one at the document's home address."""
+        return self.editions[0]
+
+    @property
+    def home(self) -> str:
+        """The document's address in the site."""
+        return self.latest.home
+
+
+class Site(Record):
+    """Everything in `strategy_data/`: the documents, what they share, and the timetable."""
+
+    documents: tuple[Document, ...]
     definitions: dict[Identifier, SharedDefinition] = {}
     timetable: Timetable | None = None
+
+    @property
+    def strategies(self) -> tuple[Strategy, ...]:
+        """The newest edition of every document: what the timetable checks and the home page
+        lists."""
+        return tuple(document.latest for document in self.documents)
+
+    def documents_of(self, folder: str) -> tuple[Document, ...]:
+        """A partnership's documents (by its folder), its main document first."""
+        return tuple(d for d in self.documents if d.folder == folder)

@@ -19,7 +19,8 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from . import diagrams, formatting
-from .model import APPENDIX_PAGE, PART_NAMES, Site, Strategy
+from .model import APPENDIX_PAGE, PART_NAMES, Document, EditionRecord, Site, Strategy
+from .records import RecordState
 from .timetable import Finding
 
 UrlFor = Callable[["PageSpec | str"], str]
@@ -53,20 +54,86 @@ class Heading:
     children: list[Heading] = field(default_factory=list, compare=False)
 
 
-def strategy_pages(strategy: Strategy, site: Site) -> list[PageSpec]:
-    """Every page of one strategy: the landing page, then its parts in the order of
-    `contents` in strategy.yaml, or the London template's order when it has none."""
+@dataclass(frozen=True)
+class EditionNotice:
+    """What an earlier edition's pages say at the top: that a newer edition exists, where."""
+
+    latest_edition: str
+    latest_home: str
+    """The newest edition's landing page, by its path in the site ('bexley/')."""
+    history: str
+    """The edition history page, by its path in the site."""
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another document of the same partnership, linked from a landing page."""
+
+    title: str
+    home: str
+    """Its landing page, by its path in the site."""
+    main: bool
+    """Whether it is the partnership's main document."""
+
+
+def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
+                   notice: EditionNotice | None = None) -> list[PageSpec]:
+    """Every page of one edition: the landing page, then its parts in the order of `contents`
+    in strategy.yaml, or the London template's order when it has none. `base` is where the
+    pages go (the document's home, or the edition's own address); `notice` says, on an earlier
+    edition, where the newest is."""
+    base = base or strategy.home
     part_pages: dict[str, PageSpec] = {}
-    shared = {"strategy": strategy, "part_pages": part_pages, "appendix": APPENDIX_PAGE}
+    shared = {"strategy": strategy, "part_pages": part_pages, "appendix": APPENDIX_PAGE,
+              "notice": notice}
     for name in strategy.identity.contents or strategy.page_names():
         template, title, heading, context = _page(name, strategy, site)
         part_pages[name] = PageSpec(
-            f"{strategy.slug}/{name}.md", title, template,
+            f"{base}/{name}.md", title, template,
             {**shared, **context, "review": strategy.review_of(name)}, heading,
         )
-    landing = PageSpec(f"{strategy.slug}/index.md", strategy.identity.borough, "landing.html",
-                       {**shared, "contents": list(part_pages.values())})
+    related = [Related(d.latest.identity.title, f"{d.home}/", d.id is None)
+               for d in site.documents_of(strategy.folder) if d.home != strategy.home]
+    landing = PageSpec(f"{base}/index.md", _landing_title(strategy), "landing.html",
+                       {**shared, "contents": list(part_pages.values()), "related": related,
+                        "history": f"{strategy.home}/{EDITIONS}/"},
+                       strategy.identity.full_title)
     return [landing, *part_pages.values()]
+
+
+def _landing_title(strategy: Strategy) -> str:
+    """The navigation title of a landing page: the borough for its main document."""
+    return strategy.identity.borough if strategy.document is None else strategy.identity.title
+
+
+EDITIONS = "editions"
+"""The page of a document's edition history."""
+
+
+@dataclass(frozen=True)
+class EditionEntry:
+    """One edition on the history page."""
+
+    strategy: Strategy
+    address: str
+    """The edition's own landing page, by its path in the site."""
+    record: EditionRecord | None
+    """Its record in published.yaml, if it has been recorded."""
+    amended_since: bool
+    """Whether it has amendments its record does not include yet."""
+
+
+def editions_page(document: Document, states: Mapping[str, RecordState]) -> PageSpec:
+    """A document's edition history: each edition with its date, what changed, amendments
+    and its record, newest first. `states` gives each edition's record state by edition."""
+    entries = []
+    for edition in document.editions:
+        state = states[edition.identity.edition]
+        entries.append(EditionEntry(edition, f"{edition.record_address}/", state.record,
+                                    state.record is not None and not state.unchanged))
+    return PageSpec(f"{document.home}/{EDITIONS}.md", "Edition history", "editions.html",
+                    {"document": document, "strategy": document.latest, "entries": entries},
+                    f"Edition history: {document.latest.identity.title}")
 
 
 KEY_DATES = "key-dates"
@@ -76,9 +143,9 @@ FEED = "key-dates.ics"
 
 def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) -> PageSpec:
     """A strategy's Key dates page: each deadline and where it stands."""
-    return PageSpec(f"{strategy.slug}/{KEY_DATES}.md", "Key dates", "key_dates.html",
+    return PageSpec(f"{strategy.home}/{KEY_DATES}.md", "Key dates", "key_dates.html",
                     {"strategy": strategy, "findings": findings, "today": today,
-                     "feed": f"{strategy.slug}/{FEED}"}, "Key dates")
+                     "feed": f"{strategy.home}/{FEED}"}, "Key dates")
 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Finding]], today: dt.date) -> PageSpec:
@@ -150,8 +217,13 @@ class Renderer:
     def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> str:
         """The page's HTML content (everything inside the theme's article); `extra` adds what
         is known only at build time, such as the PDF's size."""
-        return self.env.get_template(spec.template).render(
+        content = self.env.get_template(spec.template).render(
             spec.context, url=url, page=spec, draw=diagrams.draw, **extra)
+        notice = spec.context.get("notice")
+        if notice is None:
+            return content
+        return self.env.get_template("_edition_notice.html").render(
+            notice=notice, strategy=spec.context["strategy"], url=url) + content
 
     def render_print(self, strategy: Strategy, site: Site, web_address: str | None) -> str:
         """The whole strategy as one HTML document for print and PDF: cover, contents, then
@@ -188,16 +260,18 @@ class Renderer:
         env.filters.update(formatting.FILTERS)
         return env.from_string(source).render(context)
 
-    def render_strategy_list(self, site: Site, landings: Mapping[str, PageSpec],
-                             url: UrlFor) -> str:
-        """The list of strategies for the site's home page."""
+    def render_strategy_list(self, site: Site, url: UrlFor, **extra: Any) -> str:
+        """The list of partnerships and their documents for the site's home page; `extra`
+        gives what is known at build time (each document's PDF, its timetable findings)."""
+        partnerships = {d.folder: site.documents_of(d.folder) for d in site.documents}
         return self.env.get_template("strategy_list.html").render(
-            strategies=site.strategies, landings=landings, url=url)
+            partnerships=list(partnerships.values()), url=url, **extra)
 
 
 def web_address(site_url: str | None, strategy: Strategy) -> str | None:
-    """Where a strategy is published: its folder under the site's `site_url`."""
-    return f"{site_url.rstrip('/')}/{strategy.slug}/" if site_url else None
+    """Where an edition is published for good: its own address under the site's `site_url`
+    (the document's home shows whichever edition is newest)."""
+    return f"{site_url.rstrip('/')}/{strategy.record_address}/" if site_url else None
 
 
 def part_anchor(spec: PageSpec) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,27 +18,30 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
-from .model import Site
+from .model import Document, Site, Strategy
 from .pages import (
     FEED,
+    EditionNotice,
     Heading,
     PageSpec,
     Renderer,
     UrlFor,
+    editions_page,
     headings,
     key_dates_page,
     strategy_pages,
     timetable_page,
     web_address,
 )
-from .pdf import RenderedPdf, strategy_pdf, write_atomically
+from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf, write_atomically
+from .records import RecordState, document_folder, record_state
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import (
     Finding,
@@ -60,8 +64,12 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def __init__(self) -> None:
         self.site: Site | None = None
         self.pages: dict[str, PageSpec] = {}
-        self.sections: list[list[PageSpec]] = []
+        self.sections: dict[str, list[PageSpec]] = {}
+        """Each document's pages in the navigation (its newest edition), by its home."""
+        self.duplicates: set[str] = set()
+        """The newest editions' pages again at their own addresses: kept out of search."""
         self.pdfs: dict[str, RenderedPdf] = {}
+        """Each edition's PDF by where its pages are (a document's home, an edition's own)."""
         self.extra_pages: list[PageSpec] = []
         self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
@@ -75,11 +83,25 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.site = load_site(data_dir)
         except StrategyDataError as error:
             raise PluginError(str(error)) from None
-        self.sections = [strategy_pages(strategy, self.site) for strategy in self.site.strategies]
+        self.sections = {}
+        editions: list[PageSpec] = []
+        for document in self.site.documents:
+            self.sections[document.home] = strategy_pages(document.latest, self.site)
+            for edition in document.editions:
+                editions += strategy_pages(edition, self.site, edition.record_address,
+                                           _notice(document, edition))
+        self.duplicates = {spec.src_uri for spec in editions
+                           if spec.context["strategy"].latest}
         self.extra_pages = self._check_timetable()
-        self.pages = {spec.src_uri: spec for section in self.sections for spec in section}
-        self.pages.update({spec.src_uri: spec for spec in self.extra_pages})
-        log.info("Loaded %d strategies from %s", len(self.sections), data_dir)
+        for document in self.site.documents:
+            self.sections[document.home].append(editions_page(document, {
+                edition.identity.edition: self._record(document, edition)
+                for edition in document.editions}))
+        self.pages = {spec.src_uri: spec for section in self.sections.values()
+                      for spec in section}
+        self.pages.update({spec.src_uri: spec for spec in [*editions, *self.extra_pages]})
+        log.info("Loaded %d documents (%d editions) from %s", len(self.site.documents),
+                 sum(len(d.editions) for d in self.site.documents), data_dir)
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, str(THEME_OVERRIDES))
@@ -94,6 +116,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                     "rename or remove it"
                 )
             files.append(File.generated(config, src_uri, content=""))
+        for src_uri in self.duplicates:
+            file = files.get_file_from_path(src_uri)
+            assert file is not None
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        for spec in self.pages.values():
+            if spec.context.get("notice") is not None:
+                file = files.get_file_from_path(spec.src_uri)
+                assert file is not None
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         if config.nav is None:
             config.nav = self._generate_nav(files)
         else:
@@ -109,6 +140,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         Only pages that ask for it (`fill_from_config: true` in their front matter), such as the
         accessibility statement, whose council-specific parts live in mkdocs.yml.
         """
+        spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            # The page is empty Markdown, with no heading to take a title from. Escaped once, as
+            # in the navigation: Material prints titles raw in places.
+            page.meta["title"] = escape(spec.full_title)
+        if page.file.src_uri in self.duplicates:
+            page.meta["search"] = {"exclude": True}  # the same text is at the document's home
         if not page.meta.get("fill_from_config"):
             return markdown
         try:
@@ -131,8 +169,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
         if spec is None:
             return self._render_strategy_list(html, url)
-        download = self.pdfs.get(spec.src_uri.split("/")[0])  # the strategy's PDF, if any
-        content = self.renderer.render(spec, url, download=download)
+        download = self.pdfs.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF, if any
+        content = self.renderer.render(spec, url, download=download, downloads=self.pdfs)
         page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
         return content
 
@@ -149,19 +187,20 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         everything = [f for findings in self.findings.values() for f in findings]
         if self.findings:
             write_atomically(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
+        for base, pdf in self.pdfs.items():
+            write_atomically(site_dir / base / pdf.name, pdf.data)
         packs = Path(config.config_file_path).parent / self.config.submission_dir
         for strategy in self.site.strategies:
-            pdf = self.pdfs[strategy.slug]
-            write_atomically(site_dir / strategy.slug / pdf.name, pdf.data)
+            pdf = self.pdfs[strategy.home]
             try:
                 pack = submission_pack(strategy, pdf, self.site.timetable,
                                        web_address(config.site_url, strategy))
             except SubmissionError as error:
-                log.info("No submission pack for %s: %s", strategy.slug, error)
+                log.info("No submission pack for %s: %s", strategy.home, error)
                 continue
-            write_pack(pack, packs / strategy.slug)
-            log.info("Submission pack for %s in %s (due %s)", strategy.slug,
-                     packs / strategy.slug, pack.due.isoformat())
+            write_pack(pack, packs / strategy.home)
+            log.info("Submission pack for %s in %s (due %s)", strategy.home,
+                     packs / strategy.home, pack.due.isoformat())
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -173,15 +212,44 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     # --- helpers -------------------------------------------------------------------------
 
     def _render_pdfs(self, config: MkDocsConfig) -> None:
-        """Render every strategy's PDF now, so its landing page can give its size and pages."""
+        """Every edition's PDF, now, so landing pages can give its size and pages: a recorded
+        edition's as kept when it was published, the others rendered from the data."""
         assert self.site is not None
         self.pdfs = {}
-        for strategy in self.site.strategies:
-            html = self.renderer.render_print(strategy, self.site,
-                                              web_address(config.site_url, strategy))
-            pdf = strategy_pdf(strategy, html)
-            self.pdfs[strategy.slug] = pdf
-            log.info("PDF %s: %d pages, %d KB", pdf.name, pdf.pages, pdf.size_kb)
+        for document in self.site.documents:
+            for edition in document.editions:
+                pdf = self._edition_pdf(document, edition, config)
+                self.pdfs[edition.record_address] = pdf
+                if edition.latest:
+                    self.pdfs[document.home] = pdf
+
+    def _edition_pdf(self, document: Document, edition: Strategy,
+                     config: MkDocsConfig) -> RenderedPdf:
+        assert self.site is not None
+        state = self._record(document, edition)
+        if state.record is not None and state.unchanged:
+            kept = (document_folder(Path(self.config.data_dir), edition)
+                    / state.record.pdf).read_bytes()
+            log.info("PDF %s %s: as published (recorded %s)", edition.home,
+                     edition.identity.edition, state.record.recorded.isoformat())
+            return RenderedPdf(pdf_name(edition), kept, page_count(kept))
+        if state.pending_amendments > 0:
+            log.info("PDF %s %s: amended since it was recorded; run `strategy-site publish "
+                     "%s` to record the amended edition", edition.home,
+                     edition.identity.edition, edition.home)
+        elif edition.identity.published and state.record is None:
+            log.info("PDF %s %s: published but not recorded; run `strategy-site publish %s` "
+                     "to keep it as a record", edition.home, edition.identity.edition,
+                     edition.home)
+        html = self.renderer.render_print(edition, self.site,
+                                          web_address(config.site_url, edition))
+        pdf = strategy_pdf(edition, html)
+        log.info("PDF %s: %d pages, %d KB", pdf.name, pdf.pages, pdf.size_kb)
+        return pdf
+
+    def _record(self, document: Document, edition: Strategy) -> RecordState:
+        assert self.site is not None
+        return record_state(document, edition, dict(self.site.definitions))
 
     def _generate_nav(self, files: Files) -> list[Any]:
         """Home first, then each strategy and the timetable, then the hand-written pages."""
@@ -190,8 +258,12 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             key=lambda src: (src != "index.md", src),
         )
         home = [{"Home": src} for src in written[:1] if src == "index.md"]
-        others = written[len(home):]
-        return [*home, *self._generate_strategy_nav(), *others]
+        top = [src for src in written[len(home):] if "/" not in src]
+        folders = sorted({src.split("/")[0] for src in written if "/" in src})
+        sections = [_folder_section(folder, [src for src in written
+                                             if src.startswith(f"{folder}/")], files)
+                    for folder in folders]
+        return [*home, *self._generate_strategy_nav(), *top, *sections]
 
     def _check_timetable(self) -> list[PageSpec]:
         """Each strategy's deadlines as of today: logged, on its Key dates page, and on the
@@ -203,9 +275,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             return []
         self.today = self.config.timetable_today or today_in(timetable)
         rows: list[tuple[PageSpec | None, Finding]] = []
-        for strategy, section in zip(self.site.strategies, self.sections, strict=True):
+        for strategy in self.site.strategies:
+            section = self.sections[strategy.home]
             findings = strategy_findings(strategy, timetable, self.today)
-            self.findings[strategy.slug] = findings
+            self.findings[strategy.home] = findings
             if findings:
                 page = key_dates_page(strategy, findings, self.today)
                 section.append(page)
@@ -232,23 +305,67 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                 finding.status.value, due, f"; {finding.note}" if finding.note else "")
 
     def _generate_strategy_nav(self) -> list[Any]:
+        """A section per document, a partnership's further documents right after its main
+        one (two levels, as Material's navigation reads best). Earlier editions are reached
+        from the edition history."""
         # Titles come from the data. Material prints them raw in places and escapes them in
         # others (aria-label), so they go in as Markup: escaped once, never twice.
-        strategies: list[Any] = [
-            {escape(section[0].title): [
+        assert self.site is not None
+        nav: list[Any] = []
+        for document in self.site.documents:
+            section = self.sections[document.home]
+            title = section[0].title if document.id is None else section[0].full_title
+            nav.append({escape(title): [
                 section[0].src_uri,
                 *({escape(spec.title): spec.src_uri} for spec in section[1:]),
-            ]}
-            for section in self.sections
-        ]
-        return strategies + [{spec.title: spec.src_uri} for spec in self.extra_pages]
+            ]})
+        return nav + [{spec.title: spec.src_uri} for spec in self.extra_pages]
 
     def _render_strategy_list(self, html: str, url: UrlFor) -> str:
         marker = self.config.strategies_marker
         if marker not in html or self.site is None:
             return html
-        landings = {section[0].src_uri.split("/")[0]: section[0] for section in self.sections}
-        return html.replace(marker, self.renderer.render_strategy_list(self.site, landings, url))
+        status = {home: _timetable_summary(findings) for home, findings in self.findings.items()
+                  if home != "site" and findings}
+        return html.replace(marker, self.renderer.render_strategy_list(
+            self.site, url, downloads=self.pdfs, status=status))
+
+
+def _folder_section(folder: str, pages: list[str], files: Files) -> Any:
+    """A folder of hand-written pages (the authoring guide) as one section: its index page
+    first, then the pages in the order the index last links to them (its contents list)."""
+    index = files.get_file_from_path(f"{folder}/index.md")
+    order: dict[str, int] = {}
+    if index is not None:
+        links = re.findall(r"\]\(([^)#]+\.md)", index.content_string)
+        order = {f"{folder}/{link}": position for position, link in enumerate(links)}
+    pages = sorted(pages, key=lambda src: (not src.endswith("/index.md"),
+                                           order.get(src, len(order)), src))
+    return pages if index is None else {_first_heading(index.content_string) or folder: pages}
+
+
+def _first_heading(markdown: str) -> str | None:
+    match = re.search(r"^# (.+)$", markdown, re.M)
+    return match.group(1).strip() if match else None
+
+
+def _notice(document: Document, edition: Strategy) -> EditionNotice | None:
+    """The notice an earlier edition's pages carry: where the newest edition is."""
+    if edition.latest:
+        return None
+    return EditionNotice(document.latest.identity.edition, f"{document.home}/",
+                         f"{document.home}/editions/")
+
+
+def _timetable_summary(findings: list[Finding]) -> str:
+    """A document's deadlines in a few words for the home page: what needs action first."""
+    counts = {status: sum(1 for f in findings if f.status is status) for status in Status}
+    needing = [f"{n} {status.value}" for status, n in counts.items() if n and status.needs_action]
+    if needing:
+        return ", ".join(needing)
+    if counts[Status.DUE_SOON]:
+        return f"{counts[Status.DUE_SOON]} due soon"
+    return "nothing needs action"
 
 
 def _toc_token(heading: Heading) -> Any:

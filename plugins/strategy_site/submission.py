@@ -19,6 +19,7 @@ from pathlib import Path
 from .formatting import long_date
 from .model import Strategy, Timetable
 from .pdf import RenderedPdf, write_atomically
+from .timetable import overridden
 
 SUBMISSION_RULE = "home-office-submission"
 """The timetable rule that says where the strategy goes and within how many days."""
@@ -46,15 +47,23 @@ def submission_pack(
 ) -> SubmissionPack:
     """The pack for one strategy; SubmissionError if the data cannot support one."""
     rule = timetable.rule(SUBMISSION_RULE) if timetable else None
+    if rule is not None:
+        rule = overridden(rule, strategy)  # a borough's agreed period, as its Key dates show
     if rule is None or rule.address is None or rule.within_days is None:
         raise SubmissionError(
             f"strategy_data/timetable.yaml has no '{SUBMISSION_RULE}' rule with an address and "
             "'within_days': the pack needs both"
         )
+    if rule.templates and strategy.identity.template not in rule.templates:
+        raise SubmissionError(
+            f"{strategy.home}: the timetable's '{SUBMISSION_RULE}' rule concerns documents of "
+            f"the {', '.join(rule.templates)} template, and this one is "
+            f"'{strategy.identity.template}'"
+        )
     published = strategy.identity.published
     if published is None:
         raise SubmissionError(
-            f"{strategy.slug}: strategy.yaml has no 'published' date, so there is no date the "
+            f"{strategy.home}: strategy.yaml has no 'published' date, so there is no date the "
             "Home Office submission is due"
         )
     due = published + dt.timedelta(days=rule.within_days)

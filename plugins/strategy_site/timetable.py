@@ -76,7 +76,7 @@ def strategy_findings(strategy: Strategy, timetable: Timetable, today: dt.date) 
     for rule in timetable.rules:
         if rule.site_wide or (rule.templates and strategy.identity.template not in rule.templates):
             continue
-        rule = _overridden(rule, strategy)
+        rule = overridden(rule, strategy)
         if rule.each_review_element:
             rows = strategy.review_dates.elements if strategy.review_dates else ()
             findings += [_review(strategy, rule, row, timetable, today) for row in rows]
@@ -92,7 +92,8 @@ def site_findings(timetable: Timetable, events: dict[str, dt.date | None],
             for rule in timetable.rules if rule.site_wide]
 
 
-def _overridden(rule: TimetableRule, strategy: Strategy) -> TimetableRule:
+def overridden(rule: TimetableRule, strategy: Strategy) -> TimetableRule:
+    """The rule as it applies to this strategy, with its override of the period, if any."""
     override = next((o for o in strategy.identity.overrides if o.rule == rule.id), None)
     if override is None:
         return rule
@@ -129,13 +130,13 @@ def _event(strategy: Strategy, rule: TimetableRule, timetable: Timetable,
     due = _due(rule, start)
     done = _event_date(strategy, rule.event)
     if due is None:
-        return Finding(strategy.slug, rule, rule.checks, None, done, Status.MISSING,
+        return Finding(strategy.home, rule, rule.checks, None, done, Status.MISSING,
                        f"no date for '{rule.starts}' in strategy.yaml, so no due date")
     if done is not None and rule.not_before_start and start is not None and done < start:
-        return Finding(strategy.slug, rule, rule.checks, due, done, Status.TOO_EARLY,
+        return Finding(strategy.home, rule, rule.checks, due, done, Status.TOO_EARLY,
                        f"recorded as done on {done.isoformat()}, before it could count "
                        f"({rule.starts} on {start.isoformat()})")
-    return Finding(strategy.slug, rule, rule.checks, due, done,
+    return Finding(strategy.home, rule, rule.checks, due, done,
                    _status(due, done, timetable, today))
 
 
@@ -150,7 +151,7 @@ def _review(strategy: Strategy, rule: TimetableRule, row: ReviewDate, timetable:
     else:  # reviewed: the next review is a cycle later
         due = add_months(last, cycle)
         note = f"last reviewed on {last.isoformat()}; every {cycle} months"
-    return Finding(strategy.slug, rule, row.element, due, None,
+    return Finding(strategy.home, rule, row.element, due, None,
                    _status(due, None, timetable, today), note)
 
 

@@ -1,0 +1,160 @@
+"""Published editions as records: fingerprints of an edition's data and PDF, kept in the
+document's `published.yaml`, and the rule that a recorded edition changes only by amendment.
+
+A council must be able to show what it published, and when. When an edition is published,
+`strategy-site publish` keeps its PDF beside the data (`published/`) and writes the SHA-256 of
+that PDF and of the edition's data into the manifest. Every build then compares: data that no
+longer matches its record stops the build unless the edition records a new amendment (date and
+reason), and a recorded PDF is served as kept, byte for byte, never re-rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Document, EditionRecord, Manifest, SharedDefinition, Strategy
+
+MANIFEST_FILE = "published.yaml"
+"""A document's record of its published editions, beside its strategy.yaml."""
+PUBLISHED_FOLDER = "published"
+"""Where a document keeps the PDFs of its published editions."""
+EDITIONS_FOLDER = "editions"
+"""Where a document keeps its earlier editions, one folder each, named by edition."""
+
+_LOCATION = {"folder", "document", "latest"}
+"""Where an edition sits, which is not part of what it says (an edition moves into
+`editions/` when the next one comes, and its fingerprint must not change)."""
+_AFTERWARDS = {"record", "overrides"}
+"""What a partnership writes about an edition after publishing it (the date it went to the
+Home Office, each review) and how the timetable treats it: not what the edition says."""
+
+
+def data_sha256(strategy: Strategy, definitions: dict[str, SharedDefinition]) -> str:
+    """The fingerprint of what an edition says: its validated data (comments and layout of the
+    YAML do not count), with the shared definition it adopts."""
+    content: dict[str, Any] = strategy.model_dump(
+        mode="json", exclude={**dict.fromkeys(_LOCATION, True), "identity": _AFTERWARDS})
+    adopted = strategy.definition.adopts if strategy.definition else None
+    if adopted and adopted in definitions:
+        content["adopted_definition"] = definitions[adopted].model_dump(mode="json")
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def file_sha256(data: bytes) -> str:
+    """The SHA-256 of a file's bytes, as `sha256sum` prints it."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """Where one edition stands against its record."""
+
+    strategy: Strategy
+    record: EditionRecord | None
+    """The edition's current record (its newest amendment), if it has been recorded."""
+    unchanged: bool
+    """Whether the data still matches the record."""
+
+    @property
+    def pending_amendments(self) -> int:
+        """Amendments in the data that the record does not include yet."""
+        recorded = self.record.amendments if self.record else 0
+        return len(self.strategy.identity.amendments) - recorded
+
+
+def record_state(document: Document, strategy: Strategy,
+                 definitions: dict[str, SharedDefinition]) -> RecordState:
+    """Compare one edition with the document's manifest."""
+    record = document.manifest.current(strategy.identity.edition)
+    unchanged = record is not None and record.data_sha256 == data_sha256(strategy, definitions)
+    return RecordState(strategy, record, unchanged)
+
+
+def record_problems(document: Document, folder: Path,
+                    definitions: dict[str, SharedDefinition]) -> list[tuple[str, str, str]]:
+    """What breaks the record rule, as (which file, which field, message) for the loader to
+    place: `which file` is 'manifest' or the edition's id, the field a dotted path in it."""
+    problems: list[tuple[str, str, str]] = []
+    editions = {strategy.identity.edition: strategy for strategy in document.editions}
+    for index, record in enumerate(document.manifest.records):
+        if record.edition not in editions:
+            problems.append(("manifest", f"records.{index}.edition",
+                             f"expected the edition '{record.edition}' to exist (in "
+                             f"{EDITIONS_FOLDER}/ or as the newest edition): a published "
+                             "edition is a record and stays in the data"))
+    for strategy in document.editions:
+        state = record_state(document, strategy, definitions)
+        if state.record is None:
+            continue
+        record = state.record
+        where = strategy.identity.edition_id
+        if not state.unchanged and state.pending_amendments <= 0:
+            problems.append((where, "edition", (
+                f"expected the data of edition '{strategy.identity.edition}' to be as published "
+                f"on {record.published.isoformat()} (recorded in {MANIFEST_FILE} on "
+                f"{record.recorded.isoformat()}); it has changed since. A published edition "
+                "is a record: undo the change, or record it under 'amendments' in "
+                "strategy.yaml with its date and reason, then run `strategy-site publish "
+                f"{strategy.home}` to record the amended edition")))
+        if state.unchanged:
+            pdf = folder / record.pdf
+            if not pdf.is_file():
+                problems.append(("manifest", f"records.{_index(document, record)}.pdf",
+                                 f"expected the published PDF at {record.pdf}, found no file"))
+            elif file_sha256(pdf.read_bytes()) != record.pdf_sha256:
+                problems.append(("manifest", f"records.{_index(document, record)}.pdf",
+                                 f"expected {record.pdf} to be the PDF as published (SHA-256 "
+                                 f"{record.pdf_sha256[:12]}…); its bytes have changed"))
+    return problems
+
+
+def _index(document: Document, record: EditionRecord) -> int:
+    return document.manifest.records.index(record)
+
+
+def stored_pdf(document: Document, strategy: Strategy, folder: Path,
+               definitions: dict[str, SharedDefinition]) -> bytes | None:
+    """The PDF as published, when the edition is recorded and unchanged: served as kept."""
+    state = record_state(document, strategy, definitions)
+    if state.record is None or not state.unchanged:
+        return None
+    return (folder / state.record.pdf).read_bytes()
+
+
+def document_folder(data_dir: Path, strategy: Strategy) -> Path:
+    """Where a document's newest edition, manifest and kept PDFs live."""
+    return data_dir / strategy.home
+
+
+def new_record(document: Document, strategy: Strategy, pdf: bytes,
+               definitions: dict[str, SharedDefinition], today: dt.date) -> EditionRecord:
+    """The record of an edition as it is now, with the file its PDF is kept in."""
+    identity = strategy.identity
+    assert identity.published is not None
+    amendments = len(identity.amendments)
+    suffix = f"-amendment-{amendments}" if amendments else ""
+    return EditionRecord(
+        edition=identity.edition, amendments=amendments, published=identity.published,
+        recorded=today, data_sha256=data_sha256(strategy, definitions),
+        pdf=f"{PUBLISHED_FOLDER}/{identity.edition_id}{suffix}.pdf",
+        pdf_sha256=file_sha256(pdf),
+    )
+
+
+def manifest_yaml(manifest: Manifest) -> str:
+    """The manifest as YAML, with a header saying what it is."""
+    records = [record.model_dump(mode="json") for record in manifest.records]
+    for record, source in zip(records, manifest.records, strict=True):
+        record["published"] = source.published
+        record["recorded"] = source.recorded
+    return ("# The record of this document's published editions, written by `strategy-site "
+            "publish`.\n# Do not edit: every build checks the data and the kept PDFs against "
+            "it.\n" + yaml.safe_dump({"records": records}, sort_keys=False, allow_unicode=True))

@@ -1,0 +1,51 @@
+"""`strategy-site new`: a new borough's folder from the London template, every required part
+present, every value still to be written marked TODO so `strategy-site check` can list them."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from .loading import SHARED_FOLDER
+from .model import TEMPLATES, slugify
+
+SCAFFOLDS = Path(__file__).parent / "scaffold"
+TEMPLATE = "london-serious-violence-duty"
+SHARED_DEFINITION = "london-definition"
+
+_LOCAL_DEFINITION = """\
+# The definition of serious violence. There is no shared definition in this data folder, so
+# the partnership writes its own.
+statement: |
+  TODO: the partnership's definition of serious violence (Markdown).
+"""
+
+
+class ScaffoldError(Exception):
+    """The folder cannot be made; the message says why."""
+
+
+def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
+    """Write a borough folder for `name` under `data_dir`; return the files written."""
+    if slugify(folder) != folder:
+        raise ScaffoldError(f"expected a folder name of lower-case letters, digits and "
+                            f"hyphens, like '{slugify(name) or 'newham'}'; found '{folder}'")
+    if not name.strip():
+        raise ScaffoldError("expected the borough's name, like --name \"Newham\"")
+    target = data_dir / folder
+    if target.exists():
+        raise ScaffoldError(f"{target} already exists: choose another name or remove it")
+    sources = sorted((SCAFFOLDS / TEMPLATE).glob("*.yaml"))
+    expected = {"strategy", *TEMPLATES[TEMPLATE]}
+    assert {path.stem for path in sources} == expected, "the scaffold lacks a required part"
+    target.mkdir(parents=True)
+    written = []
+    for source in sources:
+        text = string.Template(source.read_text(encoding="utf-8")).substitute(name=name.strip())
+        if source.stem == "definition" and not (
+                data_dir / SHARED_FOLDER / f"{SHARED_DEFINITION}.yaml").exists():
+            text = _LOCAL_DEFINITION
+        path = target / source.name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
