@@ -239,13 +239,13 @@ def load_document(
     data_dir: Path,
     definitions: Mapping[str, SharedDefinition],
     problems: list[DataProblem],
-    partnership: str,
+    partnership_folder: str,
     document_id: str | None,
 ) -> Document | None:
     """A document: its newest edition in the folder itself, earlier ones in `editions/`, and
     its record of published editions in `published.yaml`, checked against the data."""
     before = len(problems)
-    location = {"folder": partnership, "document": document_id}
+    location = {"folder": partnership_folder, "document": document_id}
     newest = load_strategy(folder, data_dir, definitions, problems,
                            location={**location, "latest": True}, root=True)
     earlier: list[Strategy] = []
@@ -254,36 +254,48 @@ def load_document(
                                 location={**location, "latest": False}, root=False)
         if edition is not None and _earlier_edition_ok(sub, edition, data_dir, problems):
             earlier.append(edition)
-    manifest_file = None
-    if (folder / MANIFEST_FILE).exists():
-        manifest_file = _read_part(folder / MANIFEST_FILE, data_dir, problems)
-    manifest = None
-    if manifest_file is not None:
-        try:
-            manifest = Manifest.model_validate(manifest_file.data)
-        except ValidationError as error:
-            problems.extend(_explain(error, Manifest, {(): manifest_file}, manifest_file.path,
-                                     manifest_file.data))
+    manifest, manifest_file = _read_manifest(folder / MANIFEST_FILE, data_dir, problems)
     if newest is None or len(problems) > before:
         return None
     earlier.sort(key=lambda strategy: strategy.identity.published or dt.date.min, reverse=True)
-    document = Document(folder=partnership, id=document_id, editions=(newest, *earlier),
-                        manifest=manifest or Manifest())
+    document = Document(folder=partnership_folder, id=document_id,
+                        editions=(newest, *earlier), manifest=manifest)
     problems.extend(_edition_clashes(document, folder, data_dir))
     for where, field, message in record_problems(document, folder, dict(definitions)):
-        if where == "manifest":
-            assert manifest_file is not None
-            at = _location(field)
-            problems.append(DataProblem(manifest_file.path, _line(manifest_file, at),
-                                        _field_name(at), message))
-        else:
-            path = folder / "strategy.yaml" if where == newest.identity.edition_id \
-                else folder / EDITIONS_FOLDER / where / "strategy.yaml"
-            lines = _read_part(path, data_dir, [])
-            problems.append(DataProblem(_shown(path, data_dir),
-                                        lines.lines.get((field,)) if lines else None,
-                                        field, message))
+        problems.append(_record_problem(where, field, message, folder, data_dir, manifest_file))
     return document if len(problems) == before else None
+
+
+def _read_manifest(path: Path, data_dir: Path,
+                   problems: list[DataProblem]) -> tuple[Manifest, YamlFile | None]:
+    """A document's `published.yaml` (an empty record when there is none), with its lines."""
+    if not path.exists():
+        return Manifest(), None
+    manifest_file = _read_part(path, data_dir, problems)
+    if manifest_file is None:
+        return Manifest(), None
+    try:
+        return Manifest.model_validate(manifest_file.data), manifest_file
+    except ValidationError as error:
+        problems.extend(_explain(error, Manifest, {(): manifest_file}, manifest_file.path,
+                                 manifest_file.data))
+        return Manifest(), manifest_file
+
+
+def _record_problem(where: str, field: str, message: str, folder: Path, data_dir: Path,
+                    manifest_file: YamlFile | None) -> DataProblem:
+    """Place a broken record rule: in `published.yaml`, or in the edition's strategy.yaml."""
+    if where == "manifest":
+        assert manifest_file is not None
+        at = _location(field)
+        return DataProblem(manifest_file.path, _line(manifest_file, at), _field_name(at),
+                           message)
+    path = folder / EDITIONS_FOLDER / where / "strategy.yaml"
+    if not path.exists():
+        path = folder / "strategy.yaml"  # the newest edition
+    lines = _read_part(path, data_dir, [])
+    return DataProblem(_shown(path, data_dir), lines.lines.get((field,)) if lines else None,
+                       field, message)
 
 
 def _earlier_edition_ok(folder: Path, edition: Strategy, data_dir: Path,

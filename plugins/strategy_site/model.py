@@ -697,6 +697,12 @@ class ChartDiagram(DiagramBase):
             raise invalid(("layout",), "expected 'grouped' for a line chart: only bars stack")
         return self
 
+    @property
+    def total_column(self) -> bool:
+        """Whether the data table adds a total for each category: only across two or more
+        series (with one, the total would repeat the figure)."""
+        return self.totals and len(self.series) > 1
+
     def row_total(self, category: int) -> Figure | None:
         """The total of one category across series, when every figure in it is exact."""
         return _sum([series.values[category] for series in self.series])
