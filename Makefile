@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: site test a11y serve check lint clean
+.PHONY: site test a11y serve check lint fuzz clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -32,6 +32,11 @@ test: lint $(NODE_STAMP)
 a11y: site $(NODE_STAMP)
 	$(BIN)/python scripts/a11y_check.py --site site
 
+# The property-based tests of the loader at the deep budget (many more examples, a random seed);
+# `make test` runs them at CI's fixed seed and small budget. FUZZ_EXAMPLES=N sets the count.
+fuzz: $(STAMP)
+	FUZZ_PROFILE=deep $(BIN)/pytest tests/test_fuzz.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests scripts
 	$(BIN)/mypy
@@ -49,4 +54,4 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf site $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .building-site-* $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -60,8 +60,11 @@ def build_site(
     tmp_path: Path, data_dir: Path, caplog: pytest.LogCaptureFixture | None = None,
     **options: object,
 ) -> BuiltSite:
-    """Build a real site, strictly; fail if MkDocs or the plugin logged a warning."""
-    project = make_project(tmp_path, data_dir, **options)
+    """Build a real site, strictly; fail if MkDocs or the plugin logged a warning. Building
+    again in the same `tmp_path` rebuilds the same project (its docs/ as the test left them)."""
+    project = tmp_path / "project"
+    if not project.exists():
+        make_project(tmp_path, data_dir, **options)
     site_dir = tmp_path / "site"
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     build(config)

@@ -124,7 +124,8 @@ def test_a_wide_chart_scrolls_in_its_own_labelled_region(diagram_site: BuiltSite
     figure = re.search(r'<figure[^>]* id="diagram-offences-by-year">.*?</figure>', html, re.S)
     assert figure
     assert ('<div class="strategy-figure__scroll" role="region" '
-            'aria-labelledby="diagram-offences-by-year-name" tabindex="0">') in figure.group(0)
+            'aria-labelledby="diagram-offences-by-year-name" tabindex="0" data-search-exclude>'
+            ) in figure.group(0)
     assert 'style="min-width: 448px"' in figure.group(0)
 
 

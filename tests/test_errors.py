@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_data, make_project
+from conftest import DATA, REPO, copy_data, make_project
 from strategy_site.loading import StrategyDataError, load_site
 
 BD = "barking-and-dagenham"
@@ -72,6 +73,33 @@ CASES = {
     "unknown prevention level": Breakage(
         "principles.yaml", "prevention: [primary]", "prevention: [primry]",
         "principles[1].prevention[1]", "expected one of the prevention levels"),
+    "a character YAML does not allow": Breakage(
+        "foreword.yaml", "title: Foreword", "title: Fore\x07word", None,
+        "it holds the character U+0007, which YAML does not allow"),
+    "an alias": Breakage(
+        "foreword.yaml", "title: Foreword", "title: &t Foreword\nsubtitle: *t", "subtitle",
+        "expected the value written out in full; found a YAML alias", marker="subtitle: *t"),
+    "an alias to itself": Breakage(
+        "foreword.yaml", "title: Foreword", "title: &t [*t]", "title[1]",
+        "found a YAML alias"),
+    "an id used twice": Breakage(
+        "principles.yaml", "  - id: secondary", "  - id: primary  # again",
+        "prevention_levels[2].id",
+        "expected each prevention level's id once; 'primary' is used twice"),
+    "a part with two review rows": Breakage(
+        "review-dates.yaml", "part: funding", "part: definition  # again", "elements[6].part",
+        "expected each part in one row"),
+    "a direction override in text": Breakage(
+        "foreword.yaml", "title: Foreword", "title: Fore\u202eword", "title",
+        "expected text without a direction override (U+202E, at character 5)"),
+    "an unknown reason to withhold": Breakage(
+        "objectives.yaml", "  - number: 3\n", "  - number: 3\n    withhold: {reason: secret}\n",
+        "objectives[3].withhold.reason",
+        "expected one of: safety, crime-prevention, institution-security; found the text "
+        "'secret'", marker="reason: secret"),
+    "a link that could run script": Breakage(
+        "introduction.yaml", "title:", "links: [{title: x, url: \"javascript:alert(1)\"}]\ntitle:",
+        "links[1].url", "not a 'javascript:' address", marker="javascript:"),
     "shared definition that does not exist": Breakage(
         "definition.yaml", "adopts: london-definition", "adopts: londn-definition", "adopts",
         "(did you mean 'london-definition'?)"),
@@ -135,6 +163,37 @@ def test_every_problem_in_a_run_is_reported_together(tmp_path: Path) -> None:
         load_site(data)
     files = {problem.file.name for problem in raised.value.problems}
     assert files == {"foreword.yaml", "review-dates.yaml", "funding.yaml"}
+
+
+def test_cross_reference_mistakes_are_all_reported_in_one_run(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    review = data / BD / "review-dates.yaml"
+    review.write_text(review.read_text("utf-8").replace("part: definition", "part: defintion")
+                      .replace("part: funding", "part: fundng"), encoding="utf-8")
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    fields = [problem.field for problem in raised.value.problems]
+    assert fields == ["elements[1].part", "elements[6].part"], raised.value.problems
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
+    """Some Windows editors start a UTF-8 file with a BOM; it is read as the same file."""
+    data = copy_data(tmp_path)
+    foreword = data / BD / "foreword.yaml"
+    foreword.write_bytes(b"\xef\xbb\xbf" + foreword.read_bytes())
+    assert load_site(data).strategies[0].foreword == load_site(DATA).strategies[0].foreword
+
+
+def test_a_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    with (data / BD / "foreword.yaml").open("r+b") as handle:
+        handle.truncate(100 * 2**20)  # 100 MB (sparse: nothing is written)
+    start = time.monotonic()
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    assert time.monotonic() - start < 10
+    assert (f"strategy_data/{BD}/foreword.yaml: expected a strategy file of at most 10 MB, "
+            "found 100.0 MB: is this the right file?") in str(raised.value)
 
 
 def test_an_empty_file_and_a_file_that_is_not_utf8(tmp_path: Path) -> None:

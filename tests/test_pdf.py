@@ -20,7 +20,8 @@ import pytest
 import weasyprint
 
 from conftest import DATA, FIXTURES, REPO, BuiltSite, article, build_site, copy_data, visible_text
-from strategy_site.pdf import write_atomically, write_pdf
+from strategy_site.output import write_atomically
+from strategy_site.pdf import write_pdf
 
 BD = "barking-and-dagenham"
 

@@ -13,8 +13,9 @@ import yaml
 
 from .loading import StrategyDataError, load_site
 from .model import Manifest
+from .output import write_atomically
 from .pages import Renderer, web_address
-from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf, write_atomically
+from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
 from .records import (
     MANIFEST_FILE,
     document_folder,
@@ -26,6 +27,7 @@ from .records import (
 from .scaffold import ScaffoldError, scaffold
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
+from .withholding import withheld_line
 
 EXIT_OK = 0
 EXIT_LATE = 1
@@ -107,6 +109,8 @@ def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str) -> 
     else:
         for strategy in site.strategies:
             print(f"{strategy.home}: {strategy.identity.title} - valid")
+        for item in site.withheld:
+            print(f"withheld from {item.home} (edition {item.edition}): {withheld_line(item)}")
         if today is not None:
             print(_table(findings, today))
     failing = [f for f in findings

@@ -6,13 +6,16 @@ data, so the two views cannot disagree. All layouts but the line chart grow down
 narrow box, so they read on a phone without shrinking; the line chart scrolls in its region.
 
 Text is wrapped by an estimate of glyph width (generous, for the widest system sans-serif),
-since the browser's fonts are unknown here.
+since the browser's fonts are unknown here. Every piece of text is wrapped to the room it has,
+breaking a word longer than a line, so no text from the data runs outside the drawing's box;
+control characters, which have no glyph and which XML forbids, are left out of the drawing.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -111,8 +114,25 @@ def draw(diagram: Diagram) -> Drawing:
 
 
 def wrap(text: str, width: float) -> tuple[str, ...]:
-    """Lines of `text` that fit `width` drawing units."""
-    return tuple(textwrap.wrap(text, max(4, int(width // CHAR)), break_on_hyphens=False)) or ("",)
+    """Lines of `text` that fit `width` drawing units (at least four characters a line); a word
+    longer than a line is broken."""
+    return tuple(textwrap.wrap(_drawable(text), max(4, int(width // CHAR)),
+                               break_on_hyphens=False)) or ("",)
+
+
+def _drawable(text: str) -> str:
+    """`text` without control characters: the line-breaking ones (tab, newline, next line ...)
+    and the line and paragraph separators become spaces, the others are left out."""
+    return "".join(
+        " " if char.isspace() and unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in text
+        if char.isspace() or unicodedata.category(char) != "Cc"
+    )
+
+
+def _width(line: str) -> float:
+    """The estimated width of a line of text, in drawing units."""
+    return len(line) * CHAR
 
 
 def _text_block(drawing: Drawing, x: float, y: float, width: float, text: str,
@@ -237,6 +257,18 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
                    for i in range(len(chart.categories))), default=Decimal(1))
     top_tick, step = _scale(largest)
     scale = room / float(top_tick)
+    # Each bar's value label is on its right, 6 units after its end. Where a label is wider
+    # than the room left there, the bars are shortened so that it fits; a label wider than
+    # half the drawing wraps.
+    ends = [(_category_total(chart, i), _total_label(chart, i))
+            for i in range(len(chart.categories))] if stacked else [
+        (series.values[i].value or Decimal(0), _format(chart, series.values[i]))
+        for series in chart.series for i in range(len(chart.categories))]
+    for end, label in ends:
+        if end > 0:
+            fits = (drawing.width - 8 - min(_width(label), drawing.width / 2)) / float(end)
+            if fits < scale:
+                scale, room = fits, fits * float(top_tick)
     chart_top = y
     for index, category in enumerate(chart.categories):
         y += _text_block(drawing, 1, y, drawing.width - 2, category, "label-strong") + 2
@@ -248,29 +280,30 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
                     length = float(figure.value) * scale
                     drawing.shapes.append(Rect(x, y, length, _BAR, series_style(number)))
                     x += length
-            total = chart.row_total(index)
-            label = _format(chart, total) if total else "total not known"
-            drawing.shapes.append(Text(x + 6, y + _BAR - 4, (label,), "value"))
-            y += _BAR + 4
+            y += _value_label(drawing, x + 6, y, _total_label(chart, index), _BAR + 4)
         else:
             for number, series in enumerate(chart.series):
                 figure = series.values[index]
                 length = float(figure.value) * scale if figure.value else 0.0
                 if length:
                     drawing.shapes.append(Rect(1, y, length, _BAR, series_style(number)))
-                drawing.shapes.append(Text(1 + length + 6, y + _BAR - 4,
-                                           (_format(chart, figure),), "value"))
-                y += _BAR + 3
+                y += _value_label(drawing, 1 + length + 6, y, _format(chart, figure), _BAR + 3)
         y += GAP
     # The scale: a baseline and ticks, so bar lengths can be read, not only their labels.
     axis = y
     drawing.shapes.append(Path(f"M1,{chart_top:g}V{axis:g}H{1 + room:g}", "axis"))
+    tick_lines = 1
     for tick in _ticks(top_tick, step):
         tx = 1 + float(tick) * scale
+        # A tick's label is centred on it (the first starts at it), so it has twice the room
+        # to the nearer edge of the drawing.
+        room_right = drawing.width - 1 - tx
+        lines = wrap(_short(chart, tick), 2 * min(tx - 1, room_right) if tick else room_right)
+        tick_lines = max(tick_lines, len(lines))
         drawing.shapes.append(Path(f"M{tx:g},{axis:g}v5", "axis"))
-        drawing.shapes.append(Text(tx, axis + 6 + FONT, (_short(chart, tick),), "tick",
+        drawing.shapes.append(Text(tx, axis + 6 + FONT, lines, "tick",
                                    anchor="middle" if tick else "start"))
-    y = axis + 8 + LINE
+    y = axis + 8 + LINE * tick_lines
     y += _text_block(drawing, 1, y, drawing.width - 2, f"Units: {chart.units}", "note")
     drawing.height = y + 4
     return drawing
@@ -280,22 +313,29 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
     """Lines across the categories; each series with its own point shape and dash pattern."""
     drawing = Drawing(560.0, patterns=len(chart.series))
     y = _draw_legend(drawing, chart, 1.0)
-    left, right = 60.0, drawing.width - 20.0
-    top, bottom = y + 10.0, y + 230.0
     largest = max((f.value for s in chart.series for f in s.values if f.value is not None),
                   default=Decimal(1))
     top_tick, tick_step = _scale(largest)
+    # The scale's labels end 6 units left of the axis: 60 units leave room for '£400k'; wider
+    # labels move the axis right, up to a third of the drawing (a longer label wraps there).
+    widest = max(_width(_short(chart, tick)) for tick in _ticks(top_tick, tick_step))
+    left, right = min(max(60.0, widest + 7), drawing.width / 3), drawing.width - 20.0
+    top, bottom = y + 10.0, y + 230.0
     for tick in _ticks(top_tick, tick_step):
         ty = bottom - (bottom - top) * float(tick / top_tick)
         drawing.shapes.append(Path(f"M{left:g},{ty:g}H{right:g}", "grid"))
-        drawing.shapes.append(Text(left - 6, ty + 5, (_short(chart, tick),), "tick", "end"))
+        drawing.shapes.append(Text(left - 6, ty + 5, wrap(_short(chart, tick), left - 7),
+                                   "tick", "end"))
     drawing.shapes.append(Path(f"M{left:g},{top:g}V{bottom:g}H{right:g}", "axis"))
     step = (right - left) / max(1, len(chart.categories) - 1)
     label_width = max(step, 40.0)
+    category_lines = 1
     for index, category in enumerate(chart.categories):
         x = left + index * step if len(chart.categories) > 1 else (left + right) / 2
-        drawing.shapes.append(Text(x, bottom + 6 + FONT, wrap(category, label_width), "tick",
-                                   "middle"))
+        # Centred under its point, so no wider than twice the room to the nearer edge.
+        lines = wrap(category, min(label_width, 2 * (x - 1), 2 * (drawing.width - 1 - x)))
+        category_lines = max(category_lines, len(lines))
+        drawing.shapes.append(Text(x, bottom + 6 + FONT, lines, "tick", "middle"))
     for number, series in enumerate(chart.series):
         points: list[tuple[float, float] | None] = []
         for index, figure in enumerate(series.values):
@@ -309,7 +349,7 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
             if point is not None:
                 drawing.shapes.append(Marker(point[0], point[1], MARKERS[number % len(MARKERS)],
                                              f"marker-{number}"))
-    y = bottom + 12 + 2 * LINE
+    y = bottom + 12 + max(2, category_lines) * LINE
     y += _text_block(drawing, 1, y, drawing.width - 2, f"Units: {chart.units}", "note")
     drawing.height = y + 4
     return drawing
@@ -326,6 +366,20 @@ def _draw_legend(drawing: Drawing, chart: ChartDiagram, y: float) -> float:
             drawing.shapes.append(Rect(1, y + 1, 28, 16, series_style(number)))
         y += _text_block(drawing, 38, y, drawing.width - 40, series.name, "label") + 4
     return y + GAP
+
+
+def _value_label(drawing: Drawing, x: float, y: float, label: str, row: float) -> float:
+    """A bar's value label from `x`, beside the bar whose top is `y`, wrapped to the room left
+    of the drawing's right edge; returns the height the bar's row takes (`row` for one line)."""
+    lines = wrap(label, drawing.width - 1 - x)
+    drawing.shapes.append(Text(x, y + _BAR - 4, lines, "value"))
+    return row + (len(lines) - 1) * LINE
+
+
+def _total_label(chart: ChartDiagram, index: int) -> str:
+    """A stacked bar's label: the category's total, when every figure in it is exact."""
+    total = chart.row_total(index)
+    return _format(chart, total) if total else "total not known"
 
 
 def _polyline(points: list[tuple[float, float] | None]) -> str:

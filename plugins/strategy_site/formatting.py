@@ -7,6 +7,7 @@ own, and links are kept only for web, e-mail and site-relative addresses.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import xml.etree.ElementTree as etree
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -30,15 +31,25 @@ class _SafeLinks(markdown.treeprocessors.Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter("a"):
-            href = element.get("href", "")
-            scheme = urlsplit(href.strip()).scheme.lower()
-            if scheme not in SAFE_SCHEMES:
+            if link_scheme(element.get("href", "")) not in SAFE_SCHEMES:
                 del element.attrib["href"]
                 element.tag = "span"
         for element in root.iter("img"):
             element.tag = "span"
             element.text = element.get("alt", "")
             element.attrib.clear()
+
+
+def link_scheme(href: str) -> str:
+    """The scheme of a Markdown link's address as the browser reads it, lower-case ("" for a
+    relative address).
+
+    Markdown writes character references in an address as they are (`&#106;avascript:`,
+    `javascript&colon;`, `java&#9;script:`), and the browser decodes them before it reads the
+    scheme, so decode them first; `urlsplit` then drops the tabs and newlines and the leading
+    control characters and spaces that the browser ignores too.
+    """
+    return urlsplit(html.unescape(href)).scheme.lower()
 
 
 class _NoRawHtml(markdown.extensions.Extension):

@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails
 from .model import (
     APPENDIX_PAGE,
     PART_NAMES,
+    PROBLEMS,
     TEMPLATES,
     Document,
     Manifest,
@@ -31,8 +32,11 @@ from .model import (
     Site,
     Strategy,
     Timetable,
+    Withheld,
+    is_identifier,
 )
 from .records import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, record_problems
+from .withholding import publishable
 
 Location = tuple[str | int, ...]
 
@@ -84,34 +88,52 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps node marks; we build Python values ourselves to record lines."""
 
 
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""No strategy file comes near this (the largest in the seeds is under 100 KB); a bigger one
+is the wrong file, and reading it whole would hold up every build."""
+
+
 def read_yaml(path: Path, shown_as: Path | None = None) -> YamlFile:
     """Parse one YAML file; raise StrategyDataError naming the file and line if it is bad."""
     shown = shown_as or path
+
+    def stop(message: str, line: int | None = None) -> StrategyDataError:
+        return StrategyDataError([DataProblem(shown, line, None, message)])
+
     try:
-        text = path.read_bytes().decode("utf-8")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise stop(f"expected a strategy file of at most {MAX_FILE_BYTES // 2**20} MB, found "
+                       f"{size / 2**20:.1f} MB: is this the right file?")
+        # A byte-order mark (some Windows editors write one) is not content.
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise StrategyDataError(
-            [DataProblem(shown, None, None, f"expected UTF-8 text, found a byte that is not "
-                         f"(at byte {error.start}); save the file as UTF-8")]
-        ) from None
+        raise stop(f"expected UTF-8 text, found a byte that is not (at byte {error.start}); "
+                   "save the file as UTF-8") from None
     except OSError as error:
-        raise StrategyDataError(
-            [DataProblem(shown, None, None, f"cannot read the file: {error.strerror}")]
-        ) from None
-    loader = _Loader(text)
+        raise stop(f"cannot read the file: {error.strerror}") from None
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # refuses characters YAML does not allow (ReaderError)
         node = loader.get_single_node()
         if node is None:
-            raise StrategyDataError(
-                [DataProblem(shown, None, None, "expected YAML content, found an empty file")]
-            )
+            raise stop("expected YAML content, found an empty file")
         lines: dict[Location, int] = {}
         problems: list[DataProblem] = []
-        data = _build(loader, node, (), lines, problems, shown)
+        data = _build(loader, node, (), lines, problems, shown, set())
     except yaml.MarkedYAMLError as error:
         raise StrategyDataError([_syntax_problem(shown, error)]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise stop(f"this is not valid YAML: it holds the character U+{error.character:04X}, "
+                   "which YAML does not allow (a control character); delete it",
+                   line) from None
+    except RecursionError:
+        raise stop("this is not valid YAML for a strategy: its lists or blocks are nested "
+                   "hundreds of levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if problems:
         raise StrategyDataError(problems)
     return YamlFile(shown, data, lines)
@@ -137,12 +159,30 @@ def _build(
     lines: dict[Location, int],
     problems: list[DataProblem],
     path: Path,
+    visited: set[int],
 ) -> Any:
-    lines.setdefault(at, node.start_mark.line + 1)
+    """The value of a node, with the line of every value in it. A node met twice is a YAML
+    alias (`*name`): refused, as an alias can hide what a page says, and one that refers to
+    itself, or to aliases of aliases, never ends or grows without bound."""
+    line = node.start_mark.line + 1
+    lines.setdefault(at, line)
+    if id(node) in visited:
+        # The alias has no node of its own: its key's line, if it has a key.
+        problems.append(DataProblem(
+            path, lines[at], _field_name(at) or None,
+            "expected the value written out in full; found a YAML alias (*name) or merge "
+            "(<<), which strategy files do not use"))
+        return None
+    visited.add(id(node))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(DataProblem(
+                    path, key_node.start_mark.line + 1, _field_name(at) or None,
+                    "expected a plain name before the colon, found a list or block"))
+                continue
             key = _scalar(loader, key_node)
             if not isinstance(key, (str, int)):
                 key = str(key)
@@ -155,11 +195,12 @@ def _build(
                 ))
                 continue
             lines[(*at, key)] = key_node.start_mark.line + 1
-            mapping[key] = _build(loader, value_node, (*at, key), lines, problems, path)
+            mapping[key] = _build(loader, value_node, (*at, key), lines, problems, path,
+                                  visited)
         return mapping
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(loader, item, (*at, index), lines, problems, path)
+            _build(loader, item, (*at, index), lines, problems, path, visited)
             for index, item in enumerate(node.value)
         ]
     return _scalar(loader, node)
@@ -169,7 +210,9 @@ def _scalar(loader: _Loader, node: yaml.Node) -> Any:
     """A scalar's value; an impossible date (2024-02-30) stays text for the model to refuse."""
     try:
         return loader.construct_object(node, deep=True)
-    except ValueError:
+    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+        # An impossible date, or a value its tag cannot make (`!!bool maybe`): the text as
+        # written, which the model then accepts as text or refuses with what it expected.
         return node.value
 
 
@@ -184,6 +227,13 @@ def load_site(data_dir: Path) -> Site:
     shared = data_dir / SHARED_FOLDER
     if shared.is_dir():
         for path in sorted(shared.glob("*.yaml")):
+            if not is_identifier(path.stem):
+                problems.append(DataProblem(
+                    _shown(path, data_dir), None, None,
+                    "expected a file name of lower-case letters, digits and hyphens (it is the "
+                    f"name boroughs adopt it by), like 'london-definition.yaml'; found "
+                    f"'{path.name}'"))
+                continue
             definition = _validate_file(SharedDefinition, path, data_dir, problems)
             if definition is not None:
                 definitions[path.stem] = definition
@@ -193,22 +243,24 @@ def load_site(data_dir: Path) -> Site:
         timetable = _validate_file(Timetable, data_dir / TIMETABLE_FILE, data_dir, problems)
 
     documents: list[Document] = []
+    withheld: list[Withheld] = []
     folders = _subfolders(data_dir, skip=(SHARED_FOLDER,))
     if not folders:
         problems.append(DataProblem(_shown(data_dir, data_dir), None, None,
                                     "expected at least one borough folder, found none"))
     for folder in folders:
-        documents += load_partnership(folder, data_dir, definitions, problems)
+        documents += load_partnership(folder, data_dir, definitions, problems, withheld)
     if problems:
         raise StrategyDataError(problems)
-    return Site(documents=tuple(documents), definitions=definitions, timetable=timetable)
+    return Site(documents=tuple(documents), definitions=definitions, timetable=timetable,
+                withheld=tuple(withheld))
 
 
 def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, SharedDefinition],
-                     problems: list[DataProblem]) -> list[Document]:
+                     problems: list[DataProblem], withheld: list[Withheld]) -> list[Document]:
     """A partnership's folder: its main document, then each sub-folder as a further document
     (an annual report, an assessment), each with its own editions."""
-    main = load_document(folder, data_dir, definitions, problems, folder.name, None)
+    main = load_document(folder, data_dir, definitions, problems, folder.name, None, withheld)
     documents = [main] if main else []
     taken = _addresses(main) if main else set()
     for sub in _subfolders(folder, skip=(EDITIONS_FOLDER, PUBLISHED_FOLDER)):
@@ -218,7 +270,8 @@ def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, Sha
                                         f"page or edition of {folder.name}'s main document "
                                         f"('{sub.name}' is both): rename the folder"))
             continue
-        document = load_document(sub, data_dir, definitions, problems, folder.name, sub.name)
+        document = load_document(sub, data_dir, definitions, problems, folder.name, sub.name,
+                                 withheld)
         if document is not None:
             documents.append(document)
     return documents
@@ -241,9 +294,11 @@ def load_document(
     problems: list[DataProblem],
     partnership_folder: str,
     document_id: str | None,
+    withheld: list[Withheld],
 ) -> Document | None:
     """A document: its newest edition in the folder itself, earlier ones in `editions/`, and
-    its record of published editions in `published.yaml`, checked against the data."""
+    its record of published editions in `published.yaml`, checked against the data. Each
+    edition is kept as it may be published; what it withholds is added to `withheld`."""
     before = len(problems)
     location = {"folder": partnership_folder, "document": document_id}
     newest = load_strategy(folder, data_dir, definitions, problems,
@@ -260,6 +315,14 @@ def load_document(
     earlier.sort(key=lambda strategy: strategy.identity.published or dt.date.min, reverse=True)
     document = Document(folder=partnership_folder, id=document_id,
                         editions=(newest, *earlier), manifest=manifest)
+    # From here on, each edition as it may be published (a copy: withholding a required part
+    # leaves a strategy the model would refuse, and rightly, as data).
+    public = []
+    for edition in document.editions:
+        shown, left_out = publishable(edition)
+        public.append(shown)
+        withheld.extend(left_out)
+    document = document.model_copy(update={"editions": tuple(public)})
     problems.extend(_edition_clashes(document, folder, data_dir))
     for where, field, message in record_problems(document, folder, dict(definitions)):
         problems.append(_record_problem(where, field, message, folder, data_dir, manifest_file))
@@ -371,8 +434,9 @@ def load_strategy(
     raw: dict[str, Any] = identity.data if identity and isinstance(identity.data, dict) else {}
     listed = raw.get("contents")
     contents: list[Any] = listed if isinstance(listed, list) else []
-    pages = [str(name) for name in contents
-             if str(name) not in PART_NAMES and str(name) != APPENDIX_PAGE]
+    # Only names that can be files are looked for; the model reports the others.
+    pages = [str(name) for name in contents if isinstance(name, str) and is_identifier(name)
+             and name not in PART_NAMES and name != APPENDIX_PAGE]
     template = raw.get("template", "london-serious-violence-duty")
     if identity is not None:
         documents[("identity",)] = identity
@@ -414,8 +478,9 @@ def load_strategy(
             data["pages"][key[1]] = document.data
         else:
             data[str(key[0])] = document.data
+    cross_references: list[tuple[Location, str]] = []
     try:
-        strategy = Strategy.model_validate(data)
+        strategy = Strategy.model_validate(data, context={PROBLEMS: cross_references})
     except ValidationError as error:
         # A value still marked TODO is reported as such, not as the wrong type it also is.
         marked = {(todo.file, todo.line) for todo in todos}
@@ -426,6 +491,10 @@ def load_strategy(
         return None
     if todos:
         problems.extend(todos)
+        return None
+    if cross_references:  # every one of them, not only the first
+        problems.extend(_placed(documents, shown_folder, at, message)
+                        for at, message in cross_references)
         return None
     unknown = _unknown_shared_definition(strategy, documents.get(("definition",)), definitions)
     if unknown:
@@ -545,13 +614,18 @@ def _explain(
             message = _message(detail, model, typed_loc)
         elif detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc = (*loc, str(ctx.get("discriminator", "kind")).strip("'"))
-        prefix = max((key for key in documents if loc[:len(key)] == key), key=len, default=None)
-        if prefix is None:
-            yield DataProblem(fallback, None, _field_name(loc), message)
-            continue
-        document, field_loc = documents[prefix], loc[len(prefix):]
-        yield DataProblem(document.path, _line(document, field_loc),
-                          _field_name(field_loc) or None, message)
+        yield _placed(documents, fallback, loc, message)
+
+
+def _placed(documents: Mapping[Location, YamlFile], fallback: Path, at: Location,
+            message: str) -> DataProblem:
+    """A problem found at a field path of the whole strategy, in its file and on its line."""
+    prefix = max((key for key in documents if at[:len(key)] == key), key=len, default=None)
+    if prefix is None:
+        return DataProblem(fallback, None, _field_name(at) or None, message)
+    document, field_at = documents[prefix], at[len(prefix):]
+    return DataProblem(document.path, _line(document, field_at), _field_name(field_at) or None,
+                       message)
 
 
 def _without_union_tags(data: Any, loc: Location) -> Location:
@@ -626,6 +700,11 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
                 f"found the text '{found}'{_suggest(found, tags)}")
     if kind == "invalid" and isinstance(value, (dict, list, tuple)):
         return str(ctx["message"])  # the rule's message says what was found
+    if kind == "literal_error":
+        choices = [choice.strip(" '") for choice in
+                   str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        return (f"expected one of: {', '.join(choices)}; found {_describe(value)}"
+                f"{_suggest(str(value), choices)}")
     expected = ctx.get("message") or _EXPECTED.get(kind)
     if expected is None:
         expected = detail["msg"][0].lower() + detail["msg"][1:]
@@ -641,6 +720,9 @@ _EXPECTED = {
     "int_from_float": "expected a whole number, like 3",
     "greater_than_equal": "expected a number of at least {ge}",
     "too_short": "expected at least {min_length} entry in the list",
+    "string_too_long": "expected at most {max_length} characters",
+    "string_pattern_mismatch": "expected a value of the form {pattern} (as `strategy-site "
+                               "publish` writes it)",
     "tuple_type": "expected a list (lines starting with '- ')",
     "list_type": "expected a list (lines starting with '- ')",
     "model_type": "expected a block of 'field: value' lines",
@@ -657,6 +739,10 @@ def _describe(value: Any) -> str:
         return f"the value {str(value).lower()}"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
+        # Control and direction characters are named, not printed: printed, they would
+        # garble the message itself.
+        shown = "".join(f"\\u{ord(c):04x}" if not c.isprintable() and c not in "\t\n" else c
+                        for c in shown)
         return f"the text '{shown}'" if value.strip() else "empty text"
     if isinstance(value, (int, float)):
         return f"the number {value}"

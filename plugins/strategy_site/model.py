@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    ValidationInfo,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -77,7 +78,19 @@ def slugify(text: str) -> str:
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+IDENTIFIER_MAX = 80
+"""Identifiers name files and addresses; longer ones are mistakes (and too long for a disk)."""
+
+
+def is_identifier(value: str) -> bool:
+    """Whether a name can be an id, a file name and part of an address."""
+    return len(value) <= IDENTIFIER_MAX and bool(_SLUG.match(value))
+
+
 def _identifier(value: str) -> str:
+    if len(value) > IDENTIFIER_MAX:
+        raise PydanticCustomError(
+            "identifier", f"expected an identifier of at most {IDENTIFIER_MAX} characters")
     if not _SLUG.match(value):
         raise PydanticCustomError(
             "identifier",
@@ -86,10 +99,39 @@ def _identifier(value: str) -> str:
     return value
 
 
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Characters that reorder the text after them as it is shown (U+202E turns "exe.txt" into
+"txt.exe"): they can make a page say something other than its data. The right-to-left and
+left-to-right marks (U+200F, U+200E), which only mark direction, are allowed."""
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters (YAML writes them as "\\a", "\\e" ...): they have no glyph in the PDF,
+are not allowed in the SVG's XML, and mean nothing to a reader. Tabs and line ends are fine."""
+
+
+def _printable(value: str) -> str:
+    """Refuse what could show a page other than its data, or break a PDF or drawing."""
+    control = _BIDI_CONTROLS.search(value)
+    if control:
+        raise PydanticCustomError(
+            "text_bidi", "expected text without a direction override (U+{code}, at character "
+                         "{position}), which would show the text in another order than it is "
+                         "written; use U+200F (right-to-left mark) if a word needs one",
+            {"code": f"{ord(control.group()):04X}", "position": control.start() + 1})
+    control = _CONTROLS.search(value)
+    if control:
+        raise PydanticCustomError(
+            "text_control", "expected printable text, not the control character U+{code} (at "
+                            "character {position}); delete it",
+            {"code": f"{ord(control.group()):04X}", "position": control.start() + 1})
+    return value
+
+
 def _text(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("text_empty", "expected some text, found an empty value")
-    return value.strip()
+    return _printable(value).strip()
 
 
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -174,6 +216,19 @@ def invalid(at: Location, message: str) -> PydanticCustomError:
     return PydanticCustomError("invalid", "{message}", {"message": message, "at": at})
 
 
+PROBLEMS = "problems"
+"""A validation context key: a list that collects every cross-reference problem of a strategy
+instead of stopping at the first, so an officer sees them all in one run."""
+
+
+def _report(info: ValidationInfo, at: Location, message: str) -> None:
+    """Stop at a broken cross-reference, or note it and go on when the caller collects."""
+    collected = info.context.get(PROBLEMS) if isinstance(info.context, dict) else None
+    if collected is None:
+        raise invalid(at, message)
+    collected.append((at, message))
+
+
 class Record(BaseModel):
     """Base of every model: frozen, strict about unknown keys, no silent type coercion."""
 
@@ -183,11 +238,41 @@ class Record(BaseModel):
 # --- building blocks ----------------------------------------------------------------------
 
 
+class Withhold(Record):
+    """Why a piece of the strategy is not published: the Serious Violence Duty allows content
+    to be withheld where it would put someone's safety at risk, prejudice the prevention or
+    detection of crime, or compromise the security of an educational, prison or youth custody
+    institution. The note is for the partnership's own record and is never published."""
+
+    reason: Literal["safety", "crime-prevention", "institution-security"]
+    note: Text | None = None
+
+
+class Withheld(Record):
+    """A piece left out of publication, for the build log and `strategy-site check`: where it
+    was and why. Never rendered."""
+
+    home: str
+    edition: str
+    field: str
+    """Its place in the strategy, such as `objectives.objectives[3]`."""
+    what: str
+    """Its title or name, or the kind of block."""
+    reason: str
+    note: str | None = None
+
+
+class Withholdable(Record):
+    """A piece that may be withheld from publication (pages, PDF, search, feeds)."""
+
+    withhold: Withhold | None = None
+
+
 def _cell(value: Any) -> str:
     """A table cell as printed: text, or a number kept exactly as written."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise PydanticCustomError("cell", "expected a cell's text or number")
-    return str(value).strip()
+    return _printable(str(value)).strip()
 
 
 Cell = Annotated[str, BeforeValidator(_cell)]
@@ -223,7 +308,7 @@ class ChartNotAvailable(Record):
     """What the chart showed, where the source names it."""
 
 
-class Block(Record):
+class Block(Withholdable):
     """One piece of a section, in reading order: prose, a diagram placed by its id, a table,
     or a chart whose data is not available."""
 
@@ -246,7 +331,7 @@ BLOCK_KINDS = ("text", "diagram", "table", "chart_not_available")
 """What a block can hold, one per block."""
 
 
-class Section(Record):
+class Section(Withholdable):
     """A titled piece of prose: its body, its blocks (prose, diagrams), then sub-sections."""
 
     title: Text
@@ -264,7 +349,7 @@ class Section(Record):
         return found
 
 
-class Link(Record):
+class Link(Withholdable):
     """A link to a page elsewhere, as a council would cite it."""
 
     title: Text
@@ -386,7 +471,7 @@ class Foreword(Record):
     signatories: tuple[Signatory, ...] = Field(min_length=1)
 
 
-class ProsePart(Record):
+class ProsePart(Withholdable):
     """A part that is prose in sections (introduction, partnership arrangements, engagement)."""
 
     title: Text
@@ -401,7 +486,7 @@ class ProsePart(Record):
         return as_section.diagram_ids()
 
 
-class ReviewDate(Record):
+class ReviewDate(Withholdable):
     """One row of the review-dates table: an element of the strategy and its own cycle."""
 
     element: Text
@@ -423,6 +508,12 @@ class ReviewDates(Record):
 
     title: Text = "Review dates"
     elements: tuple[ReviewDate, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _a_row_per_part(self) -> ReviewDates:
+        _check_unique("elements", "part", [row.part for row in self.elements],
+                      "each part in one row (its review date would be ambiguous)")
+        return self
 
 
 class DefinitionNote(Record):
@@ -462,14 +553,14 @@ class Definition(Record):
         return self
 
 
-class Finding(Record):
+class Finding(Withholdable):
     """One finding of a needs-assessment theme, with the topic it answers if the seed names one."""
 
     topic: Text | None = None
     body: Markdown
 
 
-class AssessmentTheme(Record):
+class AssessmentTheme(Withholdable):
     """A numbered theme of the Strategic Needs Assessment executive summary."""
 
     number: Number
@@ -506,7 +597,7 @@ class PreventionLevel(Record):
     description: Text
 
 
-class Principle(Record):
+class Principle(Withholdable):
     """A principle (one of the "Five D's"), the prevention levels it works at, its commitments."""
 
     name: Text
@@ -522,6 +613,12 @@ class Principles(Record):
     prevention_levels: tuple[PreventionLevel, ...] = Field(min_length=1)
     principles_intro: Markdown | None = None
     principles: tuple[Principle, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_levels(self) -> Principles:
+        _check_unique("prevention_levels", "id", [level.id for level in self.prevention_levels],
+                      "each prevention level's id once")
+        return self
 
     @model_validator(mode="after")
     def _known_levels(self) -> Principles:
@@ -540,14 +637,14 @@ class Principles(Record):
         return next(level for level in self.prevention_levels if level.id == level_id)
 
 
-class Action(Record):
+class Action(Withholdable):
     """An action under an objective: a short heading and what it means."""
 
     title: Text
     body: Markdown | None = None
 
 
-class Objective(Record):
+class Objective(Withholdable):
     """A numbered strategic objective with its actions."""
 
     number: Number
@@ -573,7 +670,7 @@ class Objectives(Record):
         return self
 
 
-class ActionPlanTheme(Record):
+class ActionPlanTheme(Withholdable):
     """A numbered theme of the (unpublished) Violence and Vulnerability Reduction Action Plan."""
 
     number: Number
@@ -607,7 +704,7 @@ class Themes(Record):
 # --- diagrams: one source for the picture and its text version ---------------------------
 
 
-class DiagramBase(Record):
+class DiagramBase(Withholdable):
     """What every diagram has: an id to place it, a title, and a short text alternative."""
 
     id: Identifier
@@ -673,8 +770,8 @@ class ChartDiagram(DiagramBase):
     chart: Literal["bar", "line"]
     layout: Literal["grouped", "stacked"] = "grouped"
     units: Text
-    prefix: Text | None = None
-    """Written before each figure, such as "£"."""
+    prefix: Annotated[Text, Field(max_length=4)] | None = None
+    """Written before each figure, such as "£" (a few characters: a unit, not a sentence)."""
     source: Text
     period: Text
     category_label: Text
@@ -754,7 +851,7 @@ class FundingChart(Record):
     description: Text
 
 
-class LineItem(Record):
+class LineItem(Withholdable):
     """A funded item of a stream and its amount in each financial year it appears in."""
 
     item: Text | None = None
@@ -763,7 +860,7 @@ class LineItem(Record):
     amounts: dict[Text, Amount] = Field(min_length=1)
 
 
-class FundingStream(Record):
+class FundingStream(Withholdable):
     """A named fund, its source, what it pays for, and its line items."""
 
     name: Text
@@ -783,6 +880,13 @@ class Funding(Record):
     years: tuple[Text, ...] = Field(min_length=1)
     streams: tuple[FundingStream, ...] = Field(min_length=1)
     chart: FundingChart | None = None
+
+    @model_validator(mode="after")
+    def _unique_streams(self) -> Funding:
+        _check_unique("streams", "name", [stream.name for stream in self.streams],
+                      "each funding stream's name once (each has a table of its own)")
+        _check_unique("years", None, list(self.years), "each financial year once")
+        return self
 
     @model_validator(mode="after")
     def _amounts_in_listed_years(self) -> Funding:
@@ -848,56 +952,53 @@ class Strategy(Record):
     pages: dict[Identifier, ProsePart] = {}
 
     @model_validator(mode="after")
-    def _template_parts_present(self) -> Strategy:
+    def _template_parts_present(self, info: ValidationInfo) -> Strategy:
         for name in TEMPLATES[self.identity.template]:
             if getattr(self, PART_NAMES[name]) is None:
-                raise invalid(("identity", "template"),
-                              f"expected the part {name}.yaml, which the "
-                              f"{self.identity.template} template needs")
+                _report(info, ("identity", "template"),
+                        f"expected the part {name}.yaml, which the "
+                        f"{self.identity.template} template needs")
         return self
 
     @model_validator(mode="after")
-    def _contents_name_pages(self) -> Strategy:
+    def _contents_name_pages(self, info: ValidationInfo) -> Strategy:
         pages = self.page_names()
         contents = self.identity.contents
         for index, name in enumerate(contents):
             if name not in pages:
-                raise invalid(("identity", "contents", index),
-                              f"expected the name of a page of this strategy "
-                              f"({', '.join(pages)})")
+                _report(info, ("identity", "contents", index),
+                        f"expected the name of a page of this strategy ({', '.join(pages)})")
         left_out = [name for name in pages if contents and name not in contents]
         if left_out:
-            raise invalid(("identity", "contents"),
-                          f"expected every page in 'contents'; these parts have files but "
-                          f"would not be published: {', '.join(left_out)}")
+            _report(info, ("identity", "contents"),
+                    f"expected every page in 'contents'; these parts have files but would not "
+                    f"be published: {', '.join(left_out)}")
         return self
 
     @model_validator(mode="after")
-    def _review_rows_name_parts(self) -> Strategy:
+    def _review_rows_name_parts(self, info: ValidationInfo) -> Strategy:
         present = [name for name in PART_NAMES if getattr(self, PART_NAMES[name]) is not None]
         rows = self.review_dates.elements if self.review_dates else ()
         for index, row in enumerate(rows):
             if row.part is not None and row.part not in present:
-                raise invalid(
-                    ("review_dates", "elements", index, "part"),
-                    f"expected the name of a part of this strategy ({', '.join(present)})",
-                )
+                _report(info, ("review_dates", "elements", index, "part"),
+                        f"expected the name of a part of this strategy ({', '.join(present)})")
         return self
 
     @model_validator(mode="after")
-    def _diagrams_placed_and_known(self) -> Strategy:
+    def _diagrams_placed_and_known(self, info: ValidationInfo) -> Strategy:
         known = [d.id for d in self.diagrams.diagrams] if self.diagrams else []
         placed: set[str] = set()
         for at, ident in self.diagram_places():
             if ident not in known:
-                raise invalid((*at,), f"expected the id of a diagram in diagrams.yaml "
+                _report(info, (*at,), f"expected the id of a diagram in diagrams.yaml "
                                       f"({', '.join(known) or 'there are none'})")
             placed.add(ident)
         for index, ident in enumerate(known):
             if ident not in placed:
-                raise invalid(("diagrams", "diagrams", index, "id"),
-                              f"expected diagram '{ident}' to be placed on a page (a block "
-                              f"with 'diagram: {ident}'); it appears nowhere")
+                _report(info, ("diagrams", "diagrams", index, "id"),
+                        f"expected diagram '{ident}' to be placed on a page (a block with "
+                        f"'diagram: {ident}'); it appears nowhere")
         return self
 
     @property
@@ -965,6 +1066,17 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "free": (),
 }
 """The parts each template requires; a strategy names its template in strategy.yaml."""
+
+
+def _check_unique(field: str, key: str | None, values: list[str | None], expected: str) -> None:
+    """The second use of a value that must be unique (an id, a name), pointed at."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value is not None and value in seen:
+            raise invalid((field, index, key) if key else (field, index),
+                          f"expected {expected}; '{value}' is used twice")
+        if value is not None:
+            seen.add(value)
 
 
 def _check_numbering(field: str, numbers: list[int]) -> None:
@@ -1040,8 +1152,8 @@ class EditionRecord(Record):
     published: Date
     recorded: Date
     data_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-    pdf: Text
-    """The published PDF, kept beside the data (relative to the document's folder)."""
+    pdf: Annotated[str, Field(pattern=r"^published/[a-z0-9]+(-[a-z0-9]+)*\.pdf$", max_length=120)]
+    """The published PDF, kept beside the data in `published/` (never anywhere else)."""
     pdf_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -1085,6 +1197,8 @@ class Site(Record):
     documents: tuple[Document, ...]
     definitions: dict[Identifier, SharedDefinition] = {}
     timetable: Timetable | None = None
+    withheld: tuple[Withheld, ...] = ()
+    """What the data withholds from publication, and why (already taken out of `documents`)."""
 
     @property
     def strategies(self) -> tuple[Strategy, ...]:

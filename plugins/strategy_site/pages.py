@@ -213,6 +213,7 @@ class Renderer:
         )
         self.env.filters.update(formatting.FILTERS)
         self.env.filters["part_anchor"] = part_anchor
+        self.env.filters["heading_id"] = _heading_id
 
     def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> str:
         """The page's HTML content (everything inside the theme's article); `extra` adds what
@@ -235,9 +236,12 @@ class Renderer:
             assert isinstance(target, PageSpec), target
             return f"#{part_anchor(target)}"
 
+        # One document holds every part: headings with the same title in two parts ("Next
+        # steps") get ids of their own, prefixed by their part's.
         parts = [
             (spec, Markup(self.env.get_template(spec.template).render(
-                spec.context, url=anchor, page=spec, draw=diagrams.draw, print_css=print_css)))
+                spec.context, url=anchor, page=spec, draw=diagrams.draw, print_css=print_css,
+                id_prefix=f"{part_anchor(spec)}--")))
             for spec in specs
         ]
         identity = strategy.identity
@@ -272,6 +276,13 @@ def web_address(site_url: str | None, strategy: Strategy) -> str | None:
     """Where an edition is published for good: its own address under the site's `site_url`
     (the document's home shows whichever edition is newest)."""
     return f"{site_url.rstrip('/')}/{strategy.record_address}/" if site_url else None
+
+
+@jinja2.pass_context
+def _heading_id(context: jinja2.runtime.Context, title: str) -> str:
+    """A heading's id from its title: unique on its web page, and in the print document,
+    where every part is one page, prefixed by its part (`id_prefix` in the context)."""
+    return f"{context.get('id_prefix', '')}{formatting.slug(title)}"
 
 
 def part_anchor(spec: PageSpec) -> str:

@@ -11,8 +11,6 @@ identifier is computed from the content.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import weasyprint
 
 from .formatting import slug
 from .model import Strategy
+from .output import write_atomically
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -50,26 +49,6 @@ def write_pdf(html: str, target: Path | None = None) -> bytes | None:
         return data
     write_atomically(target, data)
     return None
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to `target` so that readers see the old file or the new, never a part."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide it from a server
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def complete_tagging(data: bytes) -> bytes:
@@ -230,8 +209,16 @@ def pdf_name(strategy: Strategy) -> str:
     """A stable file name: borough, title and edition, e.g. 'barking-and-dagenham-serious-
     violence-duty-strategy-2024.pdf' (the edition only when the title does not hold it)."""
     identity = strategy.identity
-    name = slug(identity.full_title)
-    edition = slug(identity.edition)
+    name = _shortened(slug(identity.full_title), 100)
+    edition = _shortened(identity.edition_id, 40)
     if edition not in name:
         name = f"{name}-{edition}"
     return f"{name}.pdf"
+
+
+def _shortened(words: str, most: int) -> str:
+    """At most `most` characters, cut between words: a very long title still makes a name a
+    disk accepts (255 bytes at most) and a person can read."""
+    if len(words) <= most:
+        return words
+    return words[:most + 1].rsplit("-", 1)[0] if "-" in words[:most + 1] else words[:most]

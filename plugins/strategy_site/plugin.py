@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -26,6 +28,7 @@ from mkdocs.utils import get_relative_url
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Document, Site, Strategy
+from .output import StagedOutput, WarningCount, write_atomically
 from .pages import (
     FEED,
     EditionNotice,
@@ -40,7 +43,7 @@ from .pages import (
     timetable_page,
     web_address,
 )
-from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf, write_atomically
+from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
 from .records import RecordState, document_folder, record_state
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import (
@@ -51,6 +54,7 @@ from .timetable import (
     strategy_findings,
     today_in,
 )
+from .withholding import withheld_line
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -73,6 +77,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.extra_pages: list[PageSpec] = []
         self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
+        self.output: StagedOutput | None = None
+        self.warnings = WarningCount()
 
     # --- events, in the order MkDocs calls them ----------------------------------------
 
@@ -102,6 +108,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.pages.update({spec.src_uri: spec for spec in [*editions, *self.extra_pages]})
         log.info("Loaded %d documents (%d editions) from %s", len(self.site.documents),
                  sum(len(d.editions) for d in self.site.documents), data_dir)
+        for item in self.site.withheld:
+            log.info("Withheld from %s (edition %s): %s", item.home, item.edition,
+                     withheld_line(item))
+        self._stage(config)
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, str(THEME_OVERRIDES))
@@ -174,9 +184,35 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
         return content
 
+    @event_priority(-100)  # after every other plugin has written its files (the search index)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write each strategy's PDF and calendar feed into the site, its submission pack
-        beside it, and the site's own calendar feed."""
+        beside it, and the site's own calendar feed; then put the new site in place."""
+        self._write_outputs(config)
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        assert self.output is not None
+        if config.strict and self.warnings.count:
+            return  # MkDocs aborts next, and on_build_error throws the staged site away
+        self.output.commit()
+        config.site_dir = str(self.output.target)
+        self.output = None
+        self._write_packs(config)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves the previous site as it was."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.output is not None:
+            self.output.abandon()
+            self.output = None
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Build into a staging folder beside `site_dir` (see output.py)."""
+        self.output = StagedOutput(Path(config.site_dir))
+        config.site_dir = str(self.output.staging)
+        self.warnings.count = 0
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    def _write_outputs(self, config: MkDocsConfig) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
         for owner, findings in self.findings.items():
@@ -189,6 +225,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             write_atomically(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         for base, pdf in self.pdfs.items():
             write_atomically(site_dir / base / pdf.name, pdf.data)
+
+    def _write_packs(self, config: MkDocsConfig) -> None:
+        """Each published strategy's Home Office pack, beside the site (never in it)."""
+        assert self.site is not None
         packs = Path(config.config_file_path).parent / self.config.submission_dir
         for strategy in self.site.strategies:
             pdf = self.pdfs[strategy.home]
@@ -243,7 +283,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                      edition.home)
         html = self.renderer.render_print(edition, self.site,
                                           web_address(config.site_url, edition))
-        pdf = strategy_pdf(edition, html)
+        with _warnings_of("weasyprint") as complaints:
+            pdf = strategy_pdf(edition, html)
+        for complaint in complaints:  # a PDF problem fails a strict build, as a page's would
+            log.warning("PDF %s %s: %s", edition.home, edition.identity.edition, complaint)
         log.info("PDF %s: %d pages, %d KB", pdf.name, pdf.pages, pdf.size_kb)
         return pdf
 
@@ -329,6 +372,24 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                   if home != "site" and findings}
         return html.replace(marker, self.renderer.render_strategy_list(
             self.site, url, downloads=self.pdfs, status=status))
+
+
+@contextmanager
+def _warnings_of(logger_name: str) -> Iterator[list[str]]:
+    """Collect what a library warns about while it works, to report it as our own."""
+    found: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
 
 
 def _folder_section(folder: str, pages: list[str], files: Files) -> Any:

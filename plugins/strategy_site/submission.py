@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .formatting import long_date
 from .model import Strategy, Timetable
-from .pdf import RenderedPdf, write_atomically
+from .output import write_atomically
+from .pdf import RenderedPdf
 from .timetable import overridden
 
 SUBMISSION_RULE = "home-office-submission"
