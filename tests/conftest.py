@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "strategy_data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = REPO.parent / "shared" / "seeds"
+PDF_CACHE = REPO / ".cache" / "pdf"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -51,6 +52,9 @@ def make_project(tmp_path: Path, data_dir: Path, **options: object) -> Path:
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "strategy_site" in plugin:
             plugin["strategy_site"]["data_dir"] = str(data_dir)
+            # The project's own PDF cache: keys are fingerprints of everything a PDF depends
+            # on, so a test gets a fresh rendering whenever anything it changed matters.
+            plugin["strategy_site"]["pdf_cache_dir"] = str(PDF_CACHE)
             plugin["strategy_site"].update(options)
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return project

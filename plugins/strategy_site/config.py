@@ -49,5 +49,12 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     submission_dir = c.Type(str, default="submissions")
     """Where the build writes each strategy's Home Office submission pack (not published)."""
 
+    pdf_workers = c.Type(int, default=0)
+    """How many processes render PDFs at once; 0: as many as the machine has cores."""
+
+    pdf_cache_dir = c.Type(str, default=".cache/pdf")
+    """Where rendered PDFs are kept by the fingerprint of all they depend on, so an unchanged
+    strategy is not rendered again (relative to mkdocs.yml; safe to delete; "" for none)."""
+
     accessibility = c.SubConfig(AccessibilityConfig)
     """The accessibility statement's council-specific parts (see docs/accessibility.md)."""

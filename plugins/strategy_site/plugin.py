@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,8 @@ from .pages import (
     timetable_page,
     web_address,
 )
-from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
+from .pdf import RenderedPdf, page_count, pdf_name
+from .pdf_batch import PdfCache, PdfJob, PdfResult, default_workers, render_all
 from .records import RecordState, document_folder, record_state
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import (
@@ -253,26 +253,54 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def _render_pdfs(self, config: MkDocsConfig) -> None:
         """Every edition's PDF, now, so landing pages can give its size and pages: a recorded
-        edition's as kept when it was published, the others rendered from the data."""
+        edition's as kept when it was published; the others from the cache, or rendered in
+        parallel (pdf_batch.py)."""
         assert self.site is not None
+        start = time.perf_counter()
         self.pdfs = {}
+        kept: dict[str, RenderedPdf] = {}
+        jobs: list[tuple[Strategy, PdfJob]] = []
         for document in self.site.documents:
             for edition in document.editions:
-                pdf = self._edition_pdf(document, edition, config)
+                state = self._record(document, edition)
+                if state.record is not None and state.unchanged:
+                    data = (document_folder(Path(self.config.data_dir), edition)
+                            / state.record.pdf).read_bytes()
+                    kept[edition.record_address] = RenderedPdf(pdf_name(edition), data,
+                                                               page_count(data))
+                    continue
+                self._log_unrecorded(edition, state)
+                html = self.renderer.render_print(edition, self.site,
+                                                  web_address(config.site_url, edition))
+                jobs.append((edition, PdfJob(pdf_name(edition), html,
+                                             f"{edition.home} {edition.identity.edition}")))
+        cache_dir = self.config.pdf_cache_dir
+        cache = PdfCache(Path(config.config_file_path).parent / cache_dir if cache_dir
+                         else None)
+        workers = self.config.pdf_workers or default_workers()
+        results = render_all([job for _, job in jobs], cache, workers, self._log_progress)
+        rendered = {edition.record_address: result.pdf
+                    for (edition, _), result in zip(jobs, results, strict=True)}
+        for document in self.site.documents:
+            for edition in document.editions:
+                pdf = kept.get(edition.record_address) or rendered[edition.record_address]
                 self.pdfs[edition.record_address] = pdf
                 if edition.latest:
                     self.pdfs[document.home] = pdf
+        made = [result for result in results if not result.cached]
+        how = f" with {min(workers, len(made))} processes" if len(made) > 1 else ""
+        log.info("PDFs: %d in %.1f s (%d rendered%s, %d from the cache, %d as published)",
+                 len(results) + len(kept), time.perf_counter() - start, len(made), how,
+                 len(results) - len(made), len(kept))
 
-    def _edition_pdf(self, document: Document, edition: Strategy,
-                     config: MkDocsConfig) -> RenderedPdf:
-        assert self.site is not None
-        state = self._record(document, edition)
-        if state.record is not None and state.unchanged:
-            kept = (document_folder(Path(self.config.data_dir), edition)
-                    / state.record.pdf).read_bytes()
-            log.info("PDF %s %s: as published (recorded %s)", edition.home,
-                     edition.identity.edition, state.record.recorded.isoformat())
-            return RenderedPdf(pdf_name(edition), kept, page_count(kept))
+    def _log_progress(self, number: int, total: int, job: PdfJob, result: PdfResult) -> None:
+        how = "from the cache" if result.cached else f"{result.seconds:.1f} s"
+        log.info("PDF %d/%d %s: %s, %d pages, %d KB", number, total, job.label, how,
+                 result.pdf.pages, result.pdf.size_kb)
+        for complaint in result.warnings:  # a PDF problem fails a strict build, as a page's
+            log.warning("PDF %s: %s", job.label, complaint)
+
+    def _log_unrecorded(self, edition: Strategy, state: RecordState) -> None:
         if state.pending_amendments > 0:
             log.info("PDF %s %s: amended since it was recorded; run `strategy-site publish "
                      "%s` to record the amended edition", edition.home,
@@ -281,14 +309,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             log.info("PDF %s %s: published but not recorded; run `strategy-site publish %s` "
                      "to keep it as a record", edition.home, edition.identity.edition,
                      edition.home)
-        html = self.renderer.render_print(edition, self.site,
-                                          web_address(config.site_url, edition))
-        with _warnings_of("weasyprint") as complaints:
-            pdf = strategy_pdf(edition, html)
-        for complaint in complaints:  # a PDF problem fails a strict build, as a page's would
-            log.warning("PDF %s %s: %s", edition.home, edition.identity.edition, complaint)
-        log.info("PDF %s: %d pages, %d KB", pdf.name, pdf.pages, pdf.size_kb)
-        return pdf
 
     def _record(self, document: Document, edition: Strategy) -> RecordState:
         assert self.site is not None
@@ -372,24 +392,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                   if home != "site" and findings}
         return html.replace(marker, self.renderer.render_strategy_list(
             self.site, url, downloads=self.pdfs, status=status))
-
-
-@contextmanager
-def _warnings_of(logger_name: str) -> Iterator[list[str]]:
-    """Collect what a library warns about while it works, to report it as our own."""
-    found: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            found.append(record.getMessage())
-
-    handler = Collect(logging.WARNING)
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(handler)
-    try:
-        yield found
-    finally:
-        logger.removeHandler(handler)
 
 
 def _folder_section(folder: str, pages: list[str], files: Files) -> Any:

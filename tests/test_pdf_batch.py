@@ -1,0 +1,89 @@
+"""PDFs are cached by everything they depend on and rendered in parallel: an unchanged strategy
+is not rendered again, a changed one is, and the cache can be deleted at any time."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+import weasyprint
+
+from conftest import FIXTURES, build_site, copy_data
+from strategy_site.loading import load_site
+from strategy_site.pages import Renderer
+from strategy_site.pdf import write_pdf
+from strategy_site.pdf_batch import PdfCache, PdfJob, engine_fingerprint, render_all
+
+
+def _two_boroughs(tmp_path: Path) -> Path:
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    shutil.copytree(FIXTURES / "diagrams" / "diagramshire", data / "diagramshire")
+    return data
+
+
+def _build(tmp_path: Path, data: Path, cache: Path,
+           caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Build, and return the plugin's PDF progress lines."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.strategy_site"):
+        build_site(tmp_path, data, pdf_cache_dir=str(cache))
+    return [r.getMessage() for r in caplog.records
+            if re.match(r"PDF \d+/\d+ |PDFs: ", r.getMessage())]
+
+
+def test_an_unchanged_strategy_is_not_rendered_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = _two_boroughs(tmp_path)
+    cache = tmp_path / "cache"
+    first = _build(tmp_path, data, cache, caplog)
+    assert [line.split(":")[0] for line in first[:2]] == ["PDF 1/2 diagramshire 2025",
+                                                          "PDF 2/2 testshire 2025"]
+    assert "PDFs: 2 in" in first[-1] and "(2 rendered with" in first[-1]
+    built = (tmp_path / "site" / "testshire" /
+             "testshire-serious-violence-duty-strategy-2025.pdf").read_bytes()
+
+    again = _build(tmp_path, data, cache, caplog)
+    assert all("from the cache" in line for line in again[:2]), again
+    assert "(0 rendered, 2 from the cache" in again[-1]
+    assert (tmp_path / "site" / "testshire" /
+            "testshire-serious-violence-duty-strategy-2025.pdf").read_bytes() == built
+
+    objectives = data / "testshire" / "objectives.yaml"
+    objectives.write_text(objectives.read_text("utf-8").replace(
+        "Reduce knife crime", "Reduce knife crime and robbery"), encoding="utf-8")
+    changed = _build(tmp_path, data, cache, caplog)
+    assert "from the cache" in changed[0] and "diagramshire" in changed[0]
+    assert "from the cache" not in changed[1] and "testshire" in changed[1]
+
+    shutil.rmtree(cache)  # safe to delete: everything is rendered again
+    fresh = _build(tmp_path, data, cache, caplog)
+    assert "(2 rendered with" in fresh[-1]
+
+
+def test_parallel_rendering_gives_the_same_pdfs_as_serial(tmp_path: Path) -> None:
+    site = load_site(_two_boroughs(tmp_path))
+    renderer = Renderer()
+    jobs = [PdfJob(s.home + ".pdf", renderer.render_print(s, site, None), s.home)
+            for s in site.strategies]
+    seen: list[tuple[int, int, str]] = []
+    parallel = render_all(jobs, PdfCache(None), workers=2,
+                          progress=lambda n, total, job, _: seen.append((n, total, job.label)))
+    serial = [write_pdf(job.html) for job in jobs]
+    assert [result.pdf.data for result in parallel] == serial
+    assert [result.pdf.name for result in parallel] == [job.name for job in jobs]
+    assert seen == [(1, 2, "diagramshire"), (2, 2, "testshire")]
+    assert not any(result.cached for result in parallel)
+
+
+def test_the_cache_key_covers_the_document_and_the_engine() -> None:
+    cache = PdfCache(None)
+    one, other = PdfJob("a.pdf", "<p>one</p>", "a"), PdfJob("a.pdf", "<p>two</p>", "a")
+    assert cache.key(one) != cache.key(other)
+    assert cache.key(one) == cache.key(PdfJob("b.pdf", "<p>one</p>", "b"))  # content, not name
+    fingerprint = engine_fingerprint()
+    assert weasyprint.__version__ in fingerprint and pikepdf.__version__ in fingerprint
+    assert "fonts unknown" not in fingerprint  # fontconfig answered: fonts are part of it
