@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: site test a11y serve check lint fuzz clean
+.PHONY: site test a11y serve check lint fuzz bench clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -26,7 +26,13 @@ check: $(STAMP)
 
 test: lint $(NODE_STAMP)
 	$(BIN)/pytest
+	$(BIN)/python scripts/bench --quick
 	$(MAKE) a11y
+
+# The benchmark (not a test): N = 1, 33 and 300 synthetic strategies; prints a table and
+# writes .cache/bench.json. BENCH="--sizes 1,33 --repeat 5" to choose.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench $(BENCH)
 
 # The accessibility gate alone: every page of site/ at 1280 and 320 px.
 a11y: site $(NODE_STAMP)
@@ -38,7 +44,7 @@ fuzz: $(STAMP)
 	FUZZ_PROFILE=deep $(BIN)/pytest tests/test_fuzz.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check plugins tests scripts
+	$(BIN)/ruff check plugins tests scripts scripts/bench
 	$(BIN)/mypy
 
 $(STAMP): pyproject.toml

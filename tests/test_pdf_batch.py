@@ -87,3 +87,10 @@ def test_the_cache_key_covers_the_document_and_the_engine() -> None:
     fingerprint = engine_fingerprint()
     assert weasyprint.__version__ in fingerprint and pikepdf.__version__ in fingerprint
     assert "fonts unknown" not in fingerprint  # fontconfig answered: fonts are part of it
+
+
+def test_a_preview_without_pdfs_has_no_download_links(tmp_path: Path) -> None:
+    site = build_site(tmp_path, FIXTURES / "minimal", pdfs=False)
+    assert not list(site.root.rglob("*.pdf"))
+    assert "Download" not in site.text("testshire/")
+    assert "Download" not in site.text("testshire/editions/")

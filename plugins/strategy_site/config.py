@@ -49,6 +49,10 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     submission_dir = c.Type(str, default="submissions")
     """Where the build writes each strategy's Home Office submission pack (not published)."""
 
+    pdfs = c.Type(bool, default=True)
+    """Whether the build makes the PDFs; `false` gives a quick preview of the pages alone
+    (`mkdocs serve` while writing). A site to publish always has them."""
+
     pdf_workers = c.Type(int, default=0)
     """How many processes render PDFs at once; 0: as many as the machine has cores."""
 

@@ -231,7 +231,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         assert self.site is not None
         packs = Path(config.config_file_path).parent / self.config.submission_dir
         for strategy in self.site.strategies:
-            pdf = self.pdfs[strategy.home]
+            pdf = self.pdfs.get(strategy.home)
+            if pdf is None:
+                continue  # no PDFs in this build
             try:
                 pack = submission_pack(strategy, pdf, self.site.timetable,
                                        web_address(config.site_url, strategy))
@@ -258,6 +260,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         assert self.site is not None
         start = time.perf_counter()
         self.pdfs = {}
+        if not self.config.pdfs:
+            log.info("PDFs: none (pdfs: false), so the pages have no download links")
+            return
         kept: dict[str, RenderedPdf] = {}
         jobs: list[tuple[Strategy, PdfJob]] = []
         for document in self.site.documents:
