@@ -8,7 +8,6 @@ new pages or a PDF cut short.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import tempfile
@@ -16,18 +15,6 @@ from pathlib import Path
 
 STAGING_PREFIX = ".building-"
 """How a staging folder's name starts; one left by a killed build is removed by the next."""
-
-
-class WarningCount(logging.Handler):
-    """Counts the warnings logged during a build: in strict mode MkDocs aborts after the last
-    event if there were any, so the new site must not have replaced the old one by then."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
 
 
 class StagedOutput:

@@ -22,13 +22,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import CountHandler, get_relative_url
 
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Document, Site, Strategy
-from .output import StagedOutput, WarningCount, write_atomically
+from .output import StagedOutput, write_atomically
 from .pages import (
+    EDITIONS,
     FEED,
     EditionNotice,
     Heading,
@@ -44,7 +45,7 @@ from .pages import (
 )
 from .pdf import RenderedPdf, page_count, pdf_name
 from .pdf_batch import PdfCache, PdfJob, PdfResult, default_workers, render_all
-from .records import RecordState, document_folder, record_state
+from .records import RecordState, document_folder, record_state, stored_pdf
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import (
     Finding,
@@ -70,15 +71,18 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.pages: dict[str, PageSpec] = {}
         self.sections: dict[str, list[PageSpec]] = {}
         """Each document's pages in the navigation (its newest edition), by its home."""
+        self.copies: set[str] = set()
+        """Every edition's pages at the edition's own address (outside the navigation)."""
         self.duplicates: set[str] = set()
-        """The newest editions' pages again at their own addresses: kept out of search."""
+        """The newest editions' copies, whose text is at their home too: kept out of search."""
         self.pdfs: dict[str, RenderedPdf] = {}
         """Each edition's PDF by where its pages are (a document's home, an edition's own)."""
         self.extra_pages: list[PageSpec] = []
         self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
         self.output: StagedOutput | None = None
-        self.warnings = WarningCount()
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
 
     # --- events, in the order MkDocs calls them ----------------------------------------
 
@@ -96,6 +100,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             for edition in document.editions:
                 editions += strategy_pages(edition, self.site, edition.record_address,
                                            _notice(document, edition))
+        self.copies = {spec.src_uri for spec in editions}
         self.duplicates = {spec.src_uri for spec in editions
                            if spec.context["strategy"].latest}
         self.extra_pages = self._check_timetable()
@@ -126,15 +131,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                     "rename or remove it"
                 )
             files.append(File.generated(config, src_uri, content=""))
-        for src_uri in self.duplicates:
+        for src_uri in self.copies:  # reached from the edition history, not the navigation
             file = files.get_file_from_path(src_uri)
             assert file is not None
             file.inclusion = InclusionLevel.NOT_IN_NAV
-        for spec in self.pages.values():
-            if spec.context.get("notice") is not None:
-                file = files.get_file_from_path(spec.src_uri)
-                assert file is not None
-                file.inclusion = InclusionLevel.NOT_IN_NAV
         if config.nav is None:
             config.nav = self._generate_nav(files)
         else:
@@ -191,7 +191,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self._write_outputs(config)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         assert self.output is not None
-        if config.strict and self.warnings.count:
+        if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts next, and on_build_error throws the staged site away
         self.output.commit()
         config.site_dir = str(self.output.target)
@@ -209,7 +209,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Build into a staging folder beside `site_dir` (see output.py)."""
         self.output = StagedOutput(Path(config.site_dir))
         config.site_dir = str(self.output.staging)
-        self.warnings.count = 0
+        self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def _write_outputs(self, config: MkDocsConfig) -> None:
@@ -267,14 +267,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         jobs: list[tuple[Strategy, PdfJob]] = []
         for document in self.site.documents:
             for edition in document.editions:
-                state = self._record(document, edition)
-                if state.record is not None and state.unchanged:
-                    data = (document_folder(Path(self.config.data_dir), edition)
-                            / state.record.pdf).read_bytes()
+                data = stored_pdf(document, edition,
+                                  document_folder(Path(self.config.data_dir), edition),
+                                  dict(self.site.definitions))
+                if data is not None:
                     kept[edition.record_address] = RenderedPdf(pdf_name(edition), data,
                                                                page_count(data))
                     continue
-                self._log_unrecorded(edition, state)
+                self._log_unrecorded(edition, self._record(document, edition))
                 html = self.renderer.render_print(edition, self.site,
                                                   web_address(config.site_url, edition))
                 jobs.append((edition, PdfJob(pdf_name(edition), html,
@@ -422,7 +422,7 @@ def _notice(document: Document, edition: Strategy) -> EditionNotice | None:
     if edition.latest:
         return None
     return EditionNotice(document.latest.identity.edition, f"{document.home}/",
-                         f"{document.home}/editions/")
+                         f"{document.home}/{EDITIONS}/")
 
 
 def _timetable_summary(findings: list[Finding]) -> str:
