@@ -39,8 +39,19 @@ class BuiltSite:
         """The page's article as plain text, whitespace collapsed, for finding sentences."""
         return visible_text(article(self.html(page)))
 
-    def pages(self) -> list[Path]:
+    def html_files(self) -> list[Path]:
+        """Every HTML file in the site."""
         return sorted(self.root.rglob("*.html"))
+
+    def pages(self) -> list[Path]:
+        """Every page with content: not the newest editions' own addresses, which only send
+        readers on to the document's home (tests/test_editions.py checks those)."""
+        return [path for path in self.html_files() if not is_redirect(path)]
+
+
+def is_redirect(path: Path) -> bool:
+    """Whether an HTML file only sends its reader to another address."""
+    return '<meta http-equiv="refresh"' in path.read_text(encoding="utf-8")[:1000]
 
 
 def make_project(tmp_path: Path, data_dir: Path, **options: object) -> Path:

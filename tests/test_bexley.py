@@ -23,7 +23,9 @@ def seed() -> str:
 def bexley_text(real_site: BuiltSite) -> str:
     """All of Bexley's pages as text, without the SVG drawings."""
     parts = []
-    for path in sorted((real_site.root / "bexley").rglob("index.html")):
+    for path in real_site.pages():
+        if not path.is_relative_to(real_site.root / "bexley"):
+            continue
         html = re.sub(r"<svg.*?</svg>", " ", article(path.read_text(encoding="utf-8")), flags=re.S)
         parts.append(visible_text(html))
     return " | ".join(parts)

@@ -65,12 +65,27 @@ def two_editions(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_site(tmp_path, _with_earlier_edition(tmp_path))
 
 
-def test_the_newest_edition_is_at_home_and_at_its_own_address(two_editions: BuiltSite) -> None:
-    home = two_editions.text("testshire/objectives/")
-    own = two_editions.text("testshire/2025/objectives/")
-    assert "Reduce knife crime" in home
-    assert own == home
-    assert "not the latest edition" not in own
+def test_the_newest_edition_is_at_home_and_its_own_address_leads_there(
+    two_editions: BuiltSite,
+) -> None:
+    """One copy of each page to build, check and search; the edition's own address lasts
+    (it becomes the edition's pages when a later edition replaces it)."""
+    assert "Reduce knife crime" in two_editions.text("testshire/objectives/")
+    for page, home in [("testshire/2025/objectives/", "testshire/objectives/index.html"),
+                       ("testshire/2025/", "testshire/index.html")]:
+        html = two_editions.html(page)
+        refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', html)
+        assert refresh, page
+        assert _target(two_editions, page, refresh.group(1)) == two_editions.root / home
+        assert f'<link rel="canonical" href="{refresh.group(1)}">' in html
+        assert 'href="' + refresh.group(1) + '"' in _body(html)  # for no refresh
+    sitemap = (two_editions.root / "sitemap.xml").read_text(encoding="utf-8")
+    assert "testshire/2025/" not in sitemap and "testshire/2024/objectives/" in sitemap
+
+
+def _body(html: str) -> str:
+    """A redirect page's body."""
+    return html.split("<body>", 1)[1]
 
 
 def test_an_earlier_edition_says_so_and_links_to_the_newest(two_editions: BuiltSite) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, REPO, copy_data, make_project
-from strategy_site.loading import StrategyDataError, load_site
+from strategy_site import loading
+from strategy_site.loading import StrategyDataError, load_site, read_yaml
 
 BD = "barking-and-dagenham"
 
@@ -254,3 +255,13 @@ def test_strategy_site_check_exits_2_on_bad_data_and_0_on_good(tmp_path: Path) -
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert "unknown field 'titel' (did you mean 'title'?)" in bad.stderr
+
+
+def test_libyaml_and_pyyaml_read_every_real_file_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Valid files are parsed by libyaml for speed, invalid ones again by PyYAML to explain
+    them: both must give the same values and the same line for every value."""
+    assert loading._FastLoader is not None, "PyYAML without libyaml: loading is ~10x slower"
+    files = sorted(DATA.rglob("*.yaml"))
+    fast = [read_yaml(path) for path in files]
+    monkeypatch.setattr(loading, "_FastLoader", None)
+    assert [read_yaml(path) for path in files] == fast

@@ -185,6 +185,18 @@ def test_the_landing_page_links_the_pdf_with_its_real_size_and_pages(
         what = "the strategy" if len(home.parts) == 1 else "this document"
         assert (f'<a href="{path.name}" type="application/pdf">Download {what} '
                 f"(PDF, {size} KB, {pages} pages)</a>") in html
+        # The home page and the edition history give the same figures.
+        history = real_site.html(f"{home}/editions/")
+        assert f"(PDF, {size} KB, {pages} pages)</a>" in history
+        assert f"PDF, {size} KB, {pages} pages<span" in real_site.html("")
+
+
+def test_no_page_is_left_waiting_for_a_pdf(real_site: BuiltSite) -> None:
+    """PDFs render while the pages are built; their sizes are filled in at the end."""
+    for path in real_site.html_files():
+        assert "strategy-site:pdf-" not in path.read_text(encoding="utf-8"), path
+    index = (real_site.root / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "strategy-site:pdf-" not in index
 
 
 def test_a_table_across_pages_is_one_table_and_its_repeated_header_an_artifact() -> None:

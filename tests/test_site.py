@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import (
+    DATA,
     FIXTURES,
     REPO,
     SEEDS,
@@ -162,6 +163,31 @@ def _pages_in_nav_order(site: BuiltSite) -> list[str]:
     assert nav
     hrefs = re.findall(r'href="([^"#]+)"', nav.group(0))
     return [h for h in dict.fromkeys(hrefs) if not h.startswith(("..", "/"))]
+
+
+def _primary_nav_titles(html: str) -> list[str]:
+    nav = html.split('<nav class="md-nav md-nav--primary"', 1)[1].split("md-sidebar--secondary")[0]
+    return [visible_text(title) for title in re.findall(r'<span class="md-ellipsis">(.*?)</span>',
+                                                         nav, re.S)]
+
+
+def test_a_page_lists_only_its_own_partnerships_documents(
+    real_site: BuiltSite, tmp_path: Path
+) -> None:
+    """nav_scope: partnership keeps a page's size from growing with the number of
+    partnerships; the home page lists them all in its text instead."""
+    reports = _primary_nav_titles(real_site.html("bromley/strategic-group-reports/"))
+    assert "Bromley" in reports and "Gangs Report" in reports
+    assert not any(t.startswith(("Bexley", "Barking and Dagenham")) for t in reports), reports
+    bexley = _primary_nav_titles(real_site.html("bexley/"))
+    assert "Bexley: Partnership Delivery in 2024" in bexley
+    assert not any(t.startswith(("Bromley", "Barking")) for t in bexley), bexley
+    home = real_site.html("")
+    assert _primary_nav_titles(home)[:2] == ["Home", "Timetable"]
+    assert 'href="bromley/"' in home and 'href="bexley/"' in home
+    every = build_site(tmp_path, DATA, nav_scope="all", pdfs=False)
+    titles = _primary_nav_titles(every.html("bexley/"))
+    assert {"Bromley", "Barking and Dagenham"} <= {t.split(":")[0] for t in titles}, titles
 
 
 def test_pages_follow_the_seed_with_previous_and_next_links(real_site: BuiltSite) -> None:

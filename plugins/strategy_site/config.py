@@ -60,5 +60,11 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     """Where rendered PDFs are kept by the fingerprint of all they depend on, so an unchanged
     strategy is not rendered again (relative to mkdocs.yml; safe to delete; "" for none)."""
 
+    nav_scope = c.Choice(("partnership", "all"), default="partnership")
+    """Which strategies a page's navigation lists: 'partnership', the page's own
+    partnership's documents (the home page lists every partnership), so that a page stays the
+    same size however many partnerships the site publishes; 'all', every partnership's, for a
+    site of a handful."""
+
     accessibility = c.SubConfig(AccessibilityConfig)
     """The accessibility statement's council-specific parts (see docs/accessibility.md)."""

@@ -8,6 +8,7 @@ could be served by another engine. Templates hold the markup; this module choose
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -42,6 +43,38 @@ class PageSpec:
     def full_title(self) -> str:
         """The page's own heading, which the navigation may shorten."""
         return self.heading or self.title
+
+
+@dataclass(frozen=True)
+class PdfDownload:
+    """A PDF the pages link to, which may still be rendering while they are built: its file
+    name now; its size and page count as markers that `fill_in_pdf_facts` replaces in the
+    finished page (HTML comments, so the search index never holds a marker)."""
+
+    number: int
+    name: str
+
+    @property
+    def size_kb(self) -> Markup:
+        return Markup(f"<!--strategy-site:pdf-{self.number}-size_kb-->")
+
+    @property
+    def pages(self) -> Markup:
+        return Markup(f"<!--strategy-site:pdf-{self.number}-pages-->")
+
+
+PDF_FACT = re.compile(r"<!--strategy-site:pdf-(\d+)-(size_kb|pages)-->")
+
+
+def has_pdf_facts(html: str) -> bool:
+    """Whether a page waits for a PDF's size or page count."""
+    return "<!--strategy-site:pdf-" in html
+
+
+def fill_in_pdf_facts(html: str, facts: Callable[[int], tuple[int, int]]) -> str:
+    """The page with each PDF's size in KB and page count, `facts(number)`, in place."""
+    return PDF_FACT.sub(lambda match: str(facts(int(match.group(1)))[
+        0 if match.group(2) == "size_kb" else 1]), html)
 
 
 @dataclass(frozen=True)
@@ -263,6 +296,11 @@ class Renderer:
         )
         env.filters.update(formatting.FILTERS)
         return env.from_string(source).render(context)
+
+    def render_redirect(self, title: str, target: str, language: str) -> str:
+        """A page that sends its reader on to `target` (relative to it), keeping the anchor."""
+        return self.env.get_template("redirect.html").render(title=title, target=target,
+                                                             language=language)
 
     def render_strategy_list(self, site: Site, url: UrlFor, **extra: Any) -> str:
         """The list of partnerships and their documents for the site's home page; `extra`

@@ -17,7 +17,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -98,53 +98,77 @@ def _fonts() -> str:
     return hashlib.sha256("\n".join(sorted(listed.splitlines())).encode()).hexdigest()
 
 
+class PdfBatch:
+    """The PDFs of a build, made while its pages are built: the cached ones at once, the
+    others started at once in up to `workers` processes. `results` waits for them.
+
+    The pages only need a PDF's name while they are built (its size and page count are filled
+    in afterwards, pages.fill_in_pdf_facts), so rendering overlaps the HTML build: an officer's
+    rebuild after one change costs about the longer of the two, not their sum."""
+
+    def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: int,
+                 progress: Progress | None = None) -> None:
+        self.jobs = jobs
+        self.cache = cache
+        self.progress = progress
+        self.keys = [cache.key(job) for job in jobs]
+        self.workers = 0
+        self._results: list[PdfResult | None] = [None] * len(jobs)
+        self._done = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[Future[tuple[bytes, float, tuple[str, ...]]], int] = {}
+        to_render = []
+        for index, (job, key) in enumerate(zip(jobs, self.keys, strict=True)):
+            kept = cache.get(key)
+            if kept is None:
+                to_render.append(index)
+            else:
+                self._finish(index, PdfResult(
+                    pdf.RenderedPdf(job.name, kept, pdf.page_count(kept)), 0.0, cached=True))
+        if to_render:
+            self.workers = min(workers, len(to_render))
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._futures = {self._pool.submit(render_one, jobs[index].html): index
+                             for index in to_render}
+
+    def results(self) -> list[PdfResult]:
+        """Every job's PDF, in the jobs' order, once all are made (reported as each is)."""
+        try:
+            for future in as_completed(self._futures):
+                index = self._futures[future]
+                data, seconds, warnings = future.result()
+                if not warnings:  # a PDF that was warned about is rendered again next time
+                    self.cache.put(self.keys[index], data)
+                self._finish(index, PdfResult(
+                    pdf.RenderedPdf(self.jobs[index].name, data, pdf.page_count(data)),
+                    seconds, False, warnings))
+        finally:
+            self.cancel()
+        return [result for result in self._results if result is not None]
+
+    def cancel(self) -> None:
+        """Stop rendering (a failed build): no worker is left running."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _finish(self, index: int, result: PdfResult) -> None:
+        self._results[index] = result
+        self._done += 1
+        if self.progress is not None:
+            self.progress(self._done, len(self.jobs), self.jobs[index], result)
+
+
 def render_all(jobs: list[PdfJob], cache: PdfCache, workers: int,
                progress: Progress | None = None) -> list[PdfResult]:
     """Every job's PDF, in the jobs' order: cached ones at once, the others rendered by up to
-    `workers` processes (in this process when one is enough)."""
-    results: list[PdfResult | None] = [None] * len(jobs)
-    keys = [cache.key(job) for job in jobs]
-    done = 0
-
-    def finish(index: int, result: PdfResult) -> None:
-        nonlocal done
-        results[index] = result
-        done += 1
-        if progress is not None:
-            progress(done, len(jobs), jobs[index], result)
-
-    to_render = []
-    for index, (job, key) in enumerate(zip(jobs, keys, strict=True)):
-        kept = cache.get(key)
-        if kept is not None:
-            finish(index, PdfResult(pdf.RenderedPdf(job.name, kept, pdf.page_count(kept)),
-                                    0.0, cached=True))
-        else:
-            to_render.append(index)
-    processes = min(workers, len(to_render))
-    if processes > 1:
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            futures = {index: pool.submit(_render, jobs[index].html) for index in to_render}
-            for index, future in futures.items():
-                finish(index, _result(jobs[index], *future.result(), cache, keys[index]))
-    else:
-        for index in to_render:
-            finish(index, _result(jobs[index], *_render(jobs[index].html), cache, keys[index]))
-    assert all(result is not None for result in results)
-    return [result for result in results if result is not None]
+    `workers` processes."""
+    return PdfBatch(jobs, cache, workers, progress).results()
 
 
-def _result(job: PdfJob, data: bytes, seconds: float, warnings: tuple[str, ...],
-            cache: PdfCache, key: str) -> PdfResult:
-    if not warnings:  # a PDF that was warned about is rendered again next time, and warned
-        cache.put(key, data)
-    return PdfResult(pdf.RenderedPdf(job.name, data, pdf.page_count(data)), seconds, False,
-                     warnings)
-
-
-def _render(html: str) -> tuple[bytes, float, tuple[str, ...]]:
-    """Render one print document (in a worker process): the bytes, the seconds it took, and
-    what WeasyPrint warned about (a worker's log would otherwise be lost)."""
+def render_one(html: str) -> tuple[bytes, float, tuple[str, ...]]:
+    """Render one print document (what a worker process does): the bytes, the seconds it
+    took, and what WeasyPrint warned about (a worker's log would otherwise be lost)."""
     start = time.perf_counter()
     with _warnings_of("weasyprint") as warnings:
         data = pdf.write_pdf(html)

@@ -20,9 +20,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
@@ -34,9 +36,12 @@ from .pages import (
     EditionNotice,
     Heading,
     PageSpec,
+    PdfDownload,
     Renderer,
     UrlFor,
     editions_page,
+    fill_in_pdf_facts,
+    has_pdf_facts,
     headings,
     key_dates_page,
     strategy_pages,
@@ -44,7 +49,7 @@ from .pages import (
     web_address,
 )
 from .pdf import RenderedPdf, page_count, pdf_name
-from .pdf_batch import PdfCache, PdfJob, PdfResult, default_workers, render_all
+from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .records import RecordState, document_folder, record_state, stored_pdf
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import (
@@ -72,17 +77,31 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.sections: dict[str, list[PageSpec]] = {}
         """Each document's pages in the navigation (its newest edition), by its home."""
         self.copies: set[str] = set()
-        """Every edition's pages at the edition's own address (outside the navigation)."""
-        self.duplicates: set[str] = set()
-        """The newest editions' copies, whose text is at their home too: kept out of search."""
+        """Earlier editions' pages at the edition's own address (outside the navigation)."""
+        self.redirects: dict[str, PageSpec] = {}
+        """The newest editions' own addresses (source paths), each to its page at home."""
+        self.files: Files | None = None
+        self.downloads: dict[str, PdfDownload] = {}
+        """Each edition's PDF as the pages link to it, by where its pages are (a document's
+        home, an edition's own address)."""
         self.pdfs: dict[str, RenderedPdf] = {}
-        """Each edition's PDF by where its pages are (a document's home, an edition's own)."""
+        """The same PDFs made, once the batch is done (on_post_build)."""
+        self.batch: PdfBatch | None = None
+        self.kept: dict[int, RenderedPdf] = {}
+        """PDFs as published (records), by download number."""
+        self.rendering: dict[int, int] = {}
+        """The batch job of each other download number."""
+        self.waiting_pages: list[Path] = []
+        """Pages written with markers for a PDF's size and pages, to fill in at the end."""
+        self.pdf_start = 0.0
         self.extra_pages: list[PageSpec] = []
         self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
         self.output: StagedOutput | None = None
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
+        self.navs: dict[str, Navigation] = {}
+        """The navigation a page of each partnership shows (nav_scope), by partnership."""
 
     # --- events, in the order MkDocs calls them ----------------------------------------
 
@@ -95,14 +114,17 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             raise PluginError(str(error)) from None
         self.sections = {}
         editions: list[PageSpec] = []
+        self.redirects = {}
         for document in self.site.documents:
             self.sections[document.home] = strategy_pages(document.latest, self.site)
+            for spec in self.sections[document.home]:
+                own = document.latest.record_address + spec.src_uri[len(document.home):]
+                self.redirects[own] = spec
             for edition in document.editions:
-                editions += strategy_pages(edition, self.site, edition.record_address,
-                                           _notice(document, edition))
+                if not edition.latest:
+                    editions += strategy_pages(edition, self.site, edition.record_address,
+                                               _notice(document, edition))
         self.copies = {spec.src_uri for spec in editions}
-        self.duplicates = {spec.src_uri for spec in editions
-                           if spec.context["strategy"].latest}
         self.extra_pages = self._check_timetable()
         for document in self.site.documents:
             self.sections[document.home].append(editions_page(document, {
@@ -139,8 +161,35 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             config.nav = self._generate_nav(files)
         else:
             config.nav = [*config.nav, *self._generate_strategy_nav()]
-        self._render_pdfs(config)
+        self._start_pdfs(config)
+        self.files = files
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Each partnership's own navigation (nav_scope: partnership): the site's, less every
+        other partnership's documents. Pages outside any partnership show none of them."""
+        self.navs = {}
+        if self.config.nav_scope == "all":
+            return nav
+        landing = {spec.src_uri: _partnership(home)
+                   for home, section in self.sections.items() for spec in section[:1]}
+        owners = {id(item): landing.get(_first_source(item) or "") for item in nav.items}
+        for partnership in {*landing.values(), None}:
+            kept = [item for item in nav.items if owners[id(item)] in (None, partnership)]
+            self.navs[str(partnership)] = Navigation(kept, nav.pages)
+        return nav
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Give the page its partnership's navigation: a page's size does not grow with the
+        number of partnerships on the site (and nor does the time to render it)."""
+        if self.navs:
+            spec = self.pages.get(page.file.src_uri)
+            partnership = _partnership(spec.context["strategy"].home) if spec and \
+                "strategy" in spec.context else None
+            context["nav"] = self.navs[str(partnership)]
+        return context
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -155,8 +204,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             # The page is empty Markdown, with no heading to take a title from. Escaped once, as
             # in the navigation: Material prints titles raw in places.
             page.meta["title"] = escape(spec.full_title)
-        if page.file.src_uri in self.duplicates:
-            page.meta["search"] = {"exclude": True}  # the same text is at the document's home
         if not page.meta.get("fill_from_config"):
             return markdown
         try:
@@ -179,15 +226,23 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
         if spec is None:
             return self._render_strategy_list(html, url)
-        download = self.pdfs.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF, if any
-        content = self.renderer.render(spec, url, download=download, downloads=self.pdfs)
+        download = self.downloads.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF
+        content = self.renderer.render(spec, url, download=download, downloads=self.downloads)
         page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
         return content
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Note a page that gives a PDF's size and pages: they are filled in when it is made."""
+        if has_pdf_facts(output):
+            self.waiting_pages.append(Path(page.file.abs_dest_path))
+        return output
+
     @event_priority(-100)  # after every other plugin has written its files (the search index)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write each strategy's PDF and calendar feed into the site, its submission pack
-        beside it, and the site's own calendar feed; then put the new site in place."""
+        """Wait for the PDFs and give their sizes on the pages; write each strategy's PDF and
+        calendar feed into the site, its submission pack beside it, and the site's own
+        calendar feed; then put the new site in place."""
+        self._finish_pdfs()
         self._write_outputs(config)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         assert self.output is not None
@@ -201,6 +256,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site as it was."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.batch is not None:
+            self.batch.cancel()
+            self.batch = None
         if self.output is not None:
             self.output.abandon()
             self.output = None
@@ -225,6 +283,20 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             write_atomically(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         for base, pdf in self.pdfs.items():
             write_atomically(site_dir / base / pdf.name, pdf.data)
+        self._write_redirects(config)
+
+    def _write_redirects(self, config: MkDocsConfig) -> None:
+        """The newest edition's own address sends readers to its pages at the document's
+        home: one copy of each page to build, check and search, and an address that lasts
+        (when a later edition comes, this edition's pages are built there from editions/)."""
+        assert self.files is not None
+        for own, spec in self.redirects.items():
+            target = self.files.get_file_from_path(spec.src_uri)
+            assert target is not None, spec.src_uri
+            at = File(own, config.docs_dir, config.site_dir, config.use_directory_urls)
+            html = self.renderer.render_redirect(
+                spec.full_title, get_relative_url(target.url, at.url), config.theme.locale.language)
+            write_atomically(Path(at.abs_dest_path), html.encode("utf-8"))
 
     def _write_packs(self, config: MkDocsConfig) -> None:
         """Each published strategy's Home Office pack, beside the site (never in it)."""
@@ -253,50 +325,64 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _render_pdfs(self, config: MkDocsConfig) -> None:
-        """Every edition's PDF, now, so landing pages can give its size and pages: a recorded
-        edition's as kept when it was published; the others from the cache, or rendered in
-        parallel (pdf_batch.py)."""
+    def _start_pdfs(self, config: MkDocsConfig) -> None:
+        """Start making every edition's PDF (pdf_batch.py) while the pages are built: a
+        recorded edition's as kept when it was published; the others from the cache, or
+        rendered in parallel processes."""
         assert self.site is not None
-        start = time.perf_counter()
-        self.pdfs = {}
+        self.downloads, self.pdfs, self.kept, self.rendering = {}, {}, {}, {}
+        self.waiting_pages = []
+        self.batch = None
+        self.pdf_start = time.perf_counter()
         if not self.config.pdfs:
             log.info("PDFs: none (pdfs: false), so the pages have no download links")
             return
-        kept: dict[str, RenderedPdf] = {}
-        jobs: list[tuple[Strategy, PdfJob]] = []
+        jobs: list[PdfJob] = []
         for document in self.site.documents:
             for edition in document.editions:
+                download = PdfDownload(len(self.kept) + len(jobs), pdf_name(edition))
+                self.downloads[edition.record_address] = download
+                if edition.latest:
+                    self.downloads[document.home] = download
                 data = stored_pdf(document, edition,
                                   document_folder(Path(self.config.data_dir), edition),
                                   dict(self.site.definitions))
                 if data is not None:
-                    kept[edition.record_address] = RenderedPdf(pdf_name(edition), data,
-                                                               page_count(data))
+                    self.kept[download.number] = RenderedPdf(download.name, data,
+                                                             page_count(data))
                     continue
                 self._log_unrecorded(edition, self._record(document, edition))
                 html = self.renderer.render_print(edition, self.site,
                                                   web_address(config.site_url, edition))
-                jobs.append((edition, PdfJob(pdf_name(edition), html,
-                                             f"{edition.home} {edition.identity.edition}")))
+                self.rendering[download.number] = len(jobs)
+                jobs.append(PdfJob(download.name, html,
+                                   f"{edition.home} {edition.identity.edition}"))
         cache_dir = self.config.pdf_cache_dir
         cache = PdfCache(Path(config.config_file_path).parent / cache_dir if cache_dir
                          else None)
-        workers = self.config.pdf_workers or default_workers()
-        results = render_all([job for _, job in jobs], cache, workers, self._log_progress)
-        rendered = {edition.record_address: result.pdf
-                    for (edition, _), result in zip(jobs, results, strict=True)}
-        for document in self.site.documents:
-            for edition in document.editions:
-                pdf = kept.get(edition.record_address) or rendered[edition.record_address]
-                self.pdfs[edition.record_address] = pdf
-                if edition.latest:
-                    self.pdfs[document.home] = pdf
-        made = [result for result in results if not result.cached]
-        how = f" with {min(workers, len(made))} processes" if len(made) > 1 else ""
-        log.info("PDFs: %d in %.1f s (%d rendered%s, %d from the cache, %d as published)",
-                 len(results) + len(kept), time.perf_counter() - start, len(made), how,
-                 len(results) - len(made), len(kept))
+        self.batch = PdfBatch(jobs, cache, self.config.pdf_workers or default_workers(),
+                              self._log_progress)
+
+    def _finish_pdfs(self) -> None:
+        """Wait for the PDFs, and give their sizes and page counts on the pages."""
+        if self.batch is None:
+            return
+        batch, self.batch = self.batch, None
+        results = batch.results()
+        made = {number: results[job].pdf for number, job in self.rendering.items()}
+        made.update(self.kept)
+        self.pdfs = {address: made[download.number]
+                     for address, download in self.downloads.items()}
+        for path in self.waiting_pages:
+            write_atomically(path, fill_in_pdf_facts(
+                path.read_text(encoding="utf-8"),
+                lambda number: (made[number].size_kb, made[number].pages)).encode("utf-8"))
+        rendered = [result for result in results if not result.cached]
+        how = f" with {batch.workers} processes" if len(rendered) > 1 else ""
+        log.info("PDFs: %d, done %.1f s after they were started, beside the pages (%d "
+                 "rendered%s, %d from the cache, %d as published)",
+                 len(made), time.perf_counter() - self.pdf_start, len(rendered), how,
+                 len(results) - len(rendered), len(self.kept))
 
     def _log_progress(self, number: int, total: int, job: PdfJob, result: PdfResult) -> None:
         how = "from the cache" if result.cached else f"{result.seconds:.1f} s"
@@ -396,7 +482,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         status = {home: _timetable_summary(findings) for home, findings in self.findings.items()
                   if home != "site" and findings}
         return html.replace(marker, self.renderer.render_strategy_list(
-            self.site, url, downloads=self.pdfs, status=status))
+            self.site, url, downloads=self.downloads, status=status))
 
 
 def _folder_section(folder: str, pages: list[str], files: Files) -> Any:
@@ -410,6 +496,19 @@ def _folder_section(folder: str, pages: list[str], files: Files) -> Any:
     pages = sorted(pages, key=lambda src: (not src.endswith("/index.md"),
                                            order.get(src, len(order)), src))
     return pages if index is None else {_first_heading(index.content_string) or folder: pages}
+
+
+def _partnership(home: str) -> str:
+    """The partnership a document belongs to: the first folder of its home."""
+    return home.split("/")[0]
+
+
+def _first_source(item: Any) -> str | None:
+    """The source of a navigation section's first page (a strategy's landing page)."""
+    while isinstance(item, Section) and item.children:
+        item = item.children[0]
+    file = getattr(item, "file", None)
+    return file.src_uri if file is not None else None
 
 
 def _first_heading(markdown: str) -> str | None:

@@ -1,0 +1,82 @@
+"""What a phone downloads on a first visit: the page, the theme's CSS and JS, nothing from
+another host, and not the search index (the text of every page on the site, megabytes on a
+site of many strategies) until the reader opens search. Sizes are the benchmark's business
+(scripts/bench); this checks the behaviour, in Debian's chromium as the gate runs it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import threading
+from typing import Any
+
+import pytest
+
+from conftest import REPO, BuiltSite
+
+VISIT = r"""
+import puppeteer from "puppeteer-core";
+const [base, path, chromium] = process.argv.slice(2);
+const browser = await puppeteer.launch({ executablePath: chromium, headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-extensions"] });
+const page = await browser.newPage();
+await page.setViewport({ width: 375, height: 812 });
+let requests = [];
+page.on("request", (request) => requests.push(request.url()));
+await page.goto(base + path, { waitUntil: "networkidle0" });
+await new Promise((resolve) => setTimeout(resolve, 1000));
+const first = requests;
+requests = [];
+await page.click('button[data-strategy-toggle="__search"]');  // the Search button in the header
+await page.type(".md-search__input", "knife");
+await page.waitForFunction(() => {
+  const meta = document.querySelector(".md-search-result__meta");
+  return meta && /\d+ matching|No matching/.test(meta.textContent);
+}, { timeout: 20000 });
+const found = await page.$$eval(".md-search-result__item", (items) => items.length);
+await browser.close();
+console.log(JSON.stringify({ first, search: requests, found }));
+"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def visit(real_site: BuiltSite) -> dict[str, Any]:
+    handler = functools.partial(_QuietHandler, directory=str(real_site.root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        run = subprocess.run(
+            ["node", "--input-type=module", "-", base, "barking-and-dagenham/funding/",
+             os.environ.get("CHROMIUM", "/usr/bin/chromium")],
+            input=VISIT, capture_output=True, text=True, cwd=REPO, timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.returncode == 0, run.stderr[-2000:]
+    report: dict[str, Any] = json.loads(run.stdout)
+    report["base"] = base
+    return report
+
+
+def test_a_first_visit_asks_only_this_site_and_not_for_the_search_index(
+        visit: dict[str, Any]) -> None:
+    first = visit["first"]
+    assert any(url.endswith("barking-and-dagenham/funding/") for url in first)
+    assert any("/assets/javascripts/bundle." in url for url in first)
+    assert all(url.startswith(visit["base"]) or url.startswith("data:") for url in first), first
+    assert not [url for url in first if "search_index" in url], first
+
+
+def test_opening_search_fetches_the_index_and_finds_pages(visit: dict[str, Any]) -> None:
+    assert [url for url in visit["search"] if url.endswith("/search/search_index.json")]
+    assert visit["found"] > 0
