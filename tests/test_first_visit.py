@@ -38,8 +38,19 @@ await page.waitForFunction(() => {
   return meta && /\d+ matching|No matching/.test(meta.textContent);
 }, { timeout: 20000 });
 const found = await page.$$eval(".md-search-result__item", (items) => items.length);
+// On a desktop, from the keyboard: Material's shortcut "/" focuses the search box.
+const desk = await browser.newPage();
+await desk.setViewport({ width: 1280, height: 900 });
+await desk.goto(base + path, { waitUntil: "networkidle0" });
+await desk.keyboard.press("/");
+await desk.keyboard.type("knife");
+await desk.waitForFunction(() => {
+  const meta = document.querySelector(".md-search-result__meta");
+  return meta && /\d+ matching|No matching/.test(meta.textContent);
+}, { timeout: 20000 });
+const keyboard = await desk.$$eval(".md-search-result__item", (items) => items.length);
 await browser.close();
-console.log(JSON.stringify({ first, search: requests, found }));
+console.log(JSON.stringify({ first, search: requests, found, keyboard }));
 """
 
 
@@ -80,3 +91,4 @@ def test_a_first_visit_asks_only_this_site_and_not_for_the_search_index(
 def test_opening_search_fetches_the_index_and_finds_pages(visit: dict[str, Any]) -> None:
     assert [url for url in visit["search"] if url.endswith("/search/search_index.json")]
     assert visit["found"] > 0
+    assert visit["keyboard"] == visit["found"]
