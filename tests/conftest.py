@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import json
 import logging
 import os
 import re
 import shutil
+import subprocess
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -121,3 +128,41 @@ def visible_text(html: str) -> str:
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     """The site built from the real strategy_data/, once for the session."""
     yield build_site(tmp_path_factory.mktemp("real"), DATA)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def served(root: Path) -> Iterator[str]:
+    """A built site served over HTTP on this machine, as a web server would: its address."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+BROWSER = """
+import puppeteer from "puppeteer-core";
+const args = process.argv.slice(2);
+const browser = await puppeteer.launch({ executablePath: args.shift(), headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-extensions"] });
+"""
+"""Starts Debian's chromium for a script (puppeteer-core, as the accessibility gate runs it);
+the script's own arguments are in `args`."""
+
+
+def in_chromium(script: str, *args: str) -> Any:
+    """Run a puppeteer script (after BROWSER) and return the JSON it prints."""
+    run = subprocess.run(
+        ["node", "--input-type=module", "-", os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+         *args], input=BROWSER + script, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)

@@ -5,24 +5,14 @@ site of many strategies) until the reader opens search. Sizes are the benchmark'
 
 from __future__ import annotations
 
-import functools
-import http.server
-import json
-import os
-import subprocess
-import threading
 from typing import Any
 
 import pytest
 
-from conftest import REPO, BuiltSite
+from conftest import BuiltSite, in_chromium, served
 
 VISIT = r"""
-import puppeteer from "puppeteer-core";
-const [base, path, chromium] = process.argv.slice(2);
-const browser = await puppeteer.launch({ executablePath: chromium, headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-extensions"] });
+const [base, path] = args;
 const page = await browser.newPage();
 await page.setViewport({ width: 375, height: 812 });
 let requests = [];
@@ -54,27 +44,10 @@ console.log(JSON.stringify({ first, search: requests, found, keyboard }));
 """
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def visit(real_site: BuiltSite) -> dict[str, Any]:
-    handler = functools.partial(_QuietHandler, directory=str(real_site.root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
-    try:
-        run = subprocess.run(
-            ["node", "--input-type=module", "-", base, "barking-and-dagenham/funding/",
-             os.environ.get("CHROMIUM", "/usr/bin/chromium")],
-            input=VISIT, capture_output=True, text=True, cwd=REPO, timeout=120)
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert run.returncode == 0, run.stderr[-2000:]
-    report: dict[str, Any] = json.loads(run.stdout)
+    with served(real_site.root) as base:
+        report: dict[str, Any] = in_chromium(VISIT, base, "barking-and-dagenham/funding/")
     report["base"] = base
     return report
 

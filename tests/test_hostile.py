@@ -20,16 +20,11 @@ controls have tests of their own, as they are refused rather than published.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
-import http.server
 import json
-import os
 import posixpath
 import re
 import shutil
-import subprocess
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,7 +40,16 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import DATA, FIXTURES, REPO, BuiltSite, build_site, copy_data, visible_text
+from conftest import (
+    DATA,
+    FIXTURES,
+    BuiltSite,
+    build_site,
+    copy_data,
+    in_chromium,
+    served,
+    visible_text,
+)
 from strategy_site.diagrams import CHAR
 from strategy_site.loading import StrategyDataError, load_site
 
@@ -516,11 +520,7 @@ def test_the_search_index_holds_the_hostile_text_as_escaped_text(hostile: Built)
 # --- in a browser: search, highlighting, links, reflow ------------------------------------
 
 BROWSER_CHECK = r"""
-import puppeteer from "puppeteer-core";
-const [base, pagesJson, chromium] = process.argv.slice(2);
-const browser = await puppeteer.launch({ executablePath: chromium, headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-extensions"] });
+const [base, pagesJson] = args;
 const page = await browser.newPage();
 await page.setViewport({ width: 320, height: 640 });
 const dialogs = [];
@@ -575,25 +575,9 @@ BROWSER_PAGES = [
 def browser_report(hostile: Built) -> dict[str, Any]:
     """The hostile site served over HTTP and opened in Debian's chromium (puppeteer-core, as
     the accessibility gate runs it) at a phone's width: pages, two searches, a highlight."""
-    handler = functools.partial(_QuietHandler, directory=str(hostile.site.root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        run = subprocess.run(
-            ["node", "--input-type=module", "-", f"http://127.0.0.1:{server.server_port}/",
-             json.dumps(BROWSER_PAGES), os.environ.get("CHROMIUM", "/usr/bin/chromium")],
-            input=BROWSER_CHECK, capture_output=True, text=True, cwd=REPO, timeout=120)
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert run.returncode == 0, run.stderr[-2000:]
-    report: dict[str, Any] = json.loads(run.stdout)
+    with served(hostile.site.root) as base:
+        report: dict[str, Any] = in_chromium(BROWSER_CHECK, base, json.dumps(BROWSER_PAGES))
     return report
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def test_in_a_browser_nothing_runs_pages_searches_or_highlights(

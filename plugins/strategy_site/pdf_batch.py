@@ -32,22 +32,25 @@ from .output import write_atomically
 
 @dataclass(frozen=True)
 class PdfJob:
-    """One PDF to make: its file name, its print document, and a label for the log."""
+    """One PDF to make: its file name, its print document, and a label for the log; or, for
+    an edition kept as a record, the PDF as published (nothing to render)."""
 
     name: str
     html: str
     label: str
+    published: bytes | None = None
 
 
 @dataclass(frozen=True)
 class PdfResult:
-    """A made PDF, how long it took, whether it came from the cache, and what WeasyPrint
-    warned about while rendering it."""
+    """A made PDF, how long it took, whether it came from the cache (or is the published
+    record), and what WeasyPrint warned about while rendering it."""
 
     pdf: pdf.RenderedPdf
     seconds: float
     cached: bool
     warnings: tuple[str, ...] = ()
+    published: bool = False
 
 
 Progress = Callable[[int, int, PdfJob, PdfResult], None]
@@ -111,7 +114,7 @@ class PdfBatch:
         self.jobs = jobs
         self.cache = cache
         self.progress = progress
-        self.keys = [cache.key(job) for job in jobs]
+        self.keys = [cache.key(job) if job.published is None else "" for job in jobs]
         self.workers = 0
         self._results: list[PdfResult | None] = [None] * len(jobs)
         self._done = 0
@@ -119,12 +122,13 @@ class PdfBatch:
         self._futures: dict[Future[tuple[bytes, float, tuple[str, ...]]], int] = {}
         to_render = []
         for index, (job, key) in enumerate(zip(jobs, self.keys, strict=True)):
-            kept = cache.get(key)
+            kept = job.published if job.published is not None else cache.get(key)
             if kept is None:
                 to_render.append(index)
             else:
                 self._finish(index, PdfResult(
-                    pdf.RenderedPdf(job.name, kept, pdf.page_count(kept)), 0.0, cached=True))
+                    pdf.RenderedPdf(job.name, kept, pdf.page_count(kept)), 0.0, cached=True,
+                    published=job.published is not None))
         if to_render:
             self.workers = min(workers, len(to_render))
             self._pool = ProcessPoolExecutor(max_workers=self.workers)

@@ -48,7 +48,7 @@ from .pages import (
     timetable_page,
     web_address,
 )
-from .pdf import RenderedPdf, page_count, pdf_name
+from .pdf import RenderedPdf, pdf_name
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .records import RecordState, document_folder, record_state, stored_pdf
 from .submission import SubmissionError, submission_pack, write_pack
@@ -87,10 +87,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.pdfs: dict[str, RenderedPdf] = {}
         """The same PDFs made, once the batch is done (on_post_build)."""
         self.batch: PdfBatch | None = None
-        self.kept: dict[int, RenderedPdf] = {}
-        """PDFs as published (records), by download number."""
-        self.rendering: dict[int, int] = {}
-        """The batch job of each other download number."""
         self.waiting_pages: list[Path] = []
         """Pages written with markers for a PDF's size and pages, to fill in at the end."""
         self.pdf_start = 0.0
@@ -330,9 +326,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         recorded edition's as kept when it was published; the others from the cache, or
         rendered in parallel processes."""
         assert self.site is not None
-        self.downloads, self.pdfs, self.kept, self.rendering = {}, {}, {}, {}
-        self.waiting_pages = []
-        self.batch = None
+        self.downloads, self.pdfs, self.waiting_pages, self.batch = {}, {}, [], None
         self.pdf_start = time.perf_counter()
         if not self.config.pdfs:
             log.info("PDFs: none (pdfs: false), so the pages have no download links")
@@ -340,23 +334,21 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         jobs: list[PdfJob] = []
         for document in self.site.documents:
             for edition in document.editions:
-                download = PdfDownload(len(self.kept) + len(jobs), pdf_name(edition))
+                download = PdfDownload(len(jobs), pdf_name(edition))  # the job's number
                 self.downloads[edition.record_address] = download
                 if edition.latest:
                     self.downloads[document.home] = download
-                data = stored_pdf(document, edition,
-                                  document_folder(Path(self.config.data_dir), edition),
-                                  dict(self.site.definitions))
-                if data is not None:
-                    self.kept[download.number] = RenderedPdf(download.name, data,
-                                                             page_count(data))
+                label = f"{edition.home} {edition.identity.edition}"
+                published = stored_pdf(document, edition,
+                                       document_folder(Path(self.config.data_dir), edition),
+                                       dict(self.site.definitions))
+                if published is not None:
+                    jobs.append(PdfJob(download.name, "", label, published))
                     continue
                 self._log_unrecorded(edition, self._record(document, edition))
                 html = self.renderer.render_print(edition, self.site,
                                                   web_address(config.site_url, edition))
-                self.rendering[download.number] = len(jobs)
-                jobs.append(PdfJob(download.name, html,
-                                   f"{edition.home} {edition.identity.edition}"))
+                jobs.append(PdfJob(download.name, html, label))
         cache_dir = self.config.pdf_cache_dir
         cache = PdfCache(Path(config.config_file_path).parent / cache_dir if cache_dir
                          else None)
@@ -369,23 +361,24 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             return
         batch, self.batch = self.batch, None
         results = batch.results()
-        made = {number: results[job].pdf for number, job in self.rendering.items()}
-        made.update(self.kept)
+        made = [result.pdf for result in results]
         self.pdfs = {address: made[download.number]
                      for address, download in self.downloads.items()}
         for path in self.waiting_pages:
             write_atomically(path, fill_in_pdf_facts(
                 path.read_text(encoding="utf-8"),
                 lambda number: (made[number].size_kb, made[number].pages)).encode("utf-8"))
-        rendered = [result for result in results if not result.cached]
-        how = f" with {batch.workers} processes" if len(rendered) > 1 else ""
+        rendered = sum(1 for result in results if not result.cached)
+        published = sum(1 for result in results if result.published)
+        how = f" with {batch.workers} processes" if rendered > 1 else ""
         log.info("PDFs: %d, done %.1f s after they were started, beside the pages (%d "
                  "rendered%s, %d from the cache, %d as published)",
-                 len(made), time.perf_counter() - self.pdf_start, len(rendered), how,
-                 len(results) - len(rendered), len(self.kept))
+                 len(made), time.perf_counter() - self.pdf_start, rendered, how,
+                 len(results) - rendered - published, published)
 
     def _log_progress(self, number: int, total: int, job: PdfJob, result: PdfResult) -> None:
-        how = "from the cache" if result.cached else f"{result.seconds:.1f} s"
+        how = "as published" if result.published else "from the cache" if result.cached \
+            else f"{result.seconds:.1f} s"
         log.info("PDF %d/%d %s: %s, %d pages, %d KB", number, total, job.label, how,
                  result.pdf.pages, result.pdf.size_kb)
         for complaint in result.warnings:  # a PDF problem fails a strict build, as a page's
