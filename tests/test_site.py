@@ -184,6 +184,8 @@ def test_a_page_lists_only_its_own_partnerships_documents(
     assert not any(t.startswith(("Bromley", "Barking")) for t in bexley), bexley
     home = real_site.html("")
     assert _primary_nav_titles(home)[:2] == ["Home", "Timetable"]
+    missing = (real_site.root / "404.html").read_text(encoding="utf-8")
+    assert _primary_nav_titles(missing)[:2] == ["Home", "Timetable"]  # no partnership either
     assert 'href="bromley/"' in home and 'href="bexley/"' in home
     every = build_site(tmp_path, DATA, nav_scope="all", pdfs=False)
     titles = _primary_nav_titles(every.html("bexley/"))

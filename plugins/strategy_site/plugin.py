@@ -163,16 +163,17 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each partnership's own navigation (nav_scope: partnership): the site's, less every
-        other partnership's documents. Pages outside any partnership show none of them."""
+        other partnership's documents; under "", the site's pages alone, for pages outside
+        any partnership."""
         self.navs = {}
         if self.config.nav_scope == "all":
             return nav
         landing = {spec.src_uri: _partnership(home)
                    for home, section in self.sections.items() for spec in section[:1]}
-        owners = {id(item): landing.get(_first_source(item) or "") for item in nav.items}
-        for partnership in {*landing.values(), None}:
-            kept = [item for item in nav.items if owners[id(item)] in (None, partnership)]
-            self.navs[str(partnership)] = Navigation(kept, nav.pages)
+        owners = {id(item): landing.get(_first_source(item) or "", "") for item in nav.items}
+        for partnership in {*landing.values(), ""}:
+            kept = [item for item in nav.items if owners[id(item)] in ("", partnership)]
+            self.navs[partnership] = Navigation(kept, nav.pages)
         return nav
 
     def on_page_context(
@@ -181,10 +182,17 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Give the page its partnership's navigation: a page's size does not grow with the
         number of partnerships on the site (and nor does the time to render it)."""
         if self.navs:
-            spec = self.pages.get(page.file.src_uri)
-            partnership = _partnership(spec.context["strategy"].home) if spec and \
-                "strategy" in spec.context else None
-            context["nav"] = self.navs[str(partnership)]
+            # A generated page's path starts with its partnership's folder (or is site-wide).
+            owner = _partnership(page.file.src_uri) if page.file.src_uri in self.pages else ""
+            context["nav"] = self.navs.get(owner, self.navs[""])
+        return context
+
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        """The 404 page, which belongs to no partnership, carries the site's pages alone."""
+        if self.navs:
+            context["nav"] = self.navs[""]
         return context
 
     def on_page_markdown(
