@@ -5,12 +5,18 @@ Serves the site on 127.0.0.1 under a sub-path (so relative links are proven too)
 pages from its sitemap, checks each page's HTTP status, then runs:
 
 - pa11y-ci (WCAG2AA, runners axe and htmlcs) in Debian's chromium;
-- axe-core with the WCAG 2.2 AA tags, reflow at 320 px and a keyboard walk
-  (scripts/browser_checks.mjs, puppeteer-core in the same chromium);
-- the Nu Html Checker (vnu.jar from npm, with the machine's Java) on every HTML file.
+- axe-core with the WCAG 2.2 AA tags, IBM Equal Access, reflow at 320 px, a keyboard walk
+  with the phone menu closed and open, forced colours, text spacing, the skip link, live
+  regions and tab stops (scripts/browser_checks.mjs, puppeteer-core in the same chromium);
+- the Nu Html Checker (vnu.jar from npm, with the machine's Java) on every HTML file;
+- every page's title, which no other page may share.
 
-Prints, per page, each problem with its rule, the element and how to fix it, then
-"N pages, M problems". Exits 1 when there is any problem, 2 when the tools are missing.
+The 404 page is checked too, served at a missing address as a web server would.
+
+Prints, per page, each problem with its rule, the element and how to fix it, then what IBM's
+engine asks a person to review (listed, not failed), then "N pages, M problems". Exits 1 when
+there is any problem, 2 when the tools are missing. `--only bexley` checks one partnership's
+pages (with the site-wide pages and the 404 page) for a quick look at a council's own part.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +50,8 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 WIDTHS = (1280, 320)
 SUB_PATH = "/published/strategies/"
 """The site is served below a sub-path, as a council's web team would publish it."""
+MISSING_PAGE = "no-such-page/at/any/depth/"
+"""An address the site does not have: the server answers it with the site's 404 page."""
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -62,19 +71,37 @@ class Problem:
     message: str
     element: str
     fix: str
+    review: bool = False
+    """Something an engine asks a person to check (IBM's "potential"): listed, not failed."""
 
 
 # --- serving the site ---------------------------------------------------------------------
 
 
 class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site only below SUB_PATH; anything else is a 404, as on a council's server."""
+    """Serves the site only below SUB_PATH; anything else is a 404, as on a council's server,
+    which shows the site's own 404 page for a missing address below it."""
 
     def translate_path(self, path: str) -> str:
         address = urlsplit(path).path
         if not address.startswith(SUB_PATH):
             return str(Path(self.directory) / "__outside_the_site__")
         return super().translate_path("/" + address[len(SUB_PATH):])
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        not_found = Path(self.directory) / "404.html"
+        inside = urlsplit(self.path).path.startswith(SUB_PATH)
+        if code != 404 or not inside or not not_found.exists():
+            super().send_error(code, message, explain)
+            return
+        body = not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -221,12 +248,15 @@ def _measured_elsewhere(issue: dict[str, object]) -> bool:
 
 
 def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
-    """axe (WCAG 2.2 AA tags), reflow and keyboard, from scripts/browser_checks.mjs."""
+    """axe (WCAG 2.2 AA tags), IBM Equal Access, reflow, keyboard (menu closed and open),
+    forced colours, text spacing and page structure, from scripts/browser_checks.mjs."""
     job = {
         "chromium": str(CHROMIUM),
         "axe": str(NODE_MODULES / "axe-core" / "axe.min.js"),
+        "ace": str(NODE_MODULES / "accessibility-checker-engine" / "ace.js"),
         "concurrency": BROWSER_WORKERS,
-        "pages": [{"url": _width_url(base, page, width), "width": width}
+        "pages": [{"url": _width_url(base, page, width), "width": width,
+                   "status": 404 if page == MISSING_PAGE else 200}
                   for page in pages for width in WIDTHS],
     }
     job_file = workdir / "browser-checks.json"
@@ -246,15 +276,19 @@ def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem
         for item in result["problems"]:
             found.append(Problem(page, width, item["tool"], item["rule"], item["message"],
                                  item["element"], item["fix"]))
+        for item in result.get("review", []):
+            found.append(Problem(page, width, item["tool"], item["rule"], item["message"],
+                                 item["element"], item["fix"], review=True))
     return found
 
 
-def html_problems(site: Path) -> list[Problem]:
-    """The Nu Html Checker's errors in every HTML file of the site."""
+def html_problems(site: Path, files: list[Path] | None = None) -> list[Problem]:
+    """The Nu Html Checker's errors in every HTML file of the site (or in `files`)."""
     jar = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    targets = [str(path) for path in files] if files is not None else [str(site)]
     run = subprocess.run(
         ["java", "-jar", str(jar), "--errors-only", "--format", "json", "--skip-non-html",
-         str(site)],
+         *targets],
         capture_output=True, text=True, timeout=600,
     )
     try:
@@ -275,6 +309,33 @@ def html_problems(site: Path) -> list[Problem]:
         found.append(Problem(page, None, "vnu", "html-error", message.get("message", ""),
                              f"line {line}: {extract}",
                              "write valid HTML5 (https://html.spec.whatwg.org/)"))
+    return found
+
+
+def title_problems(site: Path, pages: list[str]) -> list[Problem]:
+    """Every page's <title> names it: no two pages of the site share one (WCAG 2.4.2)."""
+    titles: dict[str, list[str]] = {}
+    for page in sitemap_pages(site):
+        file = site / page / "index.html"
+        if not file.exists():
+            continue  # status_problems names a page that does not exist
+        html = file.read_text(encoding="utf-8")
+        match = re.search(r"<title>(.*?)</title>", html, re.S)
+        titles.setdefault(" ".join(match.group(1).split()) if match else "", []).append(page)
+    found = []
+    for title, sharing in titles.items():
+        for page in sharing:
+            if page not in pages:
+                continue
+            if not title:
+                found.append(Problem(page, None, "titles", "no-title", "the page has no title",
+                                     "<title>", "give every page a <title>"))
+            elif len(sharing) > 1:
+                others = ", ".join(f"/{other}" for other in sharing if other != page)
+                found.append(Problem(
+                    page, None, "titles", "title-not-unique",
+                    f"the page's title is also the title of {others}", f"<title>{title}</title>",
+                    "make each title name its page and what it belongs to (its partnership)"))
     return found
 
 
@@ -315,24 +376,34 @@ def missing_tools() -> list[str]:
     return missing
 
 
-def check(site: Path) -> tuple[list[str], list[Problem]]:
-    """Every check on every page of `site`; the pages and the problems found."""
-    pages = sitemap_pages(site)
+def check(site: Path, only: list[str] | None = None) -> tuple[list[str], list[Problem]]:
+    """Every check on every page of `site` (or of the partnerships `only` names, with the home
+    page), and on its 404 page; the pages and the problems found (reviews among them)."""
+    pages = [page for page in sitemap_pages(site) if _chosen(page, only)]
+    checked = [*pages, MISSING_PAGE]
+    files = None if only is None else [site / page / "index.html" for page in pages]
     with serve(site) as base, tempfile.TemporaryDirectory() as work, \
             ThreadPoolExecutor(max_workers=3) as pool:
         workdir = Path(work)
         # The checkers are separate processes: run them side by side.
         running = {
-            "pa11y-ci": pool.submit(_timed, pa11y_problems, base, pages, workdir),
-            "browser checks": pool.submit(_timed, browser_problems, base, pages, workdir),
-            "Nu Html Checker": pool.submit(_timed, html_problems, site),
+            "pa11y-ci": pool.submit(_timed, pa11y_problems, base, checked, workdir),
+            "browser checks": pool.submit(_timed, browser_problems, base, checked, workdir),
+            "Nu Html Checker": pool.submit(_timed, html_problems, site, files),
         }
-        problems = status_problems(base, pages)
+        problems = status_problems(base, pages) + title_problems(site, pages)
         for name, job in running.items():
             found, seconds = job.result()
             print(f"{name}: {seconds:.0f} s", file=sys.stderr)
             problems += found
-    return pages, sorted(_dedupe(problems), key=lambda p: (p.page, p.width or 0, p.tool, p.rule))
+    return checked, sorted(_dedupe(problems),
+                           key=lambda p: (p.page, p.width or 0, p.tool, p.rule))
+
+
+def _chosen(page: str, only: list[str] | None) -> bool:
+    """Whether a page is among those to check: with `only`, a named partnership's pages (each
+    its folder in the site) and the home page that lists them."""
+    return only is None or page == "" or page.split("/", 1)[0] in only
 
 
 def _timed(checker: Callable[..., list[Problem]], *args: Any) -> tuple[list[Problem], float]:
@@ -352,10 +423,12 @@ def _dedupe(problems: list[Problem]) -> Iterator[Problem]:
 
 
 def report(pages: list[str], problems: list[Problem]) -> str:
-    """The readable report: per page, each problem; then the summary line."""
+    """The readable report: per page, each problem; what IBM's engine asks a person to review,
+    by rule; then the summary line."""
     lines = []
+    failing = [problem for problem in problems if not problem.review]
     by_page: dict[str, list[Problem]] = {}
-    for problem in problems:
+    for problem in failing:
         by_page.setdefault(problem.page, []).append(problem)
     for page, found in by_page.items():
         lines.append(f"\n/{page}")
@@ -365,7 +438,17 @@ def report(pages: list[str], problems: list[Problem]) -> str:
             if problem.element:
                 lines.append(f"      element: {problem.element}")
             lines.append(f"      fix: {problem.fix}")
-    lines.append(f"\n{len(pages)} pages, {len(problems)} problems "
+    reviews: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.review:
+            reviews.setdefault(problem.rule, []).append(problem)
+    if reviews:
+        lines.append("\nFor a person to review (IBM Equal Access \"potential\" results; they do "
+                     "not fail the gate):")
+        for rule, found in sorted(reviews.items()):
+            where = len({problem.page for problem in found})
+            lines.append(f"  - {rule}: {len(found)} on {where} pages, e.g. {found[0].message}")
+    lines.append(f"\n{len(pages)} pages, {len(failing)} problems "
                  f"(widths {' and '.join(f'{w} px' for w in WIDTHS)})")
     return "\n".join(lines)
 
@@ -375,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="the built site")
     parser.add_argument("--json", type=Path, help="also write the problems here as JSON")
+    parser.add_argument("--only", action="append", metavar="PARTNERSHIP",
+                        help="check only this partnership's pages (its folder name) and the "
+                             "home page; may be given more than once")
     args = parser.parse_args(argv)
     missing = missing_tools()
     if missing:
@@ -384,12 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     if not (site / "sitemap.xml").exists():
         print(f"{site}: no sitemap.xml; build the site first (make site)", file=sys.stderr)
         return 2
-    pages, problems = check(site)
+    pages, problems = check(site, args.only)
     print(report(pages, problems))
     if args.json:
         args.json.write_text(json.dumps([p.__dict__ for p in problems], indent=1),
                              encoding="utf-8")
-    return 1 if problems else 0
+    return 1 if any(not problem.review for problem in problems) else 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,15 @@
 // Browser checks pa11y-ci does not make, run in Debian's chromium through puppeteer-core:
-//   axe-core with the WCAG 2.2 AA tags; reflow (no sideways page scroll at narrow widths);
-//   keyboard (every link and control reachable with Tab, focus visible and not obscured).
-// Input: a JSON file {chromium, axe, concurrency, pages: [{url, width}]}. Output: a JSON file (the second
-//   argument) [{url, width, problems: [{tool, rule, message, element, fix}]}].
+//   axe-core with the WCAG 2.2 AA tags; IBM Equal Access (accessibility-checker-engine, the
+//   rules of IBM's accessibility-checker); reflow (no sideways page scroll at narrow widths);
+//   keyboard (every link and control reachable with Tab, focus visible and not obscured), with
+//   the phone menu closed and open; a skip link to the main content; the search results count
+//   in a live region; focusable boxes only where they scroll; contrast of drawings' text and
+//   marks, also in forced colours (Windows contrast themes, dark and light); text spacing
+//   (WCAG 1.4.12) clipping no text.
+// Input: a JSON file {chromium, axe, ace, concurrency, pages: [{url, width, status}]} (status:
+//   the HTTP status the page must answer, 200 unless given). Output: a JSON file (the second
+//   argument) [{url, width, problems: [{tool, rule, message, element, fix}], review: [...]}]:
+//   `review` holds what IBM's engine asks a person to check ("potential"), which does not fail.
 // Driven by scripts/a11y_check.py; not meant to be run by hand.
 
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,9 +17,19 @@ import puppeteer from "puppeteer-core";
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const NARROW = 400; // widths at or below this are checked for reflow (WCAG 1.4.10: 320 CSS px)
+const MENU_PANELS = 4; // panels of the open phone menu walked with the keyboard, at most
+// Pages are checked as a reader who asked for reduced motion sees them: nothing scrolls or
+// slides smoothly, so each focus position is final at once (a third faster; what is checked is
+// the same).
+const REDUCED_MOTION = { name: "prefers-reduced-motion", value: "reduce" };
+
+const TEXT_SPACING = "*, *::before, *::after { line-height: 1.5 !important; " +
+  "letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } " +
+  "p { margin-bottom: 2em !important; }"; // the WCAG 1.4.12 test values
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const axeSource = readFileSync(input.axe, "utf8");
+const aceSource = input.ace ? readFileSync(input.ace, "utf8") : null;
 
 // Pages are checked a few at a time, each worker with a browser of its own (so its one page
 // always has focus, as a reader's would): the Tab walk waits on animation frames far more than
@@ -44,29 +61,57 @@ function launch() {
   });
 }
 
-async function checkPage(browser, { url, width }) {
+async function checkPage(browser, { url, width, status = 200 }) {
   const page = await browser.newPage();
   await page.setViewport({ width, height: width <= NARROW ? 640 : 1024 });
+  await page.emulateMediaFeatures([REDUCED_MOTION]);
   const problems = [];
+  const review = [];
+  // Every stylesheet, script, font and picture the page asks for must load: a page served
+  // under another address than the one it was built for (the 404 page) loses them silently.
+  const broken = [];
+  const resources = ["stylesheet", "script", "font", "image"];
+  page.on("response", (answer) => {
+    if (answer.status() >= 400 && resources.includes(answer.request().resourceType())) {
+      broken.push(`${answer.url()} (HTTP ${answer.status()})`);
+    }
+  });
+  page.on("requestfailed", (request) => {
+    if (resources.includes(request.resourceType())) {
+      broken.push(`${request.url()} (${request.failure() ? request.failure().errorText : "failed"})`);
+    }
+  });
   try {
     const response = await page.goto(url, { waitUntil: "load", timeout: 60000 });
-    if (!response || response.status() !== 200) {
+    for (const address of broken) {
+      problems.push(problem("page", "broken-resource",
+        "a stylesheet, script, font or picture the page asks for does not load", address,
+        "link it relative to the page, so it is found wherever the site is served"));
+    }
+    if (!response || response.status() !== status) {
       problems.push(problem("page", "http-status",
         `the page did not load (HTTP ${response ? response.status() : "no response"})`,
         url, "make sure the page exists in the built site"));
     } else {
       problems.push(...await axeProblems(page));
+      const ibm = await ibmProblems(page);
+      problems.push(...ibm.violations);
+      review.push(...ibm.review);
       problems.push(...await svgTextContrastProblems(page));
+      problems.push(...await svgMarkProblems(page));
+      problems.push(...await structureProblems(page));
       if (width <= NARROW) problems.push(...await reflowProblems(page));
       problems.push(...await keyboardProblems(page));
       problems.push(...await openMenuProblems(page));
+      problems.push(...await forcedColoursProblems(page));
+      problems.push(...await textSpacingProblems(page, width));
     }
   } catch (error) {
     problems.push(problem("page", "load-error", `the page could not be checked: ${error.message}`,
       url, "make sure the page loads in a browser"));
   }
   await page.close();
-  return { url, width, problems };
+  return { url, width, problems, review };
 }
 writeFileSync(process.argv[3], JSON.stringify(results));
 
@@ -86,6 +131,219 @@ async function axeProblems(page, within = null) {
         `${node.failureSummary.replace(/\s+/g, " ").trim()} (${violation.helpUrl})`));
     }
   }
+  return found;
+}
+
+// IBM Equal Access, in the same page: its violations ("FAIL") are problems; what it asks a person
+// to review ("POTENTIAL", "MANUAL") is returned apart, to be listed but not failed.
+async function ibmProblems(page) {
+  if (!aceSource) return { violations: [], review: [] };
+  if (!(await page.evaluate(() => Boolean(window.ace)))) await page.evaluate(aceSource);
+  const results = await page.evaluate(async () => {
+    const report = await new window.ace.Checker().check(document, ["IBM_Accessibility"]);
+    return report.results.filter((r) => r.value[0] === "VIOLATION" && r.value[1] !== "PASS")
+      .map((r) => ({ rule: r.ruleId, level: r.value[1], message: r.message,
+        element: r.path.dom, snippet: (r.snippet || "").slice(0, 120) }));
+  });
+  const violations = [];
+  const review = [];
+  for (const r of results) {
+    const fix = `see https://www.ibm.com/able/requirements/checker-rule-sets (rule ${r.rule})`;
+    const item = problem("ibm", r.rule, r.message, `${r.element} ${r.snippet}`, fix);
+    (r.level === "FAIL" ? violations : review).push(item);
+  }
+  return { violations, review };
+}
+
+// Graphical marks in a drawing (bars, lines, axes, boxes, points) must stand out from what is
+// behind them, 3:1 (WCAG 1.4.11): their fill or their outline. Grid lines are decoration (the
+// axis and the labels carry the values), and shapes inside a <pattern> are measured as the
+// pattern's ink against its own ground, not against the page.
+async function svgMarkProblems(page) {
+  return page.evaluate(() => {
+    const parse = (colour) => {
+      const m = colour && colour.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const [r, g, b, a = "1"] = m[1].split(/[ ,/]+/).filter(Boolean);
+      return [Number(r), Number(g), Number(b), Number(a)];
+    };
+    const luminance = (rgb) => {
+      const [r, g, b] = rgb.map((c) => {
+        const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (x, y) => {
+      const [a, b] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+      return (a + 0.05) / (b + 0.05);
+    };
+    const over = (top, bottom) => top.slice(0, 3).map((c, i) => c * top[3] + bottom[i] * (1 - top[3]));
+    const canvas = () => {  // behind a page that sets no background (see svgTextContrastProblems)
+      const probe = document.createElement("div");
+      probe.style.backgroundColor = "Canvas";
+      document.body.append(probe);
+      const colour = parse(getComputedStyle(probe).backgroundColor);
+      probe.remove();
+      return colour ? colour.slice(0, 3) : [255, 255, 255];
+    };
+    const behind = (el) => {
+      for (let node = el; node; node = node.parentElement) {
+        const colour = parse(getComputedStyle(node).backgroundColor);
+        if (colour && colour[3] > 0) return over(colour, canvas());
+      }
+      return canvas();
+    };
+    const found = [];
+    for (const svg of document.querySelectorAll("svg[role=img]")) {
+      if (!svg.checkVisibility({ visibilityProperty: true })) continue;
+      const ground = behind(svg);
+      for (const shape of svg.querySelectorAll("rect, path, circle, line, polyline, polygon")) {
+        if (shape.closest("pattern, defs, clipPath, mask") || shape.matches(".sd-grid")) continue;
+        const style = getComputedStyle(shape);
+        const opacity = Number(style.opacity) * Number(getComputedStyle(svg).opacity);
+        const paint = (value, alpha) => {
+          const colour = parse(value);
+          return colour ? over([...colour.slice(0, 3), colour[3] * alpha * opacity], ground) : null;
+        };
+        const fill = style.fill.startsWith("url(") ? null : paint(style.fill, Number(style.fillOpacity));
+        const stroke = parseFloat(style.strokeWidth) > 0 && style.stroke !== "none"
+          ? paint(style.stroke, Number(style.strokeOpacity)) : null;
+        const best = Math.max(fill ? ratio(fill, ground) : 0, stroke ? ratio(stroke, ground) : 0);
+        if (best < 3 && !(style.fill.startsWith("url(") && !stroke)) {
+          const figure = svg.closest("figure");
+          found.push({
+            tool: "svg-marks", rule: "svg-mark-contrast",
+            message: `a ${shape.tagName} in a drawing has contrast ${best.toFixed(2)}:1 against the page, under 3:1`,
+            element: `${figure ? "#" + figure.id : "svg"} ${shape.tagName}.${shape.getAttribute("class") || ""}`,
+            fix: "give the drawing's marks a fill or outline 3:1 from the page in every palette and in forced colours",
+          });
+        }
+      }
+    }
+    return found;
+  });
+}
+
+// What every page needs around its content: one "Skip to main content" link, the first thing Tab
+// reaches, to the start of the main content (the element holding the page's heading); the search
+// results count in a live region, so a screen reader hears it change; and no tab stop on a box
+// that does not scroll (a region is focusable so that it can be scrolled with the keyboard).
+async function structureProblems(page) {
+  return page.evaluate(() => {
+    const found = [];
+    const add = (rule, message, element, fix) => found.push({ tool: "structure", rule, message, element, fix });
+    const focusables = [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")]
+      .filter((el) => el.tabIndex >= 0 && !el.disabled && !el.closest("[inert]") &&
+        el.getClientRects().length > 0 && el.checkVisibility({ visibilityProperty: true }));
+    const skip = focusables[0];
+    const skipText = skip ? skip.textContent.trim().replace(/\s+/g, " ") : "";
+    const here = (url) => url.split("#")[0] === location.href.split("#")[0];
+    const target = skip && skip.href && here(skip.href) && skip.hash
+      ? document.getElementById(decodeURIComponent(skip.hash.slice(1))) : null;
+    const heading = document.querySelector("h1");
+    if (!skip || !/^skip to (the )?main content$/i.test(skipText)) {
+      add("skip-link", "the first thing Tab reaches is not a \"Skip to main content\" link",
+        skip ? `${skip.tagName.toLowerCase()} "${skipText.slice(0, 40)}"` : "the page",
+        "make a \"Skip to main content\" link the first link of every page");
+    } else if (!target || !heading || !target.contains(heading) ||
+               target.closest("header, nav, footer, aside")) {
+      add("skip-link-target", "the skip link does not lead to the start of the main content (the part holding the page's heading)",
+        skip.getAttribute("href"), "point the skip link at the element that starts the main content, before its heading");
+    }
+    const meta = document.querySelector(".md-search-result__meta");
+    if (meta && !meta.closest("[role=status], [role=alert], [role=log], [aria-live]")) {
+      add("search-live-region", "the number of search results is not in a live region: a screen reader does not hear it",
+        ".md-search-result__meta", 'give the results count role="status"');
+    }
+    for (const el of document.querySelectorAll("[tabindex]")) {
+      if (el.tabIndex < 0 || el.matches("a[href], button, input, select, textarea, summary")) continue;
+      if (el.getClientRects().length === 0 || !el.checkVisibility({ visibilityProperty: true })) continue;
+      const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      if (!scrolls) {
+        add("needless-tab-stop", "this box is a tab stop but does not scroll: a keyboard user meets it for nothing",
+          `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${String(el.className).trim().split(/\s+/).join(".")}`,
+          "make the box focusable (tabindex, role=region) only while it scrolls");
+      }
+    }
+    return found;
+  });
+}
+
+// Windows contrast themes: the reader's system colours replace the page's. Drawings must keep
+// their text and marks legible against the page: measured in chromium's forced-colours mode, with
+// a dark and a light system theme.
+async function forcedColoursProblems(page) {
+  const cdp = await page.createCDPSession();
+  const found = [];
+  try {
+    for (const scheme of ["dark", "light"]) {
+      await cdp.send("Emulation.setEmulatedMedia", { features: [REDUCED_MOTION,
+        { name: "forced-colors", value: "active" }, { name: "prefers-color-scheme", value: scheme }] });
+      await settled(page);
+      const items = [...await svgTextContrastProblems(page), ...await svgMarkProblems(page)];
+      found.push(...items.map((item) => ({ ...item, tool: "forced-colours",
+        message: `${item.message} (forced colours, ${scheme} theme)`,
+        fix: "under @media (forced-colors: active), draw text and marks in CanvasText on Canvas" })));
+    }
+  } finally {
+    await cdp.send("Emulation.setEmulatedMedia", { features: [REDUCED_MOTION] });
+    await cdp.detach();
+  }
+  return found;
+}
+
+// WCAG 1.4.12: with line height 1.5, letter spacing 0.12em, word spacing 0.16em and paragraph
+// spacing 2em, no text may be cut off: every text of a drawing stays inside its drawing's box,
+// no text is clipped by a box that hides its overflow, and (at phone widths) the page still does
+// not scroll sideways. Material's one-line header and menu titles end in "…" by design; their
+// words are the page's own heading and the site's name, shown in full on the page, so they are
+// not counted (README, "What the gate cannot change").
+async function textSpacingProblems(page, width) {
+  const style = await page.addStyleTag({ content: TEXT_SPACING });
+  await settled(page);
+  const found = await page.evaluate(() => {
+    const found = [];
+    for (const text of document.querySelectorAll("svg text")) {
+      const svg = text.ownerSVGElement;
+      if (!svg || !text.checkVisibility({ visibilityProperty: true })) continue;
+      const box = text.getBBox();
+      const view = svg.viewBox.baseVal;
+      if (!view || view.width === 0) continue;
+      if (box.x < view.x - 0.5 || box.y < view.y - 0.5 || box.x + box.width > view.x + view.width + 0.5 ||
+          box.y + box.height > view.y + view.height + 0.5) {
+        const figure = svg.closest("figure");
+        found.push({ tool: "text-spacing", rule: "svg-text-clipped",
+          message: "with wider text spacing, text in a drawing runs past the drawing's edge and is cut off",
+          element: `${figure ? "#" + figure.id : "svg"} text "${text.textContent.trim().slice(0, 40)}"`,
+          fix: "leave room in the drawing's layout for text spacing (diagrams.py wraps text with it)" });
+      }
+    }
+    for (const el of document.body.querySelectorAll("*")) {
+      if (el.closest("svg, .md-ellipsis, [hidden], [inert]") || el.matches(".strategy-visually-hidden, .md-header__topic")) continue;
+      const style = getComputedStyle(el);
+      const hides = (value) => value === "hidden" || value === "clip";
+      if (!(hides(style.overflowX) || hides(style.overflowY))) continue;
+      if (style.textOverflow === "ellipsis" || el.getClientRects().length === 0 ||
+          !el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      const clippedX = hides(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+      const clippedY = hides(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
+      if (ownText && (clippedX || clippedY)) {
+        found.push({ tool: "text-spacing", rule: "text-clipped",
+          message: "with wider text spacing, this text is cut off by its box",
+          element: `${el.tagName.toLowerCase()}.${String(el.className).trim().split(/\s+/).join(".")} "${el.textContent.trim().slice(0, 40)}"`,
+          fix: "let the box grow with its text (no fixed height, no overflow: hidden)" });
+      }
+    }
+    return found;
+  });
+  if (width <= NARROW) {
+    found.push(...(await reflowProblems(page)).map((item) => ({ ...item, tool: "text-spacing",
+      message: `${item.message} (with wider text spacing)` })));
+  }
+  await style.evaluate((node) => node.remove());
+  await settled(page);
   return found;
 }
 
@@ -114,7 +372,16 @@ async function svgTextContrastProblems(page) {
         const colour = parse(getComputedStyle(node).backgroundColor);
         if (colour && colour[3] > 0) return colour;
       }
-      return [255, 255, 255, 1];
+      return canvas();
+    };
+    // Behind a page that sets no background: the browser's canvas, the system's in forced colours.
+    const canvas = () => {
+      const probe = document.createElement("div");
+      probe.style.backgroundColor = "Canvas";
+      document.body.append(probe);
+      const colour = parse(getComputedStyle(probe).backgroundColor);
+      probe.remove();
+      return colour || [255, 255, 255, 1];
     };
     for (const text of document.querySelectorAll("svg text")) {
       if (!text.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
@@ -154,15 +421,129 @@ async function svgTextContrastProblems(page) {
   });
 }
 
-// Where the navigation is a menu behind a button (phone widths), open it and check it too.
+// Where the navigation is a menu behind a button (phone widths), open it from the keyboard and
+// check it too: axe on the open menu, then a keyboard walk of each of its panels (see
+// menuKeyboardProblems).
 async function openMenuProblems(page) {
   const button = await page.$('button[data-strategy-toggle="__drawer"]');
   if (!button || !(await button.isVisible())) return [];
-  await page.evaluate(() => { document.activeElement && document.activeElement.blur(); });
-  await button.click();
+  await button.focus();
+  await page.keyboard.press("Enter");
   await settled(page);
-  const found = await axeProblems(page, ".md-sidebar--primary");
-  return found.map((item) => ({ ...item, message: `${item.message} (with the menu open)` }));
+  const found = (await axeProblems(page, ".md-sidebar--primary"))
+    .map((item) => ({ ...item, message: `${item.message} (with the menu open)` }));
+  found.push(...await menuKeyboardProblems(page));
+  return found;
+}
+
+// The open phone menu is a dialog: focus moves into it, Tab stays inside its open panel (never
+// on the page beneath, nor on a panel hidden under the open one), every stop is visible and
+// shows its focus; each sub-panel opens from the keyboard, moves focus to its back button, and
+// going back returns focus to the button that opened it; Escape closes the menu and returns
+// focus to the menu button. Bounded: at most MENU_PANELS panels.
+async function menuKeyboardProblems(page) {
+  const found = [];
+  const where = (state) => `${state.tag} "${state.text}"`;
+  const menuProblem = (rule, message, element, fix) =>
+    found.push(problem("keyboard", rule, `${message} (with the menu open)`, element, fix));
+  const start = await page.evaluate(focusState);
+  if (!start.inMenu) {
+    menuProblem("menu-focus-not-moved", "opening the menu leaves focus outside it", where(start),
+      "move focus to the first control of the menu's open panel when it opens");
+  }
+  const walk = async (panel) => {
+    const stops = [];
+    let outside = 0;
+    for (let step = 0; step < 80; step++) {
+      await page.keyboard.press("Tab");
+      await settled(page);
+      const state = await page.evaluate(focusState);
+      if (state.key === null && !state.inMenu) {
+        if (++outside > 2) break;
+        continue;
+      }
+      outside = 0;
+      if (stops.some((stop) => stop.key === state.key)) break;
+      stops.push(state);
+      if (!state.inMenu) {
+        menuProblem("focus-leaves-menu", `Tab leaves the open menu (${panel}) for the page beneath`,
+          where(state), "make everything outside the open menu inert while it is open");
+      } else if (!state.shown || !state.seen) {
+        menuProblem("focus-under-panel", `Tab moves focus to something hidden under the open panel (${panel})`,
+          where(state), "hide the panels beneath the open one (visibility: hidden) while it is open");
+      } else if (!state.indicated) {
+        menuProblem("focus-not-visible", `in the open menu (${panel}), nothing shows this has focus`,
+          where(state), "give :focus-visible an outline or another clear change of style");
+      }
+    }
+    return stops;
+  };
+  // Focus a stop and press a key on it; null if it can no longer take focus (never press a
+  // key on whatever else has focus: it could be a link).
+  const press = async (key, stop) => {
+    const focused = await page.evaluate((k) => {
+      const el = document.querySelector(`[data-a11y-key="${k}"]`);
+      el.focus();
+      return document.activeElement === el;
+    }, stop.key);
+    if (!focused) return null;
+    await page.keyboard.press(key);
+    await settled(page);
+    return page.evaluate(focusState);
+  };
+  let panels = 1;
+  // Each sub-panel the stops of the open panel can open: open it, walk it, come back.
+  const openEach = async (stops) => {
+    for (const opener of stops.filter((stop) => stop.expanded === "false" && stop.shown)) {
+      if (panels >= MENU_PANELS) return;
+      panels++;
+      const name = `the panel "${opener.text}" opens`;
+      const opened = await press("Enter", opener);
+      if (opened === null) continue;
+      if (!opened.inMenu || !opened.shown || opened.key === opener.key) {
+        menuProblem("panel-focus-not-moved", `opening ${name} leaves focus behind`,
+          where(opened), "move focus to the new panel's back button when it opens");
+      }
+      const inner = await walk(name);
+      const innerBack = inner.find((stop) => stop.back && stop.shown);
+      if (!innerBack) {
+        menuProblem("no-way-back", `${name} has no back button Tab reaches`, where(opener),
+          "give each panel a real button back to the panel above");
+        return;
+      }
+      const returned = await press("Enter", innerBack);
+      if (returned === null || returned.key !== opener.key) {
+        menuProblem("back-loses-focus", `going back from ${name} does not return focus to the button that opened it`,
+          returned ? where(returned) : where(innerBack), "return focus to the button that opened the panel");
+        return;
+      }
+    }
+  };
+  const first = await walk("the panel it opens at");
+  await openEach(first);
+  const back = first.find((stop) => stop.back && stop.shown);
+  if (back && panels < MENU_PANELS) {
+    panels++;
+    const after = await press("Enter", back);
+    if (after !== null && (!after.inMenu || !after.shown)) {
+      menuProblem("back-loses-focus", "going back a panel leaves focus where it cannot be seen",
+        where(after), "return focus to the button that opened the panel");
+    }
+    await openEach(await walk("the panel above"));
+  }
+  await page.keyboard.press("Escape");
+  await settled(page);
+  const closed = await page.evaluate(() => {
+    const button = document.querySelector('button[data-strategy-toggle="__drawer"]');
+    return { focused: document.activeElement === button,
+             open: button && button.getAttribute("aria-expanded") === "true" };
+  });
+  if (closed.open || !closed.focused) {
+    menuProblem("escape", closed.open ? "Escape does not close the menu"
+      : "Escape closes the menu but does not return focus to the menu button", "the menu",
+      "close the menu on Escape and move focus back to the button that opened it");
+  }
+  return found;
 }
 
 // At 320 px the page itself must not scroll sideways; only a table or diagram may scroll, inside
@@ -277,24 +658,34 @@ async function keyboardProblems(page) {
 // Wait until the page stops moving: focus may scroll it smoothly into view, and panels (the
 // search overlay) fade in and out.
 async function settled(page) {
-  let last = null;
-  for (let i = 0; i < 40; i++) {
-    const now = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => {
+  // One round trip: the page itself waits, frame by frame (at most 40), until two frames in a
+  // row show the same scroll position and focused box and no animation runs.
+  await page.evaluate(() => new Promise((done) => {
+    let last = null;
+    let frames = 0;
+    const look = () => {
       const el = document.activeElement;
       const rect = el ? el.getBoundingClientRect() : { top: 0, left: 0 };
       const moving = document.getAnimations().filter((a) => a.playState === "running").length;
-      done(`${window.scrollX},${window.scrollY},${rect.top},${rect.left},${moving}`);
-    })));
-    if (now === last && now.endsWith(",0")) return;
-    last = now;
-  }
+      const now = `${window.scrollX},${window.scrollY},${rect.top},${rect.left},${moving}`;
+      if ((now === last && moving === 0) || ++frames >= 40) done();
+      else {
+        last = now;
+        requestAnimationFrame(look);
+      }
+    };
+    requestAnimationFrame(look);
+  }));
 }
 
 // Runs in the page: what the focused element looks like now. A zero-size control (Material's
 // palette radio) shows its focus on its visible label, so the label is judged instead.
 function focusState() {
   const focused = document.activeElement;
-  if (!focused || focused === document.body || !focused.dataset.a11yKey) return { key: null };
+  if (!focused || focused === document.body || !focused.dataset.a11yKey) {
+    return { key: null, inMenu: Boolean(focused && focused.closest && focused.closest(".md-sidebar--primary")),
+      tag: focused ? focused.tagName.toLowerCase() : "", text: "" };
+  }
   const boxless = (el) => el.getClientRects().length === 0 ||
     el.getBoundingClientRect().width * el.getBoundingClientRect().height === 0;
   const visible = (el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) &&
@@ -322,5 +713,9 @@ function focusState() {
     const hit = document.elementFromPoint(rect.left + rect.width * x, rect.top + rect.height * y);
     return hit && (hit === el || el.contains(hit) || hit.contains(el));
   });
-  return { key: focused.dataset.a11yKey, shown, indicated: outline || changed, seen };
+  return { key: focused.dataset.a11yKey, shown, indicated: outline || changed, seen,
+    inMenu: Boolean(focused.closest(".md-sidebar--primary")), back: "strategyBack" in focused.dataset,
+    expanded: focused.getAttribute("aria-expanded"), tag: focused.tagName.toLowerCase(),
+    text: (focused.getAttribute("aria-label") || focused.textContent || "").trim()
+      .replace(/\s+/g, " ").slice(0, 60) };
 }

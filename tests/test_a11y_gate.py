@@ -41,10 +41,83 @@ BAD_PAGE = """<!doctype html>
 </html>
 """
 
+# One page for each kind of problem the independent audit found and the gate did not catch.
+HEAD = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title}</title>
+</head>
+<body>
+"""
+
+MENU_PAGE = HEAD.format(title="A phone menu that lets focus out") + """
+  <header><a href="#main">Skip to main content</a>
+    <button type="button" data-strategy-toggle="__drawer" aria-expanded="false">Menu</button>
+  </header>
+  <nav class="md-sidebar--primary" hidden aria-label="Menu">
+    <a href="#one">First page</a> <a href="#two">Second page</a>
+  </nav>
+  <main id="main"><h1>A phone menu that lets focus out</h1><p><a href="#x">A link</a></p></main>
+  <script>
+    const button = document.querySelector("button"), menu = document.querySelector("nav");
+    button.addEventListener("click", () => {
+      menu.hidden = !menu.hidden;
+      button.setAttribute("aria-expanded", String(!menu.hidden));
+    });
+  </script>
+</body></html>
+"""
+
+FORCED_PAGE = HEAD.format(title="A drawing in fixed colours") + """
+  <main id="main"><h1>A drawing in fixed colours</h1>
+    <svg role="img" aria-labelledby="fixed-title" viewBox="0 0 200 60" width="200" height="60">
+      <title id="fixed-title">A drawing in fixed colours</title>
+      <text x="10" y="20" fill="#444444" font-size="16">Dark grey label</text>
+      <rect x="10" y="35" width="150" height="16" fill="#e8e8e8"/>
+    </svg>
+  </main>
+</body></html>
+"""
+
+SPACING_PAGE = HEAD.format(title="A page with known problems") + """
+  <main id="main"><h1>Text that wider spacing cuts off</h1>
+    <svg role="img" aria-labelledby="tight-title" viewBox="0 0 135 30" width="135" height="30"
+         style="font-family: DejaVu Sans, sans-serif">
+      <title id="tight-title">A label with no room to spare</title>
+      <text x="4" y="20" font-size="14" fill="#000000">Prevention Fund</text>
+    </svg>
+    <p style="height: 1.3em; line-height: 1.2; overflow: hidden">A line in a box of fixed height.</p>
+  </main>
+</body></html>
+"""
+
+STRUCTURE_PAGE = HEAD.format(title="A page without its structure") + """
+  <main id="main"><h1>A page without its structure</h1>
+    <label for="nowhere">A label for nothing</label>
+    <div class="md-search-result__meta">12 matching documents</div>
+    <div role="region" aria-label="A small table" tabindex="0">
+      <table><caption>Small</caption><tr><th scope="col">A</th></tr><tr><td>1</td></tr></table>
+    </div>
+  </main>
+</body></html>
+"""
+
+NOT_FOUND_PAGE = HEAD.format(title="Not found") + """
+  <link rel="stylesheet" href="/site/assets/style.css">
+  <main id="main"><h1>Not found</h1></main>
+</body></html>
+"""
+
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
   <url><loc>https://www.example.org/site/</loc></url>
   <url><loc>https://www.example.org/site/missing/</loc></url>
+  <url><loc>https://www.example.org/site/menu/</loc></url>
+  <url><loc>https://www.example.org/site/forced/</loc></url>
+  <url><loc>https://www.example.org/site/spacing/</loc></url>
+  <url><loc>https://www.example.org/site/structure/</loc></url>
 </urlset>
 """
 
@@ -55,6 +128,11 @@ def bad_site_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str,
     cells = "".join(f'<td style="white-space: nowrap">Column number {n}</td>' for n in range(12))
     (site / "index.html").write_text(BAD_PAGE.format(cells=cells), encoding="utf-8")
     (site / "chart.png").write_bytes(b"")
+    for folder, page in (("menu", MENU_PAGE), ("forced", FORCED_PAGE), ("spacing", SPACING_PAGE),
+                         ("structure", STRUCTURE_PAGE)):
+        (site / folder).mkdir()
+        (site / folder / "index.html").write_text(page, encoding="utf-8")
+    (site / "404.html").write_text(NOT_FOUND_PAGE, encoding="utf-8")
     (site / "sitemap.xml").write_text(SITEMAP, encoding="utf-8")
     report_file = site.parent / "report.json"
     run = subprocess.run(
@@ -114,8 +192,82 @@ def test_a_page_that_does_not_load_is_a_failure_not_a_pass(
     assert "status" in _rules(problems, "missing/")
 
 
+def _found(problems: list[dict], page: str, rule: str) -> list[dict]:
+    return [p for p in problems if p["page"] == page and p["rule"] == rule and not p["review"]]
+
+
+def test_a_phone_menu_that_lets_focus_out_is_named(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    assert _found(problems, "menu/", "menu-focus-not-moved")
+    leaving = _found(problems, "menu/", "focus-leaves-menu")
+    assert leaving and "with the menu open" in leaving[0]["message"]
+    assert _found(problems, "menu/", "escape")
+
+
+def test_a_drawing_in_fixed_colours_fails_in_forced_colours(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    forced = [p for p in _found(problems, "forced/", "svg-text-contrast")
+              if p["tool"] == "forced-colours"]
+    assert forced and "forced colours, dark theme" in forced[0]["message"]
+    assert 'text "Dark grey label"' in forced[0]["element"]
+    faint = _found(problems, "forced/", "svg-mark-contrast")
+    assert faint and "rect" in faint[0]["element"]  # #e8e8e8 on white, without an outline
+
+
+def test_text_that_wider_spacing_cuts_off_is_named(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    clipped = _found(problems, "spacing/", "svg-text-clipped")
+    assert clipped and 'text "Prevention Fund"' in clipped[0]["element"]
+    assert _found(problems, "spacing/", "text-clipped")
+
+
+def test_two_pages_with_one_title_are_named(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    shared = _found(problems, "spacing/", "title-not-unique")
+    assert shared and "/" in shared[0]["message"]
+    assert _found(problems, "", "title-not-unique")
+
+
+def test_a_page_without_a_skip_link_a_live_region_or_with_a_needless_tab_stop_is_named(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    assert _found(problems, "", "skip-link")
+    assert _found(problems, "structure/", "search-live-region")
+    assert _found(problems, "structure/", "needless-tab-stop")
+    assert not _found(problems, "menu/", "skip-link")  # it has one, first, to the main content
+
+
+def test_ibm_equal_access_violations_fail_and_its_potential_results_are_listed(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, output, problems = bad_site_report
+    ibm = [p for p in _found(problems, "structure/", "label_ref_valid") if p["tool"] == "ibm"]
+    assert ibm and "nowhere" in ibm[0]["message"]
+    reviews = [p for p in problems if p["review"]]
+    assert reviews and all(p["tool"] == "ibm" for p in reviews)
+    assert "For a person to review (IBM Equal Access" in output
+
+
+def test_a_404_page_that_loses_its_styles_under_a_sub_path_is_named(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    lost = _found(problems, "no-such-page/at/any/depth/", "broken-resource")
+    assert lost and "/site/assets/style.css" in lost[0]["element"]
+
+
 def test_the_report_is_readable(bad_site_report: tuple[int, str, list[dict]]) -> None:
     _, output, problems = bad_site_report
-    assert f"2 pages, {len(problems)} problems" in output
+    failing = [p for p in problems if not p["review"]]
+    assert f"7 pages, {len(failing)} problems" in output
     assert "[axe image-alt] at 1280 px: Images must have alternative text" in output
     assert "fix:" in output and "element:" in output

@@ -5,9 +5,10 @@ A layout is a list of shapes (rectangles, paths, text) in a coordinate box; the 
 data, so the two views cannot disagree. All layouts but the line chart grow downwards in a
 narrow box, so they read on a phone without shrinking; the line chart scrolls in its region.
 
-Text is wrapped by an estimate of glyph width (generous, for the widest system sans-serif),
-since the browser's fonts are unknown here. Every piece of text is wrapped to the room it has,
-breaking a word longer than a line, so no text from the data runs outside the drawing's box;
+Text is wrapped by an estimate of glyph width (generous, for the widest system sans-serif and
+a reader's own wider text spacing), since the browser's fonts are unknown here. Every piece of
+text is wrapped to the room it has, breaking a word longer than a line, so no text from the
+data runs outside the drawing's box;
 control characters, which have no glyph and which XML forbids, are left out of the drawing.
 """
 
@@ -34,8 +35,11 @@ from .model import (
 FONT = 15.0
 """Text size in drawing units; a narrow drawing is shown at about its own size on a phone."""
 LINE = 20.0
-CHAR = FONT * 0.64
-"""Average glyph width used to wrap text (DejaVu Sans Bold, the widest likely sans-serif)."""
+CHAR = FONT * (0.64 + 0.14)
+"""Average glyph width used to wrap text: DejaVu Sans Bold, the widest likely sans-serif
+(0.64 of the size), with room for a reader's own text spacing (WCAG 1.4.12: 0.12 of the size
+between letters and 0.16 between words, about 0.14 a character in all), so no label spills
+out of its drawing when a reader widens the spacing."""
 PAD = 10.0
 GAP = 10.0
 NARROW = 340.0
@@ -319,7 +323,8 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
     # The scale's labels end 6 units left of the axis: 60 units leave room for '£400k'; wider
     # labels move the axis right, up to a third of the drawing (a longer label wraps there).
     widest = max(_width(_short(chart, tick)) for tick in _ticks(top_tick, tick_step))
-    left, right = min(max(60.0, widest + 7), drawing.width / 3), drawing.width - 20.0
+    # The last category's label is centred under the right end: room for four characters.
+    left, right = min(max(60.0, widest + 7), drawing.width / 3), drawing.width - 2 * CHAR - 2
     top, bottom = y + 10.0, y + 230.0
     for tick in _ticks(top_tick, tick_step):
         ty = bottom - (bottom - top) * float(tick / top_tick)

@@ -38,11 +38,20 @@ class PageSpec:
     template: str
     context: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     heading: str = ""
+    place: str = ""
+    """What the page belongs to, for its browser title: the partnership, a further document
+    and its partnership, an earlier edition ('' for a page of the whole site)."""
 
     @property
     def full_title(self) -> str:
         """The page's own heading, which the navigation may shorten."""
         return self.heading or self.title
+
+    @property
+    def browser_title(self) -> str:
+        """The page's title in the browser's tab and history: its heading and what it belongs
+        to, so that no two pages of the site share one (WCAG 2.4.2)."""
+        return f"{self.full_title} - {self.place}" if self.place else self.full_title
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,7 @@ def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
     pages go (the document's home, or the edition's own address); `notice` says, on an earlier
     edition, where the newest is."""
     base = base or strategy.home
+    place = page_place(strategy, earlier=notice is not None)
     part_pages: dict[str, PageSpec] = {}
     shared = {"strategy": strategy, "part_pages": part_pages, "appendix": APPENDIX_PAGE,
               "notice": notice}
@@ -123,15 +133,25 @@ def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
         template, title, heading, context = _page(name, strategy, site)
         part_pages[name] = PageSpec(
             f"{base}/{name}.md", title, template,
-            {**shared, **context, "review": strategy.review_of(name)}, heading,
+            {**shared, **context, "review": strategy.review_of(name)}, heading, place,
         )
     related = [Related(d.latest.identity.title, f"{d.home}/", d.id is None)
                for d in site.documents_of(strategy.folder) if d.home != strategy.home]
     landing = PageSpec(f"{base}/index.md", _landing_title(strategy), "landing.html",
                        {**shared, "contents": list(part_pages.values()), "related": related,
                         "history": f"{strategy.home}/{EDITIONS}/"},
-                       strategy.identity.full_title)
+                       strategy.identity.full_title, place)
     return [landing, *part_pages.values()]
+
+
+def page_place(strategy: Strategy, earlier: bool = False) -> str:
+    """What a strategy's pages belong to, for their browser titles: the partnership ('Bexley'),
+    a further document and its partnership ('Partnership Delivery in 2024, Bexley'), and an
+    earlier edition's edition ('Bexley, edition 2019 – 2022')."""
+    identity = strategy.identity
+    place = identity.borough if strategy.document is None \
+        else f"{identity.title}, {identity.borough}"
+    return f"{place}, edition {identity.edition}" if earlier else place
 
 
 def _landing_title(strategy: Strategy) -> str:
@@ -166,7 +186,8 @@ def editions_page(document: Document, states: Mapping[str, RecordState]) -> Page
                                     state.record is not None and not state.unchanged))
     return PageSpec(f"{document.home}/{EDITIONS}.md", "Edition history", "editions.html",
                     {"document": document, "strategy": document.latest, "entries": entries},
-                    f"Edition history: {document.latest.identity.title}")
+                    f"Edition history: {document.latest.identity.title}",
+                    page_place(document.latest))
 
 
 KEY_DATES = "key-dates"
@@ -178,7 +199,7 @@ def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) 
     """A strategy's Key dates page: each deadline and where it stands."""
     return PageSpec(f"{strategy.home}/{KEY_DATES}.md", "Key dates", "key_dates.html",
                     {"strategy": strategy, "findings": findings, "today": today,
-                     "feed": f"{strategy.home}/{FEED}"}, "Key dates")
+                     "feed": f"{strategy.home}/{FEED}"}, "Key dates", page_place(strategy))
 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Finding]], today: dt.date) -> PageSpec:

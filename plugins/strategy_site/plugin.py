@@ -12,8 +12,9 @@ import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -52,6 +53,7 @@ from .pdf import RenderedPdf, pdf_name
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .records import RecordState, document_folder, record_state, stored_pdf
 from .submission import SubmissionError, submission_pack, write_pack
+from .theme_filters import FILTERS as THEME_FILTERS
 from .timetable import (
     Finding,
     Status,
@@ -176,6 +178,11 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.navs[partnership] = Navigation(kept, nav.pages)
         return nav
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """The filters the theme overrides use (theme_filters.py)."""
+        env.filters.update(THEME_FILTERS)
+        return env
+
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
@@ -190,9 +197,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def on_template_context(
         self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
-        """The 404 page, which belongs to no partnership, carries the site's pages alone."""
+        """The 404 page, which belongs to no partnership, carries the site's pages alone, and
+        links relative to the site's root, wherever that is (theme/404.html)."""
         if self.navs:
             context["nav"] = self.navs[""]
+        if template_name == "404.html":
+            context["site_root"] = (  # type: ignore[typeddict-unknown-key]
+                urlsplit(config.site_url or "/").path or "/")
+            context["base_url"] = "."
         return context
 
     def on_page_markdown(
@@ -208,6 +220,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             # The page is empty Markdown, with no heading to take a title from. Escaped once, as
             # in the navigation: Material prints titles raw in places.
             page.meta["title"] = escape(spec.full_title)
+            page.meta["browser_title"] = escape(spec.browser_title)
         if not page.meta.get("fill_from_config"):
             return markdown
         try:
@@ -298,8 +311,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             target = self.files.get_file_from_path(spec.src_uri)
             assert target is not None, spec.src_uri
             at = File(own, config.docs_dir, config.site_dir, config.use_directory_urls)
-            html = self.renderer.render_redirect(
-                spec.full_title, get_relative_url(target.url, at.url), config.theme.locale.language)
+            html = self.renderer.render_redirect(spec.browser_title,
+                                                 get_relative_url(target.url, at.url),
+                                                 config.theme.locale.language)
             write_atomically(Path(at.abs_dest_path), html.encode("utf-8"))
 
     def _write_packs(self, config: MkDocsConfig) -> None:
