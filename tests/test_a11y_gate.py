@@ -88,7 +88,7 @@ SPACING_PAGE = HEAD.format(title="A page with known problems") + """
       <title id="tight-title">A label with no room to spare</title>
       <text x="4" y="20" font-size="14" fill="#000000">Prevention Fund</text>
     </svg>
-    <p style="height: 1.3em; line-height: 1.2; overflow: hidden">A line in a box of fixed height.</p>
+    <p style="height: 1.3em; line-height: 1.2; overflow: hidden">A line in a fixed box.</p>
   </main>
 </body></html>
 """
@@ -224,7 +224,7 @@ def test_text_that_wider_spacing_cuts_off_is_named(
     _, _, problems = bad_site_report
     clipped = _found(problems, "spacing/", "svg-text-clipped")
     assert clipped and 'text "Prevention Fund"' in clipped[0]["element"]
-    assert _found(problems, "spacing/", "text-clipped")
+    assert _found(problems, "spacing/", "text-clipped")  # "A line in a fixed box."
 
 
 def test_two_pages_with_one_title_are_named(
