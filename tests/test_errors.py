@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,3 +267,94 @@ def test_libyaml_and_pyyaml_read_every_real_file_alike(monkeypatch: pytest.Monke
     fast = [read_yaml(path) for path in files]
     monkeypatch.setattr(loading, "_FastLoader", None)
     assert [read_yaml(path) for path in files] == fast
+
+
+# --- links and other files the data folder does not own ----------------------------------
+
+LINK = ("expected a file or folder of the data folder itself, found a link (a symbolic link) "
+        "to somewhere else: nothing outside the data folder is read or published, so put the "
+        "file or folder itself here in place of the link")
+
+
+def _problems(data: Path) -> list[str]:
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_a_link_to_an_endless_device_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """`foreword.yaml -> /dev/zero` reads as size 0 and would fill memory."""
+    data = copy_data(tmp_path)
+    foreword = data / BD / "foreword.yaml"
+    foreword.unlink()
+    foreword.symlink_to("/dev/zero")
+    assert _problems(data) == [f"strategy_data/{BD}/foreword.yaml: {LINK}"]
+
+
+def test_a_link_to_a_secret_never_shows_its_content(tmp_path: Path) -> None:
+    secret = tmp_path / "git-credentials"
+    secret.write_text("https://ci-bot:ghp_0123456789SECRET@github.com\n", encoding="utf-8")
+    data = copy_data(tmp_path)
+    for name in ("foreword.yaml", "themes.yaml"):
+        (data / BD / name).unlink()
+        (data / BD / name).symlink_to(secret)
+    problems = _problems(data)
+    assert problems == [f"strategy_data/{BD}/foreword.yaml: {LINK}",
+                        f"strategy_data/{BD}/themes.yaml: {LINK}"]
+    assert "ghp_" not in " ".join(problems)
+
+
+def test_a_folder_link_does_not_republish_another_document(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    (data / "bexley" / "mirror").symlink_to("../bromley")
+    assert _problems(data) == [f"strategy_data/bexley/mirror: {LINK}"]
+
+
+def test_a_link_to_a_system_folder_is_one_problem_not_its_contents(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    (data / "etc").symlink_to("/etc")
+    assert _problems(data) == [f"strategy_data/etc: {LINK}"]
+
+
+@pytest.mark.parametrize("where", [
+    "timetable.yaml", "shared/london-definition.yaml", f"{BD}/editions", "bexley/strategy.yaml"])
+def test_a_link_anywhere_the_loader_reads_is_refused(tmp_path: Path, where: str) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    data = copy_data(tmp_path)
+    target = data / where
+    if target.exists():
+        target.rename(elsewhere)
+    else:
+        elsewhere.mkdir()
+    target.symlink_to(elsewhere)
+    assert f"strategy_data/{where}: {LINK}" in _problems(data)
+
+
+def test_a_folder_on_the_way_to_a_file_may_not_be_a_link(tmp_path: Path) -> None:
+    """A document's own folder read through a link is refused, though each file in it is a
+    regular file."""
+    data = copy_data(tmp_path)
+    shutil.move(data / "bromley", tmp_path / "bromley")
+    (data / "bromley").symlink_to(tmp_path / "bromley")
+    assert _problems(data) == [f"strategy_data/bromley: {LINK}"]
+
+
+def test_the_data_folder_itself_may_be_reached_through_a_link(tmp_path: Path) -> None:
+    """mkdocs.yml's data_dir may be a link (a checkout elsewhere): the rule is for what is in it."""
+    data = copy_data(tmp_path)
+    (tmp_path / "via").symlink_to(data)
+    assert load_site(tmp_path / "via").strategies
+
+
+def test_a_pipe_is_refused_rather_than_waited_for(tmp_path: Path) -> None:
+    """A named pipe never ends a read; the loader must not wait for it."""
+    data = copy_data(tmp_path)
+    foreword = data / BD / "foreword.yaml"
+    foreword.unlink()
+    os.mkfifo(foreword)
+    found: list[list[str]] = []
+    worker = threading.Thread(target=lambda: found.append(_problems(data)), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert found == [[f"strategy_data/{BD}/foreword.yaml: expected a regular file, found a "
+                      "named pipe, device or socket: put the file itself here"]]

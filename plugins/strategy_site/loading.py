@@ -21,6 +21,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .datafiles import (
+    LINK_MESSAGE,
+    SPECIAL_MESSAGE,
+    DataFileError,
+    Entry,
+    TooLarge,
+    entry,
+    read_inside,
+)
 from .model import (
     APPENDIX_PAGE,
     PART_NAMES,
@@ -100,25 +109,27 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 is the wrong file, and reading it whole would hold up every build."""
 
 
-def read_yaml(path: Path, shown_as: Path | None = None) -> YamlFile:
-    """Parse one YAML file; raise StrategyDataError naming the file and line if it is bad."""
+def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = None) -> YamlFile:
+    """Parse one YAML file of the data folder `inside` (default: the file's own folder); raise
+    StrategyDataError naming the file and line if it is bad."""
     shown = shown_as or path
 
     def stop(message: str, line: int | None = None) -> StrategyDataError:
         return StrategyDataError([DataProblem(shown, line, None, message)])
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise stop(f"expected a strategy file of at most {MAX_FILE_BYTES // 2**20} MB, found "
-                       f"{size / 2**20:.1f} MB: is this the right file?")
+        raw = read_inside(path, inside or path.parent, MAX_FILE_BYTES)
         # A byte-order mark (some Windows editors write one) is not content.
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
+    except TooLarge as error:
+        found = f"{error.size / 2**20:.1f} MB" if error.size is not None else "more"
+        raise stop(f"expected a strategy file of at most {MAX_FILE_BYTES // 2**20} MB, found "
+                   f"{found}: is this the right file?") from None
+    except DataFileError as error:
+        raise stop(str(error)) from None
     except UnicodeDecodeError as error:
         raise stop(f"expected UTF-8 text, found a byte that is not (at byte {error.start}); "
                    "save the file as UTF-8") from None
-    except OSError as error:
-        raise stop(f"cannot read the file: {error.strerror}") from None
     loader: _AnyLoader | None = None
     try:
         loader, node = _parse(text)
@@ -246,8 +257,8 @@ def load_site(data_dir: Path) -> Site:
     problems: list[DataProblem] = []
     definitions: dict[str, SharedDefinition] = {}
     shared = data_dir / SHARED_FOLDER
-    if shared.is_dir():
-        for path in sorted(shared.glob("*.yaml")):
+    for path in _entries(shared, data_dir, problems) if entry(shared) is Entry.FOLDER else []:
+        if path.suffix == ".yaml" and entry(path) is Entry.FILE:
             if not is_identifier(path.stem):
                 problems.append(DataProblem(
                     _shown(path, data_dir), None, None,
@@ -260,12 +271,12 @@ def load_site(data_dir: Path) -> Site:
                 definitions[path.stem] = definition
 
     timetable = None
-    if (data_dir / TIMETABLE_FILE).exists():
+    if entry(data_dir / TIMETABLE_FILE) is Entry.FILE:
         timetable = _validate_file(Timetable, data_dir / TIMETABLE_FILE, data_dir, problems)
 
     documents: list[Document] = []
     withheld: list[Withheld] = []
-    folders = _subfolders(data_dir, skip=(SHARED_FOLDER,))
+    folders = _subfolders(data_dir, skip=(SHARED_FOLDER,), problems=problems, data_dir=data_dir)
     if not folders:
         problems.append(DataProblem(_shown(data_dir, data_dir), None, None,
                                     "expected at least one borough folder, found none"))
@@ -325,7 +336,7 @@ def load_document(
     newest = load_strategy(folder, data_dir, definitions, problems,
                            location={**location, "latest": True}, root=True)
     earlier: list[Strategy] = []
-    for sub in _subfolders(folder / EDITIONS_FOLDER):
+    for sub in _subfolders(folder / EDITIONS_FOLDER, problems=problems, data_dir=data_dir):
         edition = load_strategy(sub, data_dir, definitions, problems,
                                 location={**location, "latest": False}, root=False)
         if edition is not None and _earlier_edition_ok(sub, edition, data_dir, problems):
@@ -353,7 +364,7 @@ def load_document(
 def _read_manifest(path: Path, data_dir: Path,
                    problems: list[DataProblem]) -> tuple[Manifest, YamlFile | None]:
     """A document's `published.yaml` (an empty record when there is none), with its lines."""
-    if not path.exists():
+    if entry(path) is not Entry.FILE:  # a link is reported where its folder is listed
         return Manifest(), None
     manifest_file = _read_part(path, data_dir, problems)
     if manifest_file is None:
@@ -375,7 +386,7 @@ def _record_problem(where: str, field: str, message: str, folder: Path, data_dir
         return DataProblem(manifest_file.path, _line(manifest_file, at), _field_name(at),
                            message)
     path = folder / EDITIONS_FOLDER / where / "strategy.yaml"
-    if not path.exists():
+    if entry(path) is Entry.MISSING:
         path = folder / "strategy.yaml"  # the newest edition
     lines = _read_part(path, data_dir, [])
     return DataProblem(_shown(path, data_dir), lines.lines.get((field,)) if lines else None,
@@ -426,11 +437,32 @@ def _location(dotted: str) -> Location:
     return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
 
 
-def _subfolders(folder: Path, skip: tuple[str, ...] = ()) -> list[Path]:
-    if not folder.is_dir():
+def _subfolders(folder: Path, skip: tuple[str, ...] = (), problems: list[DataProblem] | None = None,
+                data_dir: Path | None = None) -> list[Path]:
+    """The folders in `folder` (itself not a link), by name; with `problems`, its links and
+    odd entries are reported there too (the caller that lists its files reports them
+    otherwise)."""
+    # The data folder itself may be reached through a link (mkdocs.yml's data_dir).
+    if not (folder == data_dir and folder.is_dir()) and entry(folder) is not Entry.FOLDER:
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_dir() and p.name not in skip and not p.name.startswith("."))
+    paths = (_entries(folder, data_dir, problems) if problems is not None and data_dir else
+             sorted(p for p in folder.iterdir() if not p.name.startswith(".")))
+    return [p for p in paths if p.name not in skip and entry(p) is Entry.FOLDER]
+
+
+def _entries(folder: Path, data_dir: Path, problems: list[DataProblem]) -> list[Path]:
+    """What `folder` holds, by name, but dot files; each link or device in it is a problem,
+    named, never followed."""
+    found = []
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        kind = entry(path)
+        if kind is Entry.LINK:
+            problems.append(DataProblem(_shown(path, data_dir), None, None, LINK_MESSAGE))
+        elif kind is Entry.SPECIAL:
+            problems.append(DataProblem(_shown(path, data_dir), None, None, SPECIAL_MESSAGE))
+        else:
+            found.append(path)
+    return found
 
 
 def load_strategy(
@@ -451,7 +483,9 @@ def load_strategy(
     shown_folder = _shown(folder, data_dir)
     before = len(problems)
     documents: dict[Location, YamlFile] = {}
-    identity = _read_part(folder / "strategy.yaml", data_dir, problems)
+    # A link or device is reported where the folder is listed, below.
+    identity = (_read_part(folder / "strategy.yaml", data_dir, problems)
+                if entry(folder / "strategy.yaml") is Entry.FILE else None)
     raw: dict[str, Any] = identity.data if identity and isinstance(identity.data, dict) else {}
     listed = raw.get("contents")
     contents: list[Any] = listed if isinstance(listed, list) else []
@@ -463,8 +497,8 @@ def load_strategy(
         documents[("identity",)] = identity
 
     known = [f"{name}.yaml" for name in (*PART_NAMES, *pages)]
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir() or path.name == "strategy.yaml" or (
+    for path in _entries(folder, data_dir, problems):
+        if entry(path) is Entry.FOLDER or path.name == "strategy.yaml" or (
                 root and path.name == MANIFEST_FILE):
             continue
         if path.name not in known:
@@ -482,7 +516,7 @@ def load_strategy(
 
     required = [*TEMPLATES.get(str(template), ()), *pages]
     for name in ("strategy", *required):
-        if not (folder / f"{name}.yaml").exists():
+        if entry(folder / f"{name}.yaml") is Entry.MISSING:
             why = ("it is listed in strategy.yaml's 'contents'" if name in pages
                    else f"the {template} template needs this part" if name != "strategy"
                    else "every strategy has this part")
@@ -557,7 +591,7 @@ def _todo(document: YamlFile, at: Location, text: str) -> DataProblem:
 
 def _read_part(path: Path, data_dir: Path, problems: list[DataProblem]) -> YamlFile | None:
     try:
-        return read_yaml(path, _shown(path, data_dir))
+        return read_yaml(path, _shown(path, data_dir), data_dir)
     except StrategyDataError as error:
         problems.extend(error.problems)
         return None
@@ -567,7 +601,7 @@ def _validate_file(
     model: type[BaseModel], path: Path, data_dir: Path, problems: list[DataProblem]
 ) -> Any:
     try:
-        document = read_yaml(path, _shown(path, data_dir))
+        document = read_yaml(path, _shown(path, data_dir), data_dir)
     except StrategyDataError as error:
         problems.extend(error.problems)
         return None
