@@ -42,6 +42,7 @@ from .model import (
     Strategy,
     Timetable,
     Withheld,
+    excerpt,
     is_identifier,
 )
 from .records import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, record_problems
@@ -765,7 +766,8 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
         expected = detail["msg"][0].lower() + detail["msg"][1:]
     elif "{" in expected:
         expected = expected.format(**ctx)
-    return f"{expected}; found {_describe(value)}"
+    said = expected if ctx.get("says_found") else f"{expected}; found {_describe(value)}"
+    return f"{said}: {ctx['fix']}" if ctx.get("fix") else said
 
 
 _EXPECTED = {
@@ -787,17 +789,19 @@ _EXPECTED = {
 }
 
 
+_SHOWN = {"\n": "\\n", "\r": "\\r"}
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return f"the value {str(value).lower()}"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        # Control and direction characters are named, not printed: printed, they would
-        # garble the message itself.
-        shown = "".join(f"\\u{ord(c):04x}" if not c.isprintable() and c not in "\t\n" else c
-                        for c in shown)
+        # Control and direction characters and line breaks are named, not printed: printed,
+        # they would garble the message itself (or forge a line of a log).
+        shown = "".join(_SHOWN.get(c, c) if c.isprintable() or c == "\t" else
+                        _SHOWN.get(c, f"\\u{ord(c):04x}") for c in excerpt(value))
         return f"the text '{shown}'" if value.strip() else "empty text"
     if isinstance(value, (int, float)):
         return f"the number {value}"

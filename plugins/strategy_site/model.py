@@ -48,13 +48,45 @@ def _date(value: Any) -> dt.date:
     )
 
 
+EXCERPT = 60
+"""How much of a value a message quotes: enough to find it, never a whole file's worth."""
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """The start of a text as a message quotes it: at most `limit` characters, with an
+    ellipsis where it was cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+_PLAIN_NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+"""A number as a person writes it: digits, no leading zero, an optional decimal point. YAML 1.1
+reads other forms as numbers of its own (0125305 is octal 43717, 12:53 is 773 in base 60)."""
+
+
+def plain_number(written: str) -> str | None:
+    """What a number written with a £ sign, commas, underscores, spaces or leading zeros means,
+    written plainly ('£125,305' gives '125305'), or None if it is not such a number."""
+    cleaned = re.sub(r"[£,_\s]", "", written).removeprefix("+")
+    match = re.fullmatch(r"0*([0-9]+)(\.[0-9]+)?", cleaned)
+    if not match:
+        return None
+    whole = match.group(1).lstrip("0") or "0"
+    return whole + (match.group(2) or "")
+
+
+def _number_fix(value: Any) -> dict[str, str]:
+    """The fix for a number written as text, for a message's context."""
+    plain = plain_number(value) if isinstance(value, str) else None
+    return {"fix": f"write {plain}"} if plain is not None and plain != value else {}
+
+
 def _amount(value: Any) -> Decimal:
     """Accept a number of pounds (pence allowed); refuse text such as '£125,305'."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise PydanticCustomError(
             "amount_type",
             "expected an amount in pounds written as a plain number, like 125305 or 39728.86 "
-            "(no £ sign, no commas)",
+            "(no £ sign, no commas)", _number_fix(value),
         )
     try:
         amount = Decimal(str(value))
@@ -134,8 +166,50 @@ def _text(value: str) -> str:
     return _printable(value).strip()
 
 
+def _line(value: str) -> str:
+    """One line: a title, a name, an address. A line break there would end up in a mail
+    header, a calendar entry or a heading, where it means something else."""
+    text = _text(value)
+    line_break = re.search("[\r\n]", text)
+    if line_break:
+        raise PydanticCustomError(
+            "text_line_break", "expected one line of text, found a line break (at character "
+                               "{position}): write it on one line (only prose fields, written "
+                               "after |, hold several lines)",
+            {"position": line_break.start() + 1, "says_found": True})
+    return text
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9!$'*+=^_`{|}~-]+(?:\.[A-Za-z0-9!$'*+=^_`{|}~-]+)*"
+                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+"""One address, `local@domain`: no display name, no second address, and none of the
+characters that mean something in a mailto: link or a mail header (`?`, `&`, `%`, `#`, `/`,
+`,`, `;`, `<`, `>`, quotes, spaces)."""
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise PydanticCustomError(
+            "email", "expected one e-mail address, like csp@council.gov.uk, and nothing else "
+                     "(no name, no second address, no '?')")
+    return value
+
+
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 """Link schemes the site writes into a page; anything else (javascript:, data:) could run."""
+
+
+def other_site(address: str) -> str | None:
+    """The address a relative one leads to on another website, as a browser reads it
+    (`//evil.example/x`, `/\\evil.example`: two slashes or backslashes start a host), or None
+    if it stays on this site (or is not relative)."""
+    parts = urlsplit(address)  # drops what a browser ignores: tabs, newlines, leading spaces
+    if parts.scheme:
+        return None
+    path = urlsplit(address.replace("\\", "/")).geturl()
+    if not path.startswith("//"):
+        return None
+    return "https://" + path.lstrip("/")
 
 
 def _web_address(value: str) -> str:
@@ -145,6 +219,14 @@ def _web_address(value: str) -> str:
             "web_address", "expected a web address starting https:// or http://, a mailto: "
                            "address or a site-relative address, not a '{scheme}:' address",
             {"scheme": scheme})
+    elsewhere = other_site(value)
+    if elsewhere is not None:
+        raise PydanticCustomError(
+            "web_address", "expected a web address starting https:// or http://, a mailto: "
+                           "address or a site-relative address; found '{found}', which leads to "
+                           "another website (two slashes start a web address without its "
+                           "https:): write {fix} if that is meant",
+            {"found": excerpt(value), "fix": excerpt(elsewhere), "says_found": True})
     return value
 
 
@@ -157,13 +239,16 @@ Amount = Annotated[Decimal, BeforeValidator(_amount)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 """A lower-case, hyphenated name used in references and URLs."""
 
-Text = Annotated[str, AfterValidator(_text)]
-"""A short piece of plain text: a title, a name, a label."""
+Text = Annotated[str, AfterValidator(_line)]
+"""A short piece of plain text on one line: a title, a name, a label, a role."""
 
 Markdown = Annotated[str, AfterValidator(_text)]
-"""Prose written in Markdown; rendered with raw HTML switched off."""
+"""Prose written in Markdown, over as many lines as it needs; rendered with raw HTML off."""
 
-WebAddress = Annotated[str, AfterValidator(_text), AfterValidator(_web_address)]
+Email = Annotated[str, AfterValidator(_line), AfterValidator(_email)]
+"""Exactly one e-mail address: it goes into mailto: links and the submission's mail headers."""
+
+WebAddress = Annotated[str, AfterValidator(_line), AfterValidator(_web_address)]
 """Where a link goes: a web, e-mail or site-relative address."""
 
 class Figure(BaseModel):
@@ -192,8 +277,8 @@ def _figure(value: Any) -> Figure:
             return Figure(below=int(match.group(1)))
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise PydanticCustomError(
-            "figure", "expected a number, or '<N' for a figure the source only gives as below N"
-        )
+            "figure", "expected a number, or '<N' for a figure the source only gives as below N",
+            _number_fix(value))
     return Figure(value=Decimal(str(value)))
 
 
@@ -361,7 +446,7 @@ class Contact(Record):
 
     team: Text
     organisation: Text | None = None
-    email: Text
+    email: Email
     website: WebAddress | None = None
     hashtag: Text | None = None
 
@@ -1104,7 +1189,7 @@ class TimetableRule(Record):
     id: Identifier
     checks: Text
     concerns: Text
-    address: Text | None = None
+    address: Email | None = None
     templates: tuple[Literal["london-serious-violence-duty", "free"], ...] = ()
     """The templates the rule applies to; empty: every strategy."""
     event: Event | None = None
