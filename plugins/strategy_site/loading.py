@@ -8,8 +8,11 @@ resolve by keeping the last, are errors here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import json
+import re
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -33,6 +36,7 @@ from .datafiles import (
 from .model import (
     APPENDIX_PAGE,
     PART_NAMES,
+    PLAIN_NUMBER,
     PROBLEMS,
     TEMPLATES,
     Document,
@@ -89,6 +93,10 @@ class YamlFile:
     path: Path
     data: Any
     lines: dict[Location, int]
+    written: dict[Location, str] = dataclasses.field(default_factory=dict)
+    """What was typed for each plain value YAML read as something other than text (`No`
+    is false, `2024` a number), and for each such key at (*where, key, "[key]"): messages
+    quote it back."""
 
 
 # --- reading one YAML file ----------------------------------------------------------------
@@ -129,16 +137,14 @@ def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = No
     except DataFileError as error:
         raise stop(str(error)) from None
     except UnicodeDecodeError as error:
-        raise stop(f"expected UTF-8 text, found a byte that is not (at byte {error.start}); "
-                   "save the file as UTF-8") from None
+        raise _not_utf8(shown, raw, error) from None
     loader: _AnyLoader | None = None
     try:
         loader, node = _parse(text)
         if node is None:
             raise stop("expected YAML content, found an empty file")
-        lines: dict[Location, int] = {}
-        problems: list[DataProblem] = []
-        data = _build(loader, node, (), lines, problems, shown, set())
+        builder = _Builder(loader, shown, text)
+        data = builder.build(node, ())
     except yaml.MarkedYAMLError as error:
         raise StrategyDataError([_syntax_problem(shown, error)]) from None
     except yaml.reader.ReaderError as error:
@@ -152,9 +158,27 @@ def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = No
     finally:
         if loader is not None:
             loader.dispose()
-    if problems:
-        raise StrategyDataError(problems)
-    return YamlFile(shown, data, lines)
+    if builder.problems:
+        raise StrategyDataError(builder.problems)
+    return YamlFile(shown, data, builder.lines, builder.written)
+
+
+def _not_utf8(shown: Path, raw: bytes, error: UnicodeDecodeError) -> StrategyDataError:
+    """Where the byte is, and what it was meant to be: a file saved as Windows-1252 (the
+    encoding Windows editors fall back to) holds '£' as the byte 0xA3."""
+    at = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+    line = raw.count(b"\n", 0, at) + 1
+    byte = raw[at:at + 1]
+    try:
+        meant = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        meant = ""
+    guess = (f" ('{meant}' in Windows-1252, the encoding the file was probably saved in)"
+             if meant.isprintable() and not meant.isspace() and meant else "")
+    return StrategyDataError([DataProblem(shown, line, None, (
+        f"expected UTF-8 text, found the byte 0x{byte.hex().upper()}{guess}, at byte {at} of "
+        "the file, which is not UTF-8: save the file as UTF-8 (in Notepad: File, Save as, "
+        "Encoding: UTF-8)"))])
 
 
 def _parse(text: str) -> tuple[_AnyLoader, yaml.Node | None]:
@@ -185,68 +209,141 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> DataProblem:
     return DataProblem(path, line, None, message)
 
 
-def _build(
-    loader: _AnyLoader,
-    node: yaml.Node,
-    at: Location,
-    lines: dict[Location, int],
-    problems: list[DataProblem],
-    path: Path,
-    visited: set[int],
-) -> Any:
-    """The value of a node, with the line of every value in it. A node met twice is a YAML
-    alias (`*name`): refused, as an alias can hide what a page says, and one that refers to
-    itself, or to aliases of aliases, never ends or grows without bound."""
-    line = node.start_mark.line + 1
-    lines.setdefault(at, line)
-    if id(node) in visited:
-        # The alias has no node of its own: its key's line, if it has a key.
-        problems.append(DataProblem(
-            path, lines[at], _field_name(at) or None,
-            "expected the value written out in full; found a YAML alias (*name) or merge "
-            "(<<), which strategy files do not use"))
-        return None
-    visited.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+_TYPED_FORM = re.compile(r"-?" + PLAIN_NUMBER.pattern)
+"""How a number is written for YAML's reading of it to be what a person meant."""
+
+_COMMA_PART = re.compile(r"[0-9]{3}(?:\.[0-9]+)?")
+"""What follows a thousands separator."""
+
+_HASH_VALUE = re.compile(r"\s+#(\S.*)$")
+"""A value written after the colon that YAML reads as a comment: '# ' then words is a comment
+as meant, '#word' (a hashtag, a colour) is a value that needs quotes."""
+
+
+class _Builder:
+    """Builds a file's values from its nodes, recording the line of every value, what was
+    typed where YAML reads it as something else, and every problem found on the way."""
+
+    def __init__(self, loader: _AnyLoader, path: Path, text: str) -> None:
+        self.loader = loader
+        self.path = path
+        self.source = re.split(r"\r\n|[\r\n\x85\u2028\u2029]", text)
+        self.lines: dict[Location, int] = {}
+        self.written: dict[Location, str] = {}
+        self.problems: list[DataProblem] = []
+        self.visited: set[int] = set()
+
+    def problem(self, line: int | None, at: Location, message: str) -> None:
+        self.problems.append(DataProblem(self.path, line, _field_name(at) or None, message))
+
+    def build(self, node: yaml.Node, at: Location) -> Any:
+        """The value of a node, with the line of every value in it. A node met twice is a
+        YAML alias (`*name`): refused, as an alias can hide what a page says, and one that
+        refers to itself, or to aliases of aliases, never ends or grows without bound."""
+        line = node.start_mark.line + 1
+        self.lines.setdefault(at, line)
+        if id(node) in self.visited:
+            # The alias has no node of its own: its key's line, if it has a key.
+            self.problem(self.lines[at], at,
+                         "expected the value written out in full; found a YAML alias (*name) "
+                         "or merge (<<), which strategy files do not use")
+            return None
+        self.visited.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            if node.flow_style:
+                self._commas([((*at, index), item) for index, item in enumerate(node.value)])
+            return [self.build(item, (*at, index)) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return self._scalar(node, at)
+
+    def _mapping(self, node: yaml.MappingNode, at: Location) -> dict[Any, Any]:
+        self.loader.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
+        placed: list[tuple[Location, yaml.Node]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(DataProblem(
-                    path, key_node.start_mark.line + 1, _field_name(at) or None,
-                    "expected a plain name before the colon, found a list or block"))
+                self.problem(key_node.start_mark.line + 1, at,
+                             "expected a plain name before the colon, found a list or block")
                 continue
-            key = _scalar(loader, key_node)
-            if not isinstance(key, (str, int)):
+            key = self._scalar(key_node, None)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key)
             if key in mapping:
-                first = lines.get((*at, key))
-                problems.append(DataProblem(
-                    path, key_node.start_mark.line + 1, _field_name((*at, key)),
-                    f"this key appears twice in the same block (first on line {first}); "
-                    "expected each key once",
-                ))
+                first = self.lines.get((*at, key))
+                self.problem(key_node.start_mark.line + 1, (*at, key),
+                             f"this key appears twice in the same block (first on line {first}); "
+                             "expected each key once")
                 continue
-            lines[(*at, key)] = key_node.start_mark.line + 1
-            mapping[key] = _build(loader, value_node, (*at, key), lines, problems, path,
-                                  visited)
+            if key_node.tag in _NUMBER_TAGS:
+                self.written[(*at, key, "[key]")] = key_node.value
+            self.lines[(*at, key)] = key_node.start_mark.line + 1
+            placed += [((*at, key), key_node), ((*at, key), value_node)]
+            mapping[key] = self.build(value_node, (*at, key))
+        if node.flow_style:
+            self._commas(placed)
         return mapping
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(loader, item, (*at, index), lines, problems, path, visited)
-            for index, item in enumerate(node.value)
-        ]
-    return _scalar(loader, node)
+
+    def _scalar(self, node: yaml.ScalarNode, at: Location | None) -> Any:
+        """A scalar's value as the officer meant it. A number is a number only when written
+        as one (0125305 and 12:53 stay text for the model to refuse with the fix, where YAML 1.1
+        reads 43717 and 773); an impossible date (2024-02-30) stays text as well."""
+        plain = node.style in (None, "")
+        if node.tag in _NUMBER_TAGS and not _TYPED_FORM.fullmatch(node.value):
+            return node.value
+        if at is not None and plain and node.tag == "tag:yaml.org,2002:null" and not node.value:
+            self._comment_for_value(node, at)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+            # An impossible date, or a value its tag cannot make (`!!bool maybe`): the text as
+            # written, which the model then accepts as text or refuses with what it expected.
+            return node.value
+        if at is not None and plain and not isinstance(value, str) and value is not None:
+            self.written[at] = node.value
+        return value
+
+    def _comment_for_value(self, node: yaml.ScalarNode, at: Location) -> None:
+        """`hashtag: #SaferBD` reads as an empty hashtag: say so, rather than drop it."""
+        mark = node.start_mark
+        row = self.source[mark.line] if mark.line < len(self.source) else ""
+        match = _HASH_VALUE.match(row[mark.column:])
+        if match:
+            meant = excerpt("#" + match.group(1).rstrip())
+            self.problem(mark.line + 1, at,
+                         f"found no value, only a comment: in YAML a # after a space starts a "
+                         f"comment, so '{meant}' is not read; put the value in quotes: "
+                         f"{json.dumps(meant, ensure_ascii=False)}")
+
+    def _commas(self, nodes: list[tuple[Location, yaml.Node]]) -> None:
+        """`[51, 1,257]` or `{a: 125,305}`: between brackets a comma separates entries, so a
+        thousands separator makes two numbers of one (or a key of its second half)."""
+        index = 0
+        while index < len(nodes) - 1:
+            at, first = nodes[index]
+            run = [first]
+            while index + len(run) < len(nodes) and _continues(run[-1],
+                                                               nodes[index + len(run)][1]):
+                run.append(nodes[index + len(run)][1])
+            if len(run) > 1:
+                parts = [str(node.value) for node in run]
+                self.problem(first.start_mark.line + 1, at, (
+                    f"found {','.join(parts)}: between brackets [ ] or braces {{ }} a comma "
+                    f"separates entries, so YAML reads this as {' and then '.join(parts)}; "
+                    f"write {''.join(parts)} (no commas in numbers)"))
+            index += len(run)
 
 
-def _scalar(loader: _AnyLoader, node: yaml.Node) -> Any:
-    """A scalar's value; an impossible date (2024-02-30) stays text for the model to refuse."""
-    try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
-        # An impossible date, or a value its tag cannot make (`!!bool maybe`): the text as
-        # written, which the model then accepts as text or refuses with what it expected.
-        return node.value
+def _continues(before: yaml.Node, after: yaml.Node) -> bool:
+    """Whether `after` is the rest of a number that `before` began, cut at a comma."""
+    return (isinstance(before, yaml.ScalarNode) and isinstance(after, yaml.ScalarNode)
+            and before.style in (None, "") and after.style in (None, "")
+            and before.value.isdigit() and bool(_COMMA_PART.fullmatch(after.value))
+            and before.end_mark.line == after.start_mark.line
+            and after.start_mark.column == before.end_mark.column + 1)
 
 
 # --- reading the whole data folder --------------------------------------------------------
@@ -670,18 +767,38 @@ def _explain(
             message = _message(detail, model, typed_loc)
         elif detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc = (*loc, str(ctx.get("discriminator", "kind")).strip("'"))
+        value = detail["input"]
+        if detail["type"] == "string_type" and isinstance(value, (bool, int, float, dt.date)):
+            found = _in_file(documents, (*loc, "[key]") if "[key]" in detail["loc"] else loc)
+            message = _quotes_needed(value, found[0].written.get(found[1]) if found else None)
         yield _placed(documents, fallback, loc, message)
+
+
+def _quotes_needed(value: bool | int | float | dt.date, written: str | None) -> str:
+    """Text that YAML read as a number, a date or true/false, and how to keep it text."""
+    typed = written if written is not None else str(value)
+    found = (f"{typed}, which YAML reads as the value {str(value).lower()}"
+             if isinstance(value, bool) else _describe(value))
+    return (f"expected text; found {found}: put it in quotes "
+            f"({json.dumps(typed, ensure_ascii=False)}) to keep it as text")
+
+
+def _in_file(documents: Mapping[Location, YamlFile],
+             at: Location) -> tuple[YamlFile, Location] | None:
+    """The file a field path of the whole strategy is in, and the path within that file."""
+    prefix = max((key for key in documents if at[:len(key)] == key), key=len, default=None)
+    return None if prefix is None else (documents[prefix], at[len(prefix):])
 
 
 def _placed(documents: Mapping[Location, YamlFile], fallback: Path, at: Location,
             message: str) -> DataProblem:
     """A problem found at a field path of the whole strategy, in its file and on its line."""
-    prefix = max((key for key in documents if at[:len(key)] == key), key=len, default=None)
-    if prefix is None:
+    found = _in_file(documents, at)
+    if found is None:
         return DataProblem(fallback, None, _field_name(at) or None, message)
-    document, field_at = documents[prefix], at[len(prefix):]
-    return DataProblem(document.path, _line(document, field_at), _field_name(field_at) or None,
-                       message)
+    document, field_at = found
+    return DataProblem(document.path, _line(document, field_at),
+                       _field_name(field_at, document.data) or None, message)
 
 
 def _without_union_tags(data: Any, loc: Location) -> Location:
@@ -728,11 +845,18 @@ def _line(document: YamlFile, loc: Location) -> int | None:
     return None
 
 
-def _field_name(loc: Location) -> str:
-    """`streams[1].items[2].amount`: list positions counted from 1, as an officer counts."""
+def _field_name(loc: Location, data: Any = None) -> str:
+    """`streams[1].items[2].amount`: list positions counted from 1, as an officer counts.
+    With the file's `data`, a number that is a key (`amounts: {2022: ...}`) is named as the
+    key it is (`amounts.2022`), not as a position."""
     name = ""
     for part in loc:
-        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+        shown = excerpt(str(part))
+        if isinstance(part, int) and not isinstance(data, dict):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{shown}" if name else shown
+        data = _value_at(data, (part,)) if isinstance(data, (dict, list)) else None
     return name
 
 

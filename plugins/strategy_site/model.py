@@ -58,7 +58,7 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-_PLAIN_NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+PLAIN_NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 """A number as a person writes it: digits, no leading zero, an optional decimal point. YAML 1.1
 reads other forms as numbers of its own (0125305 is octal 43717, 12:53 is 773 in base 60)."""
 
