@@ -172,6 +172,10 @@ def test_a_changed_published_edition_stops_the_build_until_amended(tmp_path: Pat
     assert "testshire/strategy.yaml:5: field 'edition': expected the data of edition '2025' " \
            "to be as published on 2025-01-31" in message
     assert "record it under 'amendments'" in message
+    # The record is one fingerprint of the edition's data: which file changed is not known,
+    # so the message names the edition's folder (and the shared definition it adopts).
+    assert ("The change is in one of the files of strategy_data/testshire/: the record holds "
+            "one fingerprint of them all, not one per file.") in message
     with pytest.raises((PluginError, Abort)):
         build_site(tmp_path / "refused", data)
 

@@ -455,7 +455,8 @@ def load_document(
     document = document.model_copy(update={"editions": tuple(public)})
     problems.extend(_edition_clashes(document, folder, data_dir))
     for where, field, message in record_problems(document, folder, dict(definitions)):
-        problems.append(_record_problem(where, field, message, folder, data_dir, manifest_file))
+        problems.append(_record_problem(where, field, message, folder, data_dir, manifest_file,
+                                        document))
     return document if len(problems) == before else None
 
 
@@ -476,8 +477,9 @@ def _read_manifest(path: Path, data_dir: Path,
 
 
 def _record_problem(where: str, field: str, message: str, folder: Path, data_dir: Path,
-                    manifest_file: YamlFile | None) -> DataProblem:
-    """Place a broken record rule: in `published.yaml`, or in the edition's strategy.yaml."""
+                    manifest_file: YamlFile | None, document: Document) -> DataProblem:
+    """Place a broken record rule: in `published.yaml`, or in the edition's strategy.yaml,
+    saying where the change may be (the record is one fingerprint of the edition's data)."""
     if where == "manifest":
         assert manifest_file is not None
         at = _location(field)
@@ -487,6 +489,12 @@ def _record_problem(where: str, field: str, message: str, folder: Path, data_dir
     if entry(path) is Entry.MISSING:
         path = folder / "strategy.yaml"  # the newest edition
     lines = _read_part(path, data_dir, [])
+    edition = next((e for e in document.editions if e.identity.edition_id == where), None)
+    adopted = edition.definition.adopts if edition and edition.definition else None
+    also = (f" or in the shared definition it adopts ({SHARED_FOLDER}/{adopted}.yaml)"
+            if adopted else "")
+    message += (f" The change is in one of the files of {_shown(path.parent, data_dir)}/{also}: "
+                "the record holds one fingerprint of them all, not one per file.")
     return DataProblem(_shown(path, data_dir), lines.lines.get((field,)) if lines else None,
                        field, message)
 
