@@ -886,7 +886,7 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
         found = str(ctx.get("tag", ""))
         return (f"expected '{field}' to be one of: {', '.join(tags)}; "
                 f"found the text '{found}'{_suggest(found, tags)}")
-    if kind == "invalid" and isinstance(value, (dict, list, tuple)):
+    if kind == "invalid" and (isinstance(value, (dict, list, tuple)) or ctx.get("says_found")):
         return str(ctx["message"])  # the rule's message says what was found
     if kind == "literal_error":
         choices = [choice.strip(" '") for choice in

@@ -292,13 +292,15 @@ Number = Annotated[int, Strict(), Field(ge=1)]
 Location = tuple[str | int, ...]
 
 
-def invalid(at: Location, message: str) -> PydanticCustomError:
-    """An error about a field below the model being checked; `at` is its path from there.
+def invalid(at: Location, message: str, says_found: bool = False) -> PydanticCustomError:
+    """An error about a field below the model being checked; `at` is its path from there
+    (`says_found`: the message says what was found, the value there need not be quoted).
 
     Model-level rules (a reference to something that must exist) are checked after the fields,
     so pydantic would place the error on the whole model; `at` lets the loader point at the line.
     """
-    return PydanticCustomError("invalid", "{message}", {"message": message, "at": at})
+    return PydanticCustomError("invalid", "{message}",
+                               {"message": message, "at": at, "says_found": says_found})
 
 
 PROBLEMS = "problems"
@@ -314,10 +316,57 @@ def _report(info: ValidationInfo, at: Location, message: str) -> None:
     collected.append((at, message))
 
 
+# --- limits -------------------------------------------------------------------------------
+# Far beyond any real document (the seeds' largest figures are in brackets), and low enough
+# that a document at every limit at once builds its pages and PDF in seconds
+# (tests/test_limits.py): without them a 95-level tree passed `check` and crashed the PDF
+# worker, a 10,000-category chart took 2 minutes and 3 GB, 100,000 actions over 5 minutes.
+
+MAX_ITEMS = 200
+"""Entries in any one list or block of names (19: a needs-assessment theme's findings)."""
+MAX_ENTRIES = 2000
+"""Entries in all the lists of one document together (210: Barking and Dagenham)."""
+TREE_DEPTH = 8
+"""Levels of boxes in a tree diagram (2)."""
+TREE_NODES = 200
+"""Boxes in one tree diagram (19)."""
+CHART_CATEGORIES = 60
+"""Categories of one chart (10)."""
+CHART_SERIES = 12
+"""Series of one chart (3)."""
+SECTION_DEPTH = 5
+"""Sections inside sections (2): headings run from level 2 to 6, HTML's last."""
+
+_SPLIT = "split it, or move part of it into a document of its own"
+
+
 class Record(BaseModel):
-    """Base of every model: frozen, strict about unknown keys, no silent type coercion."""
+    """Base of every model: frozen, strict about unknown keys, no silent type coercion, and
+    no list longer than `MAX_ITEMS`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+    @model_validator(mode="after")
+    def _lists_within_limit(self) -> Record:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, (tuple, dict)) and len(value) > MAX_ITEMS:
+                at: Location = (name, MAX_ITEMS) if isinstance(value, tuple) else (name,)
+                raise invalid(at, f"expected at most {MAX_ITEMS} entries in '{name}' (no real "
+                                  f"strategy comes near), so that its pages and PDF are built "
+                                  f"in seconds; found {len(value)}: {_SPLIT}", True)
+        return self
+
+
+def entry_count(value: Any) -> int:
+    """How many entries all the lists in a value hold, nested ones included."""
+    if isinstance(value, BaseModel):
+        return sum(entry_count(getattr(value, name)) for name in type(value).model_fields)
+    if isinstance(value, (tuple, list)):
+        return len(value) + sum(entry_count(item) for item in value)
+    if isinstance(value, dict):
+        return len(value) + sum(entry_count(item) for item in value.values())
+    return 0
 
 
 # --- building blocks ----------------------------------------------------------------------
@@ -565,6 +614,14 @@ class ProsePart(Withholdable):
     sections: tuple[Section, ...] = ()
     links: tuple[Link, ...] = ()
 
+    @model_validator(mode="after")
+    def _sections_not_too_deep(self) -> ProsePart:
+        _check_depth("sections", self.sections, "sections", SECTION_DEPTH,
+                     f"expected sections at most {SECTION_DEPTH} deep, a section in a section "
+                     "and so on (a page's headings go down to level 6, HTML's last); this one is "
+                     "deeper: move it up a level")
+        return self
+
     def diagram_ids(self) -> list[tuple[Location, str]]:
         """Every diagram this part places, with where (from this part) it is placed."""
         as_section = Section(title=self.title, blocks=self.blocks, sections=self.sections)
@@ -805,11 +862,53 @@ class TreeNode(Record):
     children: tuple[TreeNode, ...] = ()
 
 
+
+def _check_depth(first: str, level: tuple[BaseModel, ...], field: str, most: int,
+                 message: str) -> None:
+    """Refuse, at the first entry too deep, entries nested more than `most` levels deep (the
+    first level, in `first`, then in each one's `field`): before anything draws them, as the
+    drawing, the page and the PDF each go one call deeper per level."""
+    path: Location = ()
+    name = first
+    for _ in range(most):
+        deepest = max(range(len(level)), key=lambda i: _height(level[i], field), default=None)
+        if deepest is None:
+            return
+        path, name, level = (*path, name, deepest), field, getattr(level[deepest], field)
+    if level:
+        raise invalid((*path, field, 0), message, says_found=True)
+
+
+def _height(node: BaseModel, field: str) -> int:
+    return 1 + max((_height(child, field) for child in getattr(node, field)), default=0)
+
+
 class TreeDiagram(DiagramBase):
     """A structure or governance chart: boards, groups and panels, nested."""
 
     kind: Literal["tree"]
     nodes: tuple[TreeNode, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_too_deep(self) -> TreeDiagram:
+        _check_depth("nodes", self.nodes, "children", TREE_DEPTH,
+                     f"expected a tree at most {TREE_DEPTH} levels deep, so that it can be drawn "
+                     "and its text version (lists in lists) read; this box is deeper: move it "
+                     "up, or draw that branch as a diagram of its own")
+        return self
+
+    @model_validator(mode="after")
+    def _not_too_many_boxes(self) -> TreeDiagram:
+        count = sum(_size(node) for node in self.nodes)
+        if count > TREE_NODES:
+            raise invalid(("nodes",), f"expected at most {TREE_NODES} boxes in one tree, so that "
+                                      f"it can be drawn and read; found {count}: draw it as "
+                                      "several diagrams")
+        return self
+
+
+def _size(node: TreeNode) -> int:
+    return 1 + sum(_size(child) for child in node.children)
 
 
 class MemberGroup(Record):
@@ -864,6 +963,17 @@ class ChartDiagram(DiagramBase):
     categories: tuple[Text, ...] = Field(min_length=1)
     series: tuple[Series, ...] = Field(min_length=1)
     totals: bool = False
+
+    @model_validator(mode="after")
+    def _readable_size(self) -> ChartDiagram:
+        for field, count, most in (("categories", len(self.categories), CHART_CATEGORIES),
+                                   ("series", len(self.series), CHART_SERIES)):
+            if count > most:
+                raise invalid((field, most), f"expected at most {most} {field} in one chart, "
+                                             "so that its bars can be told apart and its data "
+                                             f"table printed; found {count}: split it into "
+                                             "several charts, or give the figures as a table", True)
+        return self
     """Whether the data table adds a total row and column (computed, never typed)."""
 
     @model_validator(mode="after")
@@ -1037,6 +1147,22 @@ class Strategy(Record):
     pages: dict[Identifier, ProsePart] = {}
 
     @model_validator(mode="after")
+    def _within_entry_limit(self) -> Strategy:
+        parts = {name: entry_count(getattr(self, name)) for name in type(self).model_fields}
+        total = sum(parts.values())
+        if total > MAX_ENTRIES:
+            largest = max(parts, key=lambda name: parts[name])
+            where: Location = ("pages", max(self.pages, key=lambda page: entry_count(
+                self.pages[page]))) if largest == "pages" else (largest,)
+            raise invalid(where, f"expected a document of at most {MAX_ENTRIES:,} entries in "
+                                 f"all its lists together (the largest real one has 210), so "
+                                 f"that its PDF is built in seconds; this one has {total:,}, "
+                                 f"{entry_count(_value_of(self, where)):,} of them in this "
+                                 "file: split the document into further documents (a "
+                                 "sub-folder each)")
+        return self
+
+    @model_validator(mode="after")
     def _template_parts_present(self, info: ValidationInfo) -> Strategy:
         for name in TEMPLATES[self.identity.template]:
             if getattr(self, PART_NAMES[name]) is None:
@@ -1151,6 +1277,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "free": (),
 }
 """The parts each template requires; a strategy names its template in strategy.yaml."""
+
+
+def _value_of(model: BaseModel, at: Location) -> Any:
+    value: Any = model
+    for part in at:
+        value = value[part] if isinstance(value, dict) else getattr(value, str(part))
+    return value
 
 
 def _check_unique(field: str, key: str | None, values: list[str | None], expected: str) -> None:
