@@ -31,6 +31,7 @@ class Breakage:
     says: str
     marker: str | None = None  # the text on the line the message must point at; default `new`
     folder: str = BD
+    exact: bool = False  # the message is `says` and nothing more
 
 
 CASES = {
@@ -177,7 +178,7 @@ CASES = {
         "expected a web address starting https:// or http://, a mailto: address or a "
         "site-relative address; found '//evil.example/x', which leads to another website "
         "(two slashes start a web address without its https:): write https://evil.example/x "
-        "if that is meant", marker="evil.example"),
+        "if that is meant", marker="evil.example", exact=True),
     "a website with a backslash that leaves the site": Breakage(
         "strategy.yaml", "website: https://lbbd.gov.uk/saferBD", "website: /\\evil.example",
         "contact.website", "found '/\\evil.example', which leads to another website"),
@@ -214,6 +215,8 @@ def test_broken_data_is_reported_with_file_line_and_field(tmp_path: Path, name: 
     messages = [str(problem) for problem in raised.value.problems]
     shown = f"strategy_data/{case.folder}/{case.file}:{line}:"
     matching = [m for m in messages if m.startswith(shown) and case.says in m]
+    if case.exact:
+        assert messages == [f"{shown} field '{case.field}': {case.says}"], messages
     assert matching, messages
     if case.field:
         assert all(f"field '{case.field}'" in m for m in matching), matching

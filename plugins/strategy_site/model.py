@@ -225,8 +225,8 @@ def _web_address(value: str) -> str:
             "web_address", "expected a web address starting https:// or http://, a mailto: "
                            "address or a site-relative address; found '{found}', which leads to "
                            "another website (two slashes start a web address without its "
-                           "https:): write {fix} if that is meant",
-            {"found": excerpt(value), "fix": excerpt(elsewhere), "says_found": True})
+                           "https:): write {instead} if that is meant",
+            {"found": excerpt(value), "instead": excerpt(elsewhere), "says_found": True})
     return value
 
 
