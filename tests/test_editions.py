@@ -172,6 +172,10 @@ def test_a_changed_published_edition_stops_the_build_until_amended(tmp_path: Pat
     assert "testshire/strategy.yaml:5: field 'edition': expected the data of edition '2025' " \
            "to be as published on 2025-01-31" in message
     assert "record it under 'amendments'" in message
+    # The record is one fingerprint of the edition's data: which file changed is not known,
+    # so the message names the edition's folder (and the shared definition it adopts).
+    assert ("The change is in one of the files of strategy_data/testshire/: the record holds "
+            "one fingerprint of them all, not one per file.") in message
     with pytest.raises((PluginError, Abort)):
         build_site(tmp_path / "refused", data)
 
@@ -252,3 +256,29 @@ def test_dates_written_after_publication_do_not_change_the_record(tmp_path: Path
         "overrides:\n  - rule: home-office-submission\n    within_days: 14\n"
         "    reason: The Home Office agreed a later date.\n"), encoding="utf-8")
     load_site(data)  # no amendment needed
+
+
+@pytest.mark.parametrize("link_to", ["the PDF", "its folder"])
+def test_a_kept_pdf_read_through_a_link_is_refused(tmp_path: Path, link_to: str) -> None:
+    """A kept PDF replaced by a link (to /dev/zero, or its folder to somewhere else) is not
+    read: the record is of the data folder's own file."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    _publish(data)
+    published = data / "testshire" / "published"
+    if link_to == "the PDF":
+        (published / "2025.pdf").unlink()
+        (published / "2025.pdf").symlink_to("/dev/zero")
+    else:
+        shutil.move(published, tmp_path / "elsewhere")
+        published.symlink_to(tmp_path / "elsewhere")
+    manifest = (data / "testshire" / "published.yaml").read_text("utf-8").splitlines()
+    line = manifest.index("  pdf: published/2025.pdf") + 1
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    link = ("expected a file or folder of the data folder itself, found a link (a symbolic "
+            "link) to somewhere else")
+    if link_to == "the PDF":
+        assert (f"testshire/published.yaml:{line}: field 'records[1].pdf': expected "
+                f"published/2025.pdf to be the PDF as published; {link}") in str(raised.value)
+    else:
+        assert f"strategy_data/testshire/published: {link}" in str(raised.value)

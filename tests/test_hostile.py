@@ -71,10 +71,12 @@ SCRIPT_LINKS = (
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) "
     "<javascript:alert(1)> [ref][evil] ![img](javascript:alert(1)) "
     "[entity](&#106;avascript:alert(1)) [colon](javascript&colon;alert(1)) "
-    "[tab](java&#9;script:alert(1)) [vb](vbscript:msgbox(1)) [web](https://example.org/safe)"
+    "[tab](java&#9;script:alert(1)) [vb](vbscript:msgbox(1)) [proto](//evil.example/x) "
+    "[back](/\\evil.example/x) [entity2](&#47;/evil.example/x) [web](https://example.org/safe)"
     "\n\n[evil]: javascript:alert(1)\n"
 )
-"""Markdown links and images a browser would follow to run script; prose keeps only the last."""
+"""Markdown links and images a browser would follow to run script, or that look site-relative
+but lead to another website (`//host`, `/\\host`); prose keeps only the last."""
 
 PLAIN_LINKS = "[web](https://example.org/safe)\n"
 
@@ -87,8 +89,9 @@ RLM = "Right\u200fto\u200fleft marks"
 QUOTED_URL = 'https://example.org/?q=" onmouseover="alert(1)'
 """A web address the model accepts (https) with quotes that would close an href."""
 
-ICS_BREAKER = ' ;,\\ END:VEVENT\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM'
-"""Text after a review-dates element that would end its calendar event and add an alarm."""
+ICS_BREAKER = ' ;,\\ END:VEVENT BEGIN:VALARM ACTION:DISPLAY END:VALARM'
+"""Text after a review-dates element that would end its calendar event and add an alarm. (The
+line breaks that would start the new lines are refused at load: the element is one line.)"""
 
 TODAY = dt.date(2025, 2, 10)
 
@@ -113,8 +116,9 @@ class _Fields:
 
 
 _NOT_TEXT = {"id", "kind", "chart", "layout", "diagram", "template", "contents", "values",
-             "totals", "edition", "number", "published", "review_by", "part"}
-"""Keys of the diagrams fixture whose strings are identifiers, choices or data, not text."""
+             "totals", "edition", "number", "published", "review_by", "part", "email"}
+"""Keys of the diagrams fixture whose strings are identifiers, choices, data or an address, not
+text."""
 
 
 def _poison(value: Any, fields: _Fields, key: str = "") -> Any:
@@ -162,7 +166,8 @@ def _data(root: Path, f: _Fields) -> Path:
         title=f"Strategy {f.text()}", borough="Testshire", partnership=f.text(),
         legislation=f.text(), strapline=f.text(), period=f.text(), edition=edition,
         published=dt.date(2025, 1, 31), next_review=dt.date(2026, 1, 31),
-        contact=dict(team=f.text(), organisation=f.text(), email=f.text(),
+        # The address is one address, nothing else (refused at load otherwise, tested below).
+        contact=dict(team=f.text(), organisation=f.text(), email="csp@testshire.example",
                      website=QUOTED_URL, hashtag=f.text()),
         changes=f.prose(), amendments=[dict(date=dt.date(2025, 2, 3), reason=f.text())]))
     _write(ts / "foreword.yaml", dict(title=f.text(), body=f.prose(), signatories=[
@@ -409,8 +414,10 @@ def test_prose_links_keep_only_web_addresses(hostile: Built) -> None:
     """The Markdown links to script addresses are text; the web link stays a link."""
     page = _markup(hostile.site, hostile.site.root / "testshire/introduction/index.html")
     assert ("a", "href", "https://example.org/safe") in page.addresses
+    assert not [value for _, _, value in page.addresses if "evil.example" in value]
     text = visible_text(hostile.site.html("testshire/introduction/"))
-    assert "js mixed data <javascript:alert(1)> ref img entity colon tab vb web" in text
+    assert ("js mixed data <javascript:alert(1)> ref img entity colon tab vb proto back "
+            "entity2 web") in text
 
 
 def test_the_long_word_is_on_the_page_whole(hostile: Built) -> None:
@@ -719,9 +726,7 @@ def test_calendar_feeds_parse_and_keep_the_hostile_text_as_text(
         summaries = [str(event["SUMMARY"]) for event in events]
         broken = [s for s in summaries if re.search(r"\bH\d{3}\b", s)]
         assert broken, path
-        # The line breaks are escaped into the one SUMMARY ("\\n"), read back as "\n".
-        assert any(s.endswith(HOSTILE + ICS_BREAKER.replace("\r\n", "\n"))
-                   for s in broken), summaries
+        assert any(s.endswith(HOSTILE + ICS_BREAKER) for s in broken), summaries
         for summary in broken:
             assert re.match(rf"Due: H\d{{3}} {re.escape(HOSTILE)}", summary), summary
 
@@ -766,7 +771,27 @@ def test_a_script_address_in_a_link_or_website_is_refused(
     message = str(refused.value)
     assert f"{target.name}:" in message and f"field '{field_name}'" in message, message
     assert ("expected a web address starting https:// or http://" in message
-            or "not the control character" in message), message
+            or "not the control character" in message or "found a line break" in message), message
+
+
+@pytest.mark.parametrize("email", [
+    'csp@testshire.example" onmouseover="alert(1)', "csp@testshire.example?bcc=x@y.example",
+    "Testshire CSP <csp@testshire.example>", "csp@testshire.example, x@y.example",
+    "csp@testshire.example\r\nBcc: x@y.example", "<script>alert(1)</script>@x.example"])
+def test_a_contact_email_is_one_address_and_nothing_else(tmp_path: Path, email: str) -> None:
+    """The address goes into mailto: links and the submission email's headers: a second
+    address, a name, a query or a line break would add recipients or headers there."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    target = data / "testshire" / "strategy.yaml"
+    content = yaml.safe_load(target.read_text(encoding="utf-8"))
+    content["contact"]["email"] = email
+    _write(target, content)
+    with pytest.raises(StrategyDataError) as refused:
+        load_site(data)
+    [problem] = refused.value.problems
+    assert problem.file.name == "strategy.yaml" and problem.field == "contact.email"
+    assert problem.message.startswith(("expected one e-mail address, like csp@council.gov.uk",
+                                       "expected one line of text, found a line break")), problem
 
 
 def test_a_long_title_still_builds(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import DATA, build_site
 from strategy_site.cli import main
+from strategy_site.loading import read_yaml
 
 TODO = re.compile(r'"?(TODO[^"\n]*)"?')
 
@@ -87,3 +88,27 @@ def test_new_refuses_a_folder_name_that_is_not_an_address(
         data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "Tower Hamlets", "--name", "Tower Hamlets", "--data", str(data)]) == 2
     assert "like 'tower-hamlets'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ['Newham: "East"', "Tower Hamlets #1", "O'Brien & Co", "No",
+                                  "2024", "- [x]: {y}", "Ynys Môn"])
+def test_new_writes_a_name_its_own_check_reads_back(
+        data: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """The name goes into the YAML through an emitter: whatever it holds, `check` reads the
+    same name back and lists only what is still to do."""
+    assert main(["new", "newham", "--name", name, "--data", str(data)]) == 0
+    strategy = read_yaml(data / "newham" / "strategy.yaml").data
+    assert strategy["borough"] == name
+    assert strategy["contact"]["organisation"] == f"London Borough of {name}"
+    assert f"like '{name} Community Safety Partnership'" in strategy["partnership"]
+    capsys.readouterr()
+    assert main(["check", "--data", str(data)]) == 2
+    problems = capsys.readouterr().err.splitlines()[1:]
+    assert problems and all("still to do: " in line for line in problems), problems
+
+
+def test_new_refuses_a_name_of_more_than_one_line(
+        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "newham", "--name", "Newham\nBcc: x@y", "--data", str(data)]) == 2
+    assert "expected the borough's name on one line" in capsys.readouterr().err
+    assert not (data / "newham").exists()

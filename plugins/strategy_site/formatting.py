@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import markdown
 from markupsafe import Markup
 
-from .model import WEB_SCHEMES, Figure, slugify
+from .model import WEB_SCHEMES, Figure, other_site, slugify
 
 SAFE_SCHEMES = WEB_SCHEMES | {""}
 """Link schemes a prose link may use; "" is a site-relative address."""
@@ -27,11 +27,14 @@ _NUMBER_WORDS = (
 
 
 class _SafeLinks(markdown.treeprocessors.Treeprocessor):
-    """Unlink any address whose scheme is not web, e-mail or site-relative (javascript:, data:)."""
+    """Unlink any address whose scheme is not web, e-mail or site-relative (javascript:, data:),
+    and any that only looks site-relative (`//evil.example`)."""
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter("a"):
-            if link_scheme(element.get("href", "")) not in SAFE_SCHEMES:
+            href = element.get("href", "")
+            # `//host` and `/\host` look site-relative but lead to another website.
+            if link_scheme(href) not in SAFE_SCHEMES or other_site(html.unescape(href)):
                 del element.attrib["href"]
                 element.tag = "span"
         for element in root.iter("img"):

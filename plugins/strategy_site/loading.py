@@ -8,8 +8,11 @@ resolve by keeping the last, are errors here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import json
+import re
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -21,9 +24,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .datafiles import (
+    LINK_MESSAGE,
+    SPECIAL_MESSAGE,
+    DataFileError,
+    Entry,
+    TooLarge,
+    entry,
+    read_inside,
+)
 from .model import (
     APPENDIX_PAGE,
     PART_NAMES,
+    PLAIN_NUMBER,
     PROBLEMS,
     TEMPLATES,
     Document,
@@ -33,6 +46,7 @@ from .model import (
     Strategy,
     Timetable,
     Withheld,
+    excerpt,
     is_identifier,
 )
 from .records import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, record_problems
@@ -79,6 +93,10 @@ class YamlFile:
     path: Path
     data: Any
     lines: dict[Location, int]
+    written: dict[Location, str] = dataclasses.field(default_factory=dict)
+    """What was typed for each plain value YAML read as something other than text (`No`
+    is false, `2024` a number), and for each such key at (*where, key, "[key]"): messages
+    quote it back."""
 
 
 # --- reading one YAML file ----------------------------------------------------------------
@@ -100,33 +118,33 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 is the wrong file, and reading it whole would hold up every build."""
 
 
-def read_yaml(path: Path, shown_as: Path | None = None) -> YamlFile:
-    """Parse one YAML file; raise StrategyDataError naming the file and line if it is bad."""
+def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = None) -> YamlFile:
+    """Parse one YAML file of the data folder `inside` (default: the file's own folder); raise
+    StrategyDataError naming the file and line if it is bad."""
     shown = shown_as or path
 
     def stop(message: str, line: int | None = None) -> StrategyDataError:
         return StrategyDataError([DataProblem(shown, line, None, message)])
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise stop(f"expected a strategy file of at most {MAX_FILE_BYTES // 2**20} MB, found "
-                       f"{size / 2**20:.1f} MB: is this the right file?")
+        raw = read_inside(path, inside or path.parent, MAX_FILE_BYTES)
         # A byte-order mark (some Windows editors write one) is not content.
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
+    except TooLarge as error:
+        found = f"{error.size / 2**20:.1f} MB" if error.size is not None else "more"
+        raise stop(f"expected a strategy file of at most {MAX_FILE_BYTES // 2**20} MB, found "
+                   f"{found}: is this the right file?") from None
+    except DataFileError as error:
+        raise stop(str(error)) from None
     except UnicodeDecodeError as error:
-        raise stop(f"expected UTF-8 text, found a byte that is not (at byte {error.start}); "
-                   "save the file as UTF-8") from None
-    except OSError as error:
-        raise stop(f"cannot read the file: {error.strerror}") from None
+        raise _not_utf8(shown, raw, error) from None
     loader: _AnyLoader | None = None
     try:
         loader, node = _parse(text)
         if node is None:
             raise stop("expected YAML content, found an empty file")
-        lines: dict[Location, int] = {}
-        problems: list[DataProblem] = []
-        data = _build(loader, node, (), lines, problems, shown, set())
+        builder = _Builder(loader, shown, text)
+        data = builder.build(node, ())
     except yaml.MarkedYAMLError as error:
         raise StrategyDataError([_syntax_problem(shown, error)]) from None
     except yaml.reader.ReaderError as error:
@@ -140,9 +158,27 @@ def read_yaml(path: Path, shown_as: Path | None = None) -> YamlFile:
     finally:
         if loader is not None:
             loader.dispose()
-    if problems:
-        raise StrategyDataError(problems)
-    return YamlFile(shown, data, lines)
+    if builder.problems:
+        raise StrategyDataError(builder.problems)
+    return YamlFile(shown, data, builder.lines, builder.written)
+
+
+def _not_utf8(shown: Path, raw: bytes, error: UnicodeDecodeError) -> StrategyDataError:
+    """Where the byte is, and what it was meant to be: a file saved as Windows-1252 (the
+    encoding Windows editors fall back to) holds '£' as the byte 0xA3."""
+    at = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+    line = raw.count(b"\n", 0, at) + 1
+    byte = raw[at:at + 1]
+    try:
+        meant = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        meant = ""
+    guess = (f" ('{meant}' in Windows-1252, the encoding the file was probably saved in)"
+             if meant.isprintable() and not meant.isspace() and meant else "")
+    return StrategyDataError([DataProblem(shown, line, None, (
+        f"expected UTF-8 text, found the byte 0x{byte.hex().upper()}{guess}, at byte {at} of "
+        "the file, which is not UTF-8: save the file as UTF-8 (in Notepad: File, Save as, "
+        "Encoding: UTF-8)"))])
 
 
 def _parse(text: str) -> tuple[_AnyLoader, yaml.Node | None]:
@@ -173,68 +209,141 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> DataProblem:
     return DataProblem(path, line, None, message)
 
 
-def _build(
-    loader: _AnyLoader,
-    node: yaml.Node,
-    at: Location,
-    lines: dict[Location, int],
-    problems: list[DataProblem],
-    path: Path,
-    visited: set[int],
-) -> Any:
-    """The value of a node, with the line of every value in it. A node met twice is a YAML
-    alias (`*name`): refused, as an alias can hide what a page says, and one that refers to
-    itself, or to aliases of aliases, never ends or grows without bound."""
-    line = node.start_mark.line + 1
-    lines.setdefault(at, line)
-    if id(node) in visited:
-        # The alias has no node of its own: its key's line, if it has a key.
-        problems.append(DataProblem(
-            path, lines[at], _field_name(at) or None,
-            "expected the value written out in full; found a YAML alias (*name) or merge "
-            "(<<), which strategy files do not use"))
-        return None
-    visited.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+_TYPED_FORM = re.compile(r"-?" + PLAIN_NUMBER.pattern)
+"""How a number is written for YAML's reading of it to be what a person meant."""
+
+_COMMA_PART = re.compile(r"[0-9]{3}(?:\.[0-9]+)?")
+"""What follows a thousands separator."""
+
+_HASH_VALUE = re.compile(r"\s+#(\S.*)$")
+"""A value written after the colon that YAML reads as a comment: '# ' then words is a comment
+as meant, '#word' (a hashtag, a colour) is a value that needs quotes."""
+
+
+class _Builder:
+    """Builds a file's values from its nodes, recording the line of every value, what was
+    typed where YAML reads it as something else, and every problem found on the way."""
+
+    def __init__(self, loader: _AnyLoader, path: Path, text: str) -> None:
+        self.loader = loader
+        self.path = path
+        self.source = re.split(r"\r\n|[\r\n\x85\u2028\u2029]", text)
+        self.lines: dict[Location, int] = {}
+        self.written: dict[Location, str] = {}
+        self.problems: list[DataProblem] = []
+        self.visited: set[int] = set()
+
+    def problem(self, line: int | None, at: Location, message: str) -> None:
+        self.problems.append(DataProblem(self.path, line, _field_name(at) or None, message))
+
+    def build(self, node: yaml.Node, at: Location) -> Any:
+        """The value of a node, with the line of every value in it. A node met twice is a
+        YAML alias (`*name`): refused, as an alias can hide what a page says, and one that
+        refers to itself, or to aliases of aliases, never ends or grows without bound."""
+        line = node.start_mark.line + 1
+        self.lines.setdefault(at, line)
+        if id(node) in self.visited:
+            # The alias has no node of its own: its key's line, if it has a key.
+            self.problem(self.lines[at], at,
+                         "expected the value written out in full; found a YAML alias (*name) "
+                         "or merge (<<), which strategy files do not use")
+            return None
+        self.visited.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            if node.flow_style:
+                self._commas([((*at, index), item) for index, item in enumerate(node.value)])
+            return [self.build(item, (*at, index)) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return self._scalar(node, at)
+
+    def _mapping(self, node: yaml.MappingNode, at: Location) -> dict[Any, Any]:
+        self.loader.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
+        placed: list[tuple[Location, yaml.Node]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(DataProblem(
-                    path, key_node.start_mark.line + 1, _field_name(at) or None,
-                    "expected a plain name before the colon, found a list or block"))
+                self.problem(key_node.start_mark.line + 1, at,
+                             "expected a plain name before the colon, found a list or block")
                 continue
-            key = _scalar(loader, key_node)
-            if not isinstance(key, (str, int)):
+            key = self._scalar(key_node, None)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key)
             if key in mapping:
-                first = lines.get((*at, key))
-                problems.append(DataProblem(
-                    path, key_node.start_mark.line + 1, _field_name((*at, key)),
-                    f"this key appears twice in the same block (first on line {first}); "
-                    "expected each key once",
-                ))
+                first = self.lines.get((*at, key))
+                self.problem(key_node.start_mark.line + 1, (*at, key),
+                             f"this key appears twice in the same block (first on line {first}); "
+                             "expected each key once")
                 continue
-            lines[(*at, key)] = key_node.start_mark.line + 1
-            mapping[key] = _build(loader, value_node, (*at, key), lines, problems, path,
-                                  visited)
+            if key_node.tag in _NUMBER_TAGS:
+                self.written[(*at, key, "[key]")] = key_node.value
+            self.lines[(*at, key)] = key_node.start_mark.line + 1
+            placed += [((*at, key), key_node), ((*at, key), value_node)]
+            mapping[key] = self.build(value_node, (*at, key))
+        if node.flow_style:
+            self._commas(placed)
         return mapping
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(loader, item, (*at, index), lines, problems, path, visited)
-            for index, item in enumerate(node.value)
-        ]
-    return _scalar(loader, node)
+
+    def _scalar(self, node: yaml.ScalarNode, at: Location | None) -> Any:
+        """A scalar's value as the officer meant it. A number is a number only when written
+        as one (0125305 and 12:53 stay text for the model to refuse with the fix, where YAML 1.1
+        reads 43717 and 773); an impossible date (2024-02-30) stays text as well."""
+        plain = node.style in (None, "")
+        if node.tag in _NUMBER_TAGS and not _TYPED_FORM.fullmatch(node.value):
+            return node.value
+        if at is not None and plain and node.tag == "tag:yaml.org,2002:null" and not node.value:
+            self._comment_for_value(node, at)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+            # An impossible date, or a value its tag cannot make (`!!bool maybe`): the text as
+            # written, which the model then accepts as text or refuses with what it expected.
+            return node.value
+        if at is not None and plain and not isinstance(value, str) and value is not None:
+            self.written[at] = node.value
+        return value
+
+    def _comment_for_value(self, node: yaml.ScalarNode, at: Location) -> None:
+        """`hashtag: #SaferBD` reads as an empty hashtag: say so, rather than drop it."""
+        mark = node.start_mark
+        row = self.source[mark.line] if mark.line < len(self.source) else ""
+        match = _HASH_VALUE.match(row[mark.column:])
+        if match:
+            meant = excerpt("#" + match.group(1).rstrip())
+            self.problem(mark.line + 1, at,
+                         f"found no value, only a comment: in YAML a # after a space starts a "
+                         f"comment, so '{meant}' is not read; put the value in quotes: "
+                         f"{json.dumps(meant, ensure_ascii=False)}")
+
+    def _commas(self, nodes: list[tuple[Location, yaml.Node]]) -> None:
+        """`[51, 1,257]` or `{a: 125,305}`: between brackets a comma separates entries, so a
+        thousands separator makes two numbers of one (or a key of its second half)."""
+        index = 0
+        while index < len(nodes) - 1:
+            at, first = nodes[index]
+            run = [first]
+            while index + len(run) < len(nodes) and _continues(run[-1],
+                                                               nodes[index + len(run)][1]):
+                run.append(nodes[index + len(run)][1])
+            if len(run) > 1:
+                parts = [str(node.value) for node in run]
+                self.problem(first.start_mark.line + 1, at, (
+                    f"found {','.join(parts)}: between brackets [ ] or braces {{ }} a comma "
+                    f"separates entries, so YAML reads this as {' and then '.join(parts)}; "
+                    f"write {''.join(parts)} (no commas in numbers)"))
+            index += len(run)
 
 
-def _scalar(loader: _AnyLoader, node: yaml.Node) -> Any:
-    """A scalar's value; an impossible date (2024-02-30) stays text for the model to refuse."""
-    try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
-        # An impossible date, or a value its tag cannot make (`!!bool maybe`): the text as
-        # written, which the model then accepts as text or refuses with what it expected.
-        return node.value
+def _continues(before: yaml.Node, after: yaml.Node) -> bool:
+    """Whether `after` is the rest of a number that `before` began, cut at a comma."""
+    return (isinstance(before, yaml.ScalarNode) and isinstance(after, yaml.ScalarNode)
+            and before.style in (None, "") and after.style in (None, "")
+            and before.value.isdigit() and bool(_COMMA_PART.fullmatch(after.value))
+            and before.end_mark.line == after.start_mark.line
+            and after.start_mark.column == before.end_mark.column + 1)
 
 
 # --- reading the whole data folder --------------------------------------------------------
@@ -246,8 +355,8 @@ def load_site(data_dir: Path) -> Site:
     problems: list[DataProblem] = []
     definitions: dict[str, SharedDefinition] = {}
     shared = data_dir / SHARED_FOLDER
-    if shared.is_dir():
-        for path in sorted(shared.glob("*.yaml")):
+    for path in _entries(shared, data_dir, problems) if entry(shared) is Entry.FOLDER else []:
+        if path.suffix == ".yaml" and entry(path) is Entry.FILE:
             if not is_identifier(path.stem):
                 problems.append(DataProblem(
                     _shown(path, data_dir), None, None,
@@ -260,12 +369,12 @@ def load_site(data_dir: Path) -> Site:
                 definitions[path.stem] = definition
 
     timetable = None
-    if (data_dir / TIMETABLE_FILE).exists():
+    if entry(data_dir / TIMETABLE_FILE) is Entry.FILE:
         timetable = _validate_file(Timetable, data_dir / TIMETABLE_FILE, data_dir, problems)
 
     documents: list[Document] = []
     withheld: list[Withheld] = []
-    folders = _subfolders(data_dir, skip=(SHARED_FOLDER,))
+    folders = _subfolders(data_dir, skip=(SHARED_FOLDER,), problems=problems, data_dir=data_dir)
     if not folders:
         problems.append(DataProblem(_shown(data_dir, data_dir), None, None,
                                     "expected at least one borough folder, found none"))
@@ -325,7 +434,7 @@ def load_document(
     newest = load_strategy(folder, data_dir, definitions, problems,
                            location={**location, "latest": True}, root=True)
     earlier: list[Strategy] = []
-    for sub in _subfolders(folder / EDITIONS_FOLDER):
+    for sub in _subfolders(folder / EDITIONS_FOLDER, problems=problems, data_dir=data_dir):
         edition = load_strategy(sub, data_dir, definitions, problems,
                                 location={**location, "latest": False}, root=False)
         if edition is not None and _earlier_edition_ok(sub, edition, data_dir, problems):
@@ -346,14 +455,15 @@ def load_document(
     document = document.model_copy(update={"editions": tuple(public)})
     problems.extend(_edition_clashes(document, folder, data_dir))
     for where, field, message in record_problems(document, folder, dict(definitions)):
-        problems.append(_record_problem(where, field, message, folder, data_dir, manifest_file))
+        problems.append(_record_problem(where, field, message, folder, data_dir, manifest_file,
+                                        document))
     return document if len(problems) == before else None
 
 
 def _read_manifest(path: Path, data_dir: Path,
                    problems: list[DataProblem]) -> tuple[Manifest, YamlFile | None]:
     """A document's `published.yaml` (an empty record when there is none), with its lines."""
-    if not path.exists():
+    if entry(path) is not Entry.FILE:  # a link is reported where its folder is listed
         return Manifest(), None
     manifest_file = _read_part(path, data_dir, problems)
     if manifest_file is None:
@@ -367,17 +477,24 @@ def _read_manifest(path: Path, data_dir: Path,
 
 
 def _record_problem(where: str, field: str, message: str, folder: Path, data_dir: Path,
-                    manifest_file: YamlFile | None) -> DataProblem:
-    """Place a broken record rule: in `published.yaml`, or in the edition's strategy.yaml."""
+                    manifest_file: YamlFile | None, document: Document) -> DataProblem:
+    """Place a broken record rule: in `published.yaml`, or in the edition's strategy.yaml,
+    saying where the change may be (the record is one fingerprint of the edition's data)."""
     if where == "manifest":
         assert manifest_file is not None
         at = _location(field)
         return DataProblem(manifest_file.path, _line(manifest_file, at), _field_name(at),
                            message)
     path = folder / EDITIONS_FOLDER / where / "strategy.yaml"
-    if not path.exists():
+    if entry(path) is Entry.MISSING:
         path = folder / "strategy.yaml"  # the newest edition
     lines = _read_part(path, data_dir, [])
+    edition = next((e for e in document.editions if e.identity.edition_id == where), None)
+    adopted = edition.definition.adopts if edition and edition.definition else None
+    also = (f" or in the shared definition it adopts ({SHARED_FOLDER}/{adopted}.yaml)"
+            if adopted else "")
+    message += (f" The change is in one of the files of {_shown(path.parent, data_dir)}/{also}: "
+                "the record holds one fingerprint of them all, not one per file.")
     return DataProblem(_shown(path, data_dir), lines.lines.get((field,)) if lines else None,
                        field, message)
 
@@ -426,11 +543,32 @@ def _location(dotted: str) -> Location:
     return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
 
 
-def _subfolders(folder: Path, skip: tuple[str, ...] = ()) -> list[Path]:
-    if not folder.is_dir():
+def _subfolders(folder: Path, skip: tuple[str, ...] = (), problems: list[DataProblem] | None = None,
+                data_dir: Path | None = None) -> list[Path]:
+    """The folders in `folder` (itself not a link), by name; with `problems`, its links and
+    odd entries are reported there too (the caller that lists its files reports them
+    otherwise)."""
+    # The data folder itself may be reached through a link (mkdocs.yml's data_dir).
+    if not (folder == data_dir and folder.is_dir()) and entry(folder) is not Entry.FOLDER:
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_dir() and p.name not in skip and not p.name.startswith("."))
+    paths = (_entries(folder, data_dir, problems) if problems is not None and data_dir else
+             sorted(p for p in folder.iterdir() if not p.name.startswith(".")))
+    return [p for p in paths if p.name not in skip and entry(p) is Entry.FOLDER]
+
+
+def _entries(folder: Path, data_dir: Path, problems: list[DataProblem]) -> list[Path]:
+    """What `folder` holds, by name, but dot files; each link or device in it is a problem,
+    named, never followed."""
+    found = []
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        kind = entry(path)
+        if kind is Entry.LINK:
+            problems.append(DataProblem(_shown(path, data_dir), None, None, LINK_MESSAGE))
+        elif kind is Entry.SPECIAL:
+            problems.append(DataProblem(_shown(path, data_dir), None, None, SPECIAL_MESSAGE))
+        else:
+            found.append(path)
+    return found
 
 
 def load_strategy(
@@ -451,7 +589,9 @@ def load_strategy(
     shown_folder = _shown(folder, data_dir)
     before = len(problems)
     documents: dict[Location, YamlFile] = {}
-    identity = _read_part(folder / "strategy.yaml", data_dir, problems)
+    # A link or device is reported where the folder is listed, below.
+    identity = (_read_part(folder / "strategy.yaml", data_dir, problems)
+                if entry(folder / "strategy.yaml") is Entry.FILE else None)
     raw: dict[str, Any] = identity.data if identity and isinstance(identity.data, dict) else {}
     listed = raw.get("contents")
     contents: list[Any] = listed if isinstance(listed, list) else []
@@ -463,8 +603,8 @@ def load_strategy(
         documents[("identity",)] = identity
 
     known = [f"{name}.yaml" for name in (*PART_NAMES, *pages)]
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir() or path.name == "strategy.yaml" or (
+    for path in _entries(folder, data_dir, problems):
+        if entry(path) is Entry.FOLDER or path.name == "strategy.yaml" or (
                 root and path.name == MANIFEST_FILE):
             continue
         if path.name not in known:
@@ -482,7 +622,7 @@ def load_strategy(
 
     required = [*TEMPLATES.get(str(template), ()), *pages]
     for name in ("strategy", *required):
-        if not (folder / f"{name}.yaml").exists():
+        if entry(folder / f"{name}.yaml") is Entry.MISSING:
             why = ("it is listed in strategy.yaml's 'contents'" if name in pages
                    else f"the {template} template needs this part" if name != "strategy"
                    else "every strategy has this part")
@@ -557,7 +697,7 @@ def _todo(document: YamlFile, at: Location, text: str) -> DataProblem:
 
 def _read_part(path: Path, data_dir: Path, problems: list[DataProblem]) -> YamlFile | None:
     try:
-        return read_yaml(path, _shown(path, data_dir))
+        return read_yaml(path, _shown(path, data_dir), data_dir)
     except StrategyDataError as error:
         problems.extend(error.problems)
         return None
@@ -567,7 +707,7 @@ def _validate_file(
     model: type[BaseModel], path: Path, data_dir: Path, problems: list[DataProblem]
 ) -> Any:
     try:
-        document = read_yaml(path, _shown(path, data_dir))
+        document = read_yaml(path, _shown(path, data_dir), data_dir)
     except StrategyDataError as error:
         problems.extend(error.problems)
         return None
@@ -635,18 +775,38 @@ def _explain(
             message = _message(detail, model, typed_loc)
         elif detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc = (*loc, str(ctx.get("discriminator", "kind")).strip("'"))
+        value = detail["input"]
+        if detail["type"] == "string_type" and isinstance(value, (bool, int, float, dt.date)):
+            found = _in_file(documents, (*loc, "[key]") if "[key]" in detail["loc"] else loc)
+            message = _quotes_needed(value, found[0].written.get(found[1]) if found else None)
         yield _placed(documents, fallback, loc, message)
+
+
+def _quotes_needed(value: bool | int | float | dt.date, written: str | None) -> str:
+    """Text that YAML read as a number, a date or true/false, and how to keep it text."""
+    typed = written if written is not None else str(value)
+    found = (f"{typed}, which YAML reads as the value {str(value).lower()}"
+             if isinstance(value, bool) else _describe(value))
+    return (f"expected text; found {found}: put it in quotes "
+            f"({json.dumps(typed, ensure_ascii=False)}) to keep it as text")
+
+
+def _in_file(documents: Mapping[Location, YamlFile],
+             at: Location) -> tuple[YamlFile, Location] | None:
+    """The file a field path of the whole strategy is in, and the path within that file."""
+    prefix = max((key for key in documents if at[:len(key)] == key), key=len, default=None)
+    return None if prefix is None else (documents[prefix], at[len(prefix):])
 
 
 def _placed(documents: Mapping[Location, YamlFile], fallback: Path, at: Location,
             message: str) -> DataProblem:
     """A problem found at a field path of the whole strategy, in its file and on its line."""
-    prefix = max((key for key in documents if at[:len(key)] == key), key=len, default=None)
-    if prefix is None:
+    found = _in_file(documents, at)
+    if found is None:
         return DataProblem(fallback, None, _field_name(at) or None, message)
-    document, field_at = documents[prefix], at[len(prefix):]
-    return DataProblem(document.path, _line(document, field_at), _field_name(field_at) or None,
-                       message)
+    document, field_at = found
+    return DataProblem(document.path, _line(document, field_at),
+                       _field_name(field_at, document.data) or None, message)
 
 
 def _without_union_tags(data: Any, loc: Location) -> Location:
@@ -693,11 +853,18 @@ def _line(document: YamlFile, loc: Location) -> int | None:
     return None
 
 
-def _field_name(loc: Location) -> str:
-    """`streams[1].items[2].amount`: list positions counted from 1, as an officer counts."""
+def _field_name(loc: Location, data: Any = None) -> str:
+    """`streams[1].items[2].amount`: list positions counted from 1, as an officer counts.
+    With the file's `data`, a number that is a key (`amounts: {2022: ...}`) is named as the
+    key it is (`amounts.2022`), not as a position."""
     name = ""
     for part in loc:
-        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+        shown = excerpt(str(part))
+        if isinstance(part, int) and not isinstance(data, dict):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{shown}" if name else shown
+        data = _value_at(data, (part,)) if isinstance(data, (dict, list)) else None
     return name
 
 
@@ -719,7 +886,7 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
         found = str(ctx.get("tag", ""))
         return (f"expected '{field}' to be one of: {', '.join(tags)}; "
                 f"found the text '{found}'{_suggest(found, tags)}")
-    if kind == "invalid" and isinstance(value, (dict, list, tuple)):
+    if kind == "invalid" and (isinstance(value, (dict, list, tuple)) or ctx.get("says_found")):
         return str(ctx["message"])  # the rule's message says what was found
     if kind == "literal_error":
         choices = [choice.strip(" '") for choice in
@@ -731,7 +898,8 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
         expected = detail["msg"][0].lower() + detail["msg"][1:]
     elif "{" in expected:
         expected = expected.format(**ctx)
-    return f"{expected}; found {_describe(value)}"
+    said = expected if ctx.get("says_found") else f"{expected}; found {_describe(value)}"
+    return f"{said}: {ctx['fix']}" if ctx.get("fix") else said
 
 
 _EXPECTED = {
@@ -753,17 +921,19 @@ _EXPECTED = {
 }
 
 
+_SHOWN = {"\n": "\\n", "\r": "\\r"}
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return f"the value {str(value).lower()}"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        # Control and direction characters are named, not printed: printed, they would
-        # garble the message itself.
-        shown = "".join(f"\\u{ord(c):04x}" if not c.isprintable() and c not in "\t\n" else c
-                        for c in shown)
+        # Control and direction characters and line breaks are named, not printed: printed,
+        # they would garble the message itself (or forge a line of a log).
+        shown = "".join(_SHOWN.get(c, c) if c.isprintable() or c == "\t" else
+                        _SHOWN.get(c, f"\\u{ord(c):04x}") for c in excerpt(value))
         return f"the text '{shown}'" if value.strip() else "empty text"
     if isinstance(value, (int, float)):
         return f"the number {value}"

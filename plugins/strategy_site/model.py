@@ -48,13 +48,45 @@ def _date(value: Any) -> dt.date:
     )
 
 
+EXCERPT = 60
+"""How much of a value a message quotes: enough to find it, never a whole file's worth."""
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """The start of a text as a message quotes it: at most `limit` characters, with an
+    ellipsis where it was cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+PLAIN_NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+"""A number as a person writes it: digits, no leading zero, an optional decimal point. YAML 1.1
+reads other forms as numbers of its own (0125305 is octal 43717, 12:53 is 773 in base 60)."""
+
+
+def plain_number(written: str) -> str | None:
+    """What a number written with a £ sign, commas, underscores, spaces or leading zeros means,
+    written plainly ('£125,305' gives '125305'), or None if it is not such a number."""
+    cleaned = re.sub(r"[£,_\s]", "", written).removeprefix("+")
+    match = re.fullmatch(r"0*([0-9]+)(\.[0-9]+)?", cleaned)
+    if not match:
+        return None
+    whole = match.group(1).lstrip("0") or "0"
+    return whole + (match.group(2) or "")
+
+
+def _number_fix(value: Any) -> dict[str, str]:
+    """The fix for a number written as text, for a message's context."""
+    plain = plain_number(value) if isinstance(value, str) else None
+    return {"fix": f"write {plain}"} if plain is not None and plain != value else {}
+
+
 def _amount(value: Any) -> Decimal:
     """Accept a number of pounds (pence allowed); refuse text such as '£125,305'."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise PydanticCustomError(
             "amount_type",
             "expected an amount in pounds written as a plain number, like 125305 or 39728.86 "
-            "(no £ sign, no commas)",
+            "(no £ sign, no commas)", _number_fix(value),
         )
     try:
         amount = Decimal(str(value))
@@ -134,8 +166,50 @@ def _text(value: str) -> str:
     return _printable(value).strip()
 
 
+def _line(value: str) -> str:
+    """One line: a title, a name, an address. A line break there would end up in a mail
+    header, a calendar entry or a heading, where it means something else."""
+    text = _text(value)
+    line_break = re.search("[\r\n]", text)
+    if line_break:
+        raise PydanticCustomError(
+            "text_line_break", "expected one line of text, found a line break (at character "
+                               "{position}): write it on one line (only prose fields, written "
+                               "after |, hold several lines)",
+            {"position": line_break.start() + 1, "says_found": True})
+    return text
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9!$'*+=^_`{|}~-]+(?:\.[A-Za-z0-9!$'*+=^_`{|}~-]+)*"
+                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+"""One address, `local@domain`: no display name, no second address, and none of the
+characters that mean something in a mailto: link or a mail header (`?`, `&`, `%`, `#`, `/`,
+`,`, `;`, `<`, `>`, quotes, spaces)."""
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise PydanticCustomError(
+            "email", "expected one e-mail address, like csp@council.gov.uk, and nothing else "
+                     "(no name, no second address, no '?')")
+    return value
+
+
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 """Link schemes the site writes into a page; anything else (javascript:, data:) could run."""
+
+
+def other_site(address: str) -> str | None:
+    """The address a relative one leads to on another website, as a browser reads it
+    (`//evil.example/x`, `/\\evil.example`: two slashes or backslashes start a host), or None
+    if it stays on this site (or is not relative)."""
+    parts = urlsplit(address)  # drops what a browser ignores: tabs, newlines, leading spaces
+    if parts.scheme:
+        return None
+    path = urlsplit(address.replace("\\", "/")).geturl()
+    if not path.startswith("//"):
+        return None
+    return "https://" + path.lstrip("/")
 
 
 def _web_address(value: str) -> str:
@@ -145,6 +219,14 @@ def _web_address(value: str) -> str:
             "web_address", "expected a web address starting https:// or http://, a mailto: "
                            "address or a site-relative address, not a '{scheme}:' address",
             {"scheme": scheme})
+    elsewhere = other_site(value)
+    if elsewhere is not None:
+        raise PydanticCustomError(
+            "web_address", "expected a web address starting https:// or http://, a mailto: "
+                           "address or a site-relative address; found '{found}', which leads to "
+                           "another website (two slashes start a web address without its "
+                           "https:): write {instead} if that is meant",
+            {"found": excerpt(value), "instead": excerpt(elsewhere), "says_found": True})
     return value
 
 
@@ -157,13 +239,16 @@ Amount = Annotated[Decimal, BeforeValidator(_amount)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 """A lower-case, hyphenated name used in references and URLs."""
 
-Text = Annotated[str, AfterValidator(_text)]
-"""A short piece of plain text: a title, a name, a label."""
+Text = Annotated[str, AfterValidator(_line)]
+"""A short piece of plain text on one line: a title, a name, a label, a role."""
 
 Markdown = Annotated[str, AfterValidator(_text)]
-"""Prose written in Markdown; rendered with raw HTML switched off."""
+"""Prose written in Markdown, over as many lines as it needs; rendered with raw HTML off."""
 
-WebAddress = Annotated[str, AfterValidator(_text), AfterValidator(_web_address)]
+Email = Annotated[str, AfterValidator(_line), AfterValidator(_email)]
+"""Exactly one e-mail address: it goes into mailto: links and the submission's mail headers."""
+
+WebAddress = Annotated[str, AfterValidator(_line), AfterValidator(_web_address)]
 """Where a link goes: a web, e-mail or site-relative address."""
 
 class Figure(BaseModel):
@@ -192,8 +277,8 @@ def _figure(value: Any) -> Figure:
             return Figure(below=int(match.group(1)))
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise PydanticCustomError(
-            "figure", "expected a number, or '<N' for a figure the source only gives as below N"
-        )
+            "figure", "expected a number, or '<N' for a figure the source only gives as below N",
+            _number_fix(value))
     return Figure(value=Decimal(str(value)))
 
 
@@ -207,13 +292,15 @@ Number = Annotated[int, Strict(), Field(ge=1)]
 Location = tuple[str | int, ...]
 
 
-def invalid(at: Location, message: str) -> PydanticCustomError:
-    """An error about a field below the model being checked; `at` is its path from there.
+def invalid(at: Location, message: str, says_found: bool = False) -> PydanticCustomError:
+    """An error about a field below the model being checked; `at` is its path from there
+    (`says_found`: the message says what was found, the value there need not be quoted).
 
     Model-level rules (a reference to something that must exist) are checked after the fields,
     so pydantic would place the error on the whole model; `at` lets the loader point at the line.
     """
-    return PydanticCustomError("invalid", "{message}", {"message": message, "at": at})
+    return PydanticCustomError("invalid", "{message}",
+                               {"message": message, "at": at, "says_found": says_found})
 
 
 PROBLEMS = "problems"
@@ -229,10 +316,57 @@ def _report(info: ValidationInfo, at: Location, message: str) -> None:
     collected.append((at, message))
 
 
+# --- limits -------------------------------------------------------------------------------
+# Far beyond any real document (the seeds' largest figures are in brackets), and low enough
+# that a document at every limit at once builds its pages and PDF in seconds
+# (tests/test_limits.py): without them a 95-level tree passed `check` and crashed the PDF
+# worker, a 10,000-category chart took 2 minutes and 3 GB, 100,000 actions over 5 minutes.
+
+MAX_ITEMS = 200
+"""Entries in any one list or block of names (19: a needs-assessment theme's findings)."""
+MAX_ENTRIES = 2000
+"""Entries in all the lists of one document together (210: Barking and Dagenham)."""
+TREE_DEPTH = 8
+"""Levels of boxes in a tree diagram (2)."""
+TREE_NODES = 200
+"""Boxes in one tree diagram (19)."""
+CHART_CATEGORIES = 60
+"""Categories of one chart (10)."""
+CHART_SERIES = 12
+"""Series of one chart (3)."""
+SECTION_DEPTH = 5
+"""Sections inside sections (2): headings run from level 2 to 6, HTML's last."""
+
+_SPLIT = "split it, or move part of it into a document of its own"
+
+
 class Record(BaseModel):
-    """Base of every model: frozen, strict about unknown keys, no silent type coercion."""
+    """Base of every model: frozen, strict about unknown keys, no silent type coercion, and
+    no list longer than `MAX_ITEMS`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+    @model_validator(mode="after")
+    def _lists_within_limit(self) -> Record:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, (tuple, dict)) and len(value) > MAX_ITEMS:
+                at: Location = (name, MAX_ITEMS) if isinstance(value, tuple) else (name,)
+                raise invalid(at, f"expected at most {MAX_ITEMS} entries in '{name}' (no real "
+                                  f"strategy comes near), so that its pages and PDF are built "
+                                  f"in seconds; found {len(value)}: {_SPLIT}", True)
+        return self
+
+
+def entry_count(value: Any) -> int:
+    """How many entries all the lists in a value hold, nested ones included."""
+    if isinstance(value, BaseModel):
+        return sum(entry_count(getattr(value, name)) for name in type(value).model_fields)
+    if isinstance(value, (tuple, list)):
+        return len(value) + sum(entry_count(item) for item in value)
+    if isinstance(value, dict):
+        return len(value) + sum(entry_count(item) for item in value.values())
+    return 0
 
 
 # --- building blocks ----------------------------------------------------------------------
@@ -361,7 +495,7 @@ class Contact(Record):
 
     team: Text
     organisation: Text | None = None
-    email: Text
+    email: Email
     website: WebAddress | None = None
     hashtag: Text | None = None
 
@@ -479,6 +613,14 @@ class ProsePart(Withholdable):
     blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
     links: tuple[Link, ...] = ()
+
+    @model_validator(mode="after")
+    def _sections_not_too_deep(self) -> ProsePart:
+        _check_depth("sections", self.sections, "sections", SECTION_DEPTH,
+                     f"expected sections at most {SECTION_DEPTH} deep, a section in a section "
+                     "and so on (a page's headings go down to level 6, HTML's last); this one is "
+                     "deeper: move it up a level")
+        return self
 
     def diagram_ids(self) -> list[tuple[Location, str]]:
         """Every diagram this part places, with where (from this part) it is placed."""
@@ -720,11 +862,53 @@ class TreeNode(Record):
     children: tuple[TreeNode, ...] = ()
 
 
+
+def _check_depth(first: str, level: tuple[BaseModel, ...], field: str, most: int,
+                 message: str) -> None:
+    """Refuse, at the first entry too deep, entries nested more than `most` levels deep (the
+    first level, in `first`, then in each one's `field`): before anything draws them, as the
+    drawing, the page and the PDF each go one call deeper per level."""
+    path: Location = ()
+    name = first
+    for _ in range(most):
+        deepest = max(range(len(level)), key=lambda i: _height(level[i], field), default=None)
+        if deepest is None:
+            return
+        path, name, level = (*path, name, deepest), field, getattr(level[deepest], field)
+    if level:
+        raise invalid((*path, field, 0), message, says_found=True)
+
+
+def _height(node: BaseModel, field: str) -> int:
+    return 1 + max((_height(child, field) for child in getattr(node, field)), default=0)
+
+
 class TreeDiagram(DiagramBase):
     """A structure or governance chart: boards, groups and panels, nested."""
 
     kind: Literal["tree"]
     nodes: tuple[TreeNode, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_too_deep(self) -> TreeDiagram:
+        _check_depth("nodes", self.nodes, "children", TREE_DEPTH,
+                     f"expected a tree at most {TREE_DEPTH} levels deep, so that it can be drawn "
+                     "and its text version (lists in lists) read; this box is deeper: move it "
+                     "up, or draw that branch as a diagram of its own")
+        return self
+
+    @model_validator(mode="after")
+    def _not_too_many_boxes(self) -> TreeDiagram:
+        count = sum(_size(node) for node in self.nodes)
+        if count > TREE_NODES:
+            raise invalid(("nodes",), f"expected at most {TREE_NODES} boxes in one tree, so that "
+                                      f"it can be drawn and read; found {count}: draw it as "
+                                      "several diagrams")
+        return self
+
+
+def _size(node: TreeNode) -> int:
+    return 1 + sum(_size(child) for child in node.children)
 
 
 class MemberGroup(Record):
@@ -779,6 +963,17 @@ class ChartDiagram(DiagramBase):
     categories: tuple[Text, ...] = Field(min_length=1)
     series: tuple[Series, ...] = Field(min_length=1)
     totals: bool = False
+
+    @model_validator(mode="after")
+    def _readable_size(self) -> ChartDiagram:
+        for field, count, most in (("categories", len(self.categories), CHART_CATEGORIES),
+                                   ("series", len(self.series), CHART_SERIES)):
+            if count > most:
+                raise invalid((field, most), f"expected at most {most} {field} in one chart, "
+                                             "so that its bars can be told apart and its data "
+                                             f"table printed; found {count}: split it into "
+                                             "several charts, or give the figures as a table", True)
+        return self
     """Whether the data table adds a total row and column (computed, never typed)."""
 
     @model_validator(mode="after")
@@ -952,6 +1147,22 @@ class Strategy(Record):
     pages: dict[Identifier, ProsePart] = {}
 
     @model_validator(mode="after")
+    def _within_entry_limit(self) -> Strategy:
+        parts = {name: entry_count(getattr(self, name)) for name in type(self).model_fields}
+        total = sum(parts.values())
+        if total > MAX_ENTRIES:
+            largest = max(parts, key=lambda name: parts[name])
+            where: Location = ("pages", max(self.pages, key=lambda page: entry_count(
+                self.pages[page]))) if largest == "pages" else (largest,)
+            raise invalid(where, f"expected a document of at most {MAX_ENTRIES:,} entries in "
+                                 f"all its lists together (the largest real one has 210), so "
+                                 f"that its PDF is built in seconds; this one has {total:,}, "
+                                 f"{entry_count(_value_of(self, where)):,} of them in this "
+                                 "file: split the document into further documents (a "
+                                 "sub-folder each)")
+        return self
+
+    @model_validator(mode="after")
     def _template_parts_present(self, info: ValidationInfo) -> Strategy:
         for name in TEMPLATES[self.identity.template]:
             if getattr(self, PART_NAMES[name]) is None:
@@ -1068,6 +1279,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
 """The parts each template requires; a strategy names its template in strategy.yaml."""
 
 
+def _value_of(model: BaseModel, at: Location) -> Any:
+    value: Any = model
+    for part in at:
+        value = value[part] if isinstance(value, dict) else getattr(value, str(part))
+    return value
+
+
 def _check_unique(field: str, key: str | None, values: list[str | None], expected: str) -> None:
     """The second use of a value that must be unique (an id, a name), pointed at."""
     seen: set[str] = set()
@@ -1104,7 +1322,7 @@ class TimetableRule(Record):
     id: Identifier
     checks: Text
     concerns: Text
-    address: Text | None = None
+    address: Email | None = None
     templates: tuple[Literal["london-serious-violence-duty", "free"], ...] = ()
     """The templates the rule applies to; empty: every strategy."""
     event: Event | None = None

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .datafiles import DataFileError, Entry, TooLarge, entry, read_inside
 from .model import Document, EditionRecord, Manifest, SharedDefinition, Strategy
 
 MANIFEST_FILE = "published.yaml"
@@ -105,12 +106,19 @@ def record_problems(document: Document, folder: Path,
                 "strategy.yaml with its date and reason, then run `strategy-site publish "
                 f"{strategy.home}` to record the amended edition")))
         if state.unchanged:
-            pdf = folder / record.pdf
-            if not pdf.is_file():
-                problems.append(("manifest", f"records.{_index(document, record)}.pdf",
+            field = f"records.{_index(document, record)}.pdf"
+            if entry(folder / record.pdf) is Entry.MISSING:
+                problems.append(("manifest", field,
                                  f"expected the published PDF at {record.pdf}, found no file"))
-            elif file_sha256(pdf.read_bytes()) != record.pdf_sha256:
-                problems.append(("manifest", f"records.{_index(document, record)}.pdf",
+                continue
+            try:
+                kept = kept_pdf(folder, record)
+            except DataFileError as error:
+                problems.append(("manifest", field, f"expected {record.pdf} to be the PDF as "
+                                 f"published; {_unread(error)}"))
+                continue
+            if file_sha256(kept) != record.pdf_sha256:
+                problems.append(("manifest", field,
                                  f"expected {record.pdf} to be the PDF as published (SHA-256 "
                                  f"{record.pdf_sha256[:12]}…); its bytes have changed"))
     return problems
@@ -120,13 +128,29 @@ def _index(document: Document, record: EditionRecord) -> int:
     return document.manifest.records.index(record)
 
 
+MAX_PDF_BYTES = 100 * 2**20
+"""A kept PDF is a few hundred KB (Barking and Dagenham's 42 pages: 191 KB); a bigger file is
+not the one published, and reading it whole would hold up every build."""
+
+
+def kept_pdf(folder: Path, record: EditionRecord) -> bytes:
+    """A kept PDF's bytes: the document folder's own file, never one reached through a link."""
+    return read_inside(folder / record.pdf, folder, MAX_PDF_BYTES)
+
+
+def _unread(error: DataFileError) -> str:
+    if isinstance(error, TooLarge):
+        return f"found a file of more than {MAX_PDF_BYTES // 2**20} MB"
+    return str(error)
+
+
 def stored_pdf(document: Document, strategy: Strategy, folder: Path,
                definitions: dict[str, SharedDefinition]) -> bytes | None:
     """The PDF as published, when the edition is recorded and unchanged: served as kept."""
     state = record_state(document, strategy, definitions)
     if state.record is None or not state.unchanged:
         return None
-    return (folder / state.record.pdf).read_bytes()
+    return kept_pdf(folder, state.record)
 
 
 def document_folder(data_dir: Path, strategy: Strategy) -> Path:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
+import yaml
+
 from .loading import SHARED_FOLDER
 from .model import TEMPLATES, slugify
 
@@ -32,6 +34,8 @@ def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
                             f"hyphens, like '{slugify(name) or 'newham'}'; found '{folder}'")
     if not name.strip():
         raise ScaffoldError("expected the borough's name, like --name \"Newham\"")
+    if len(name.strip().splitlines()) > 1:
+        raise ScaffoldError("expected the borough's name on one line, like --name \"Newham\"")
     target = data_dir / folder
     if target.exists():
         raise ScaffoldError(f"{target} already exists: choose another name or remove it")
@@ -41,7 +45,8 @@ def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
     target.mkdir(parents=True)
     written = []
     for source in sources:
-        text = string.Template(source.read_text(encoding="utf-8")).substitute(name=name.strip())
+        text = string.Template(source.read_text(encoding="utf-8")).substitute(
+            _placeholders(name.strip()))
         if source.stem == "definition" and not (
                 data_dir / SHARED_FOLDER / f"{SHARED_DEFINITION}.yaml").exists():
             text = _LOCAL_DEFINITION
@@ -49,3 +54,18 @@ def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _placeholders(name: str) -> dict[str, str]:
+    """The name as each place in a scaffold file needs it, written by PyYAML's emitter so that
+    any name (`Newham: "East"`, `#1`, `No`, `2024`) reads back as itself: `name` in comments,
+    `borough` and `organisation` as whole values, `name_quoted` inside a double-quoted value."""
+    return {"name": name, "borough": _value(name),
+            "organisation": _value(f"London Borough of {name}"),
+            "name_quoted": _value(name, style='"')[1:-1]}
+
+
+def _value(text: str, style: str | None = None) -> str:
+    """`text` as one YAML value, quoted as the emitter judges it must be."""
+    emitted = yaml.safe_dump(text, default_style=style, allow_unicode=True, width=2**30)
+    return emitted.removesuffix("\n").removesuffix("\n...")
