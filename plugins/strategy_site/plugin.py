@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import TemplateError
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -29,7 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Document, Site, Strategy
-from .output import StagedOutput, write_atomically
+from .output import OutputError, StagedOutput, full_disk, write_atomically
 from .pages import (
     EDITIONS,
     FEED,
@@ -51,7 +51,13 @@ from .pages import (
 from .pdf import RenderedPdf, pdf_name
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .records import RecordState, document_folder, record_state, stored_pdf
-from .submission import SubmissionError, submission_pack, write_pack
+from .submission import (
+    PackFailure,
+    SubmissionError,
+    SubmissionPack,
+    submission_pack,
+    write_pack,
+)
 from .timetable import (
     Finding,
     Status,
@@ -94,6 +100,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
         self.output: StagedOutput | None = None
+        self.pack_output: StagedOutput | None = None
+        """The submission packs' staging, swapped in right after the site's."""
+        self.packs_written: list[Path] = []
+        self.written: list[Path] = []
+        """The files the plugin wrote into the staged site, checked there before the swap."""
+        self.pdf_cache: PdfCache | None = None
+        self.started = 0.0
+        """When this build started (the clock of file times): the PDF cache keeps what any
+        build used since."""
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         self.navs: dict[str, Navigation] = {}
@@ -244,35 +259,74 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     @event_priority(-100)  # after every other plugin has written its files (the search index)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Wait for the PDFs and give their sizes on the pages; write each strategy's PDF and
-        calendar feed into the site, its submission pack beside it, and the site's own
-        calendar feed; then put the new site in place."""
+        calendar feed into the site, the site's own calendar feed, and the submission packs
+        beside it; then, only when all of it is written, put the new site in place, and the
+        new packs."""
         self._finish_pdfs()
         self._write_outputs(config)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         assert self.output is not None
         if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts next, and on_build_error throws the staged site away
-        self.output.commit()
-        config.site_dir = str(self.output.target)
-        self.output = None
-        self._write_packs(config)
+        packs = self._make_packs(config)  # anything that can fail, before the swap
+        self._stage_packs(config, packs)
+        try:
+            target = self.output.target
+            self.output.commit(self._expected(config))
+            self.output = None
+            config.site_dir = str(target)
+            if self.pack_output is not None:
+                self.pack_output.commit(self.packs_written)
+                self.pack_output = None
+        except OutputError as error:
+            raise PluginError(str(error)) from None
+        for strategy, pack in packs:
+            log.info("Submission pack for %s in %s (due %s)", strategy.home,
+                     self._packs_dir(config) / strategy.home, pack.due.isoformat())
+        self._prune_pdf_cache()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build leaves the previous site as it was."""
+        """A failed build leaves the previous site, and the previous packs, as they were. A
+        full disk is said in a sentence, not a traceback."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.batch is not None:
             self.batch.cancel()
             self.batch = None
-        if self.output is not None:
-            self.output.abandon()
-            self.output = None
+        target = self.output.target if self.output is not None else None
+        for output in (self.output, self.pack_output):
+            if output is not None:
+                output.abandon()
+        self.output = self.pack_output = None
+        full = full_disk(error)
+        if full is not None:
+            # A copy names its source first and what it was writing second (shutil).
+            where = full.filename2 or full.filename or "the new site"
+            raise Abort(f"The disk is full while writing {where}; "
+                        f"{'the previous site is unchanged' if target else 'nothing changed'}"
+                        f"{f' ({target})' if target else ''}: free space and build again")
 
     def _stage(self, config: MkDocsConfig) -> None:
-        """Build into a staging folder beside `site_dir` (see output.py)."""
-        self.output = StagedOutput(Path(config.site_dir))
+        """Build into a staging folder beside `site_dir`, holding its lock (see output.py)."""
+        self.started = time.time()
+        try:
+            self.output = StagedOutput(Path(config.site_dir), self.config.lock_timeout)
+        except OutputError as error:
+            raise PluginError(str(error)) from None
         config.site_dir = str(self.output.staging)
+        self.written = []
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    def _expected(self, config: MkDocsConfig) -> list[Path]:
+        """Every file this build wrote into the staged site: MkDocs' pages and static files,
+        the theme's own pages (sitemap.xml, 404.html), the search index, and the plugin's."""
+        assert self.files is not None
+        site = Path(config.site_dir)
+        files = [Path(file.abs_dest_path) for file in self.files
+                 if file.inclusion.is_included()]  # type: ignore[no-untyped-call]
+        templates = [site / name for name in config.theme.static_templates]
+        search = [site / "search" / "search_index.json"] if "search" in config.plugins else []
+        return [*files, *templates, *search, *self.written]
 
     def _write_outputs(self, config: MkDocsConfig) -> None:
         assert self.site is not None
@@ -280,14 +334,17 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         for owner, findings in self.findings.items():
             if owner == "site" or not findings:
                 continue
-            write_atomically(site_dir / owner / FEED,
-                             calendar_feed(findings, f"{owner}: key dates"))
+            self._write(site_dir / owner / FEED, calendar_feed(findings, f"{owner}: key dates"))
         everything = [f for findings in self.findings.values() for f in findings]
         if self.findings:
-            write_atomically(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
+            self._write(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         for base, pdf in self.pdfs.items():
-            write_atomically(site_dir / base / pdf.name, pdf.data)
+            self._write(site_dir / base / pdf.name, pdf.data)
         self._write_redirects(config)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        write_atomically(path, data)
+        self.written.append(path)
 
     def _write_redirects(self, config: MkDocsConfig) -> None:
         """The newest edition's own address sends readers to its pages at the document's
@@ -300,12 +357,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             at = File(own, config.docs_dir, config.site_dir, config.use_directory_urls)
             html = self.renderer.render_redirect(
                 spec.full_title, get_relative_url(target.url, at.url), config.theme.locale.language)
-            write_atomically(Path(at.abs_dest_path), html.encode("utf-8"))
+            self._write(Path(at.abs_dest_path), html.encode("utf-8"))
 
-    def _write_packs(self, config: MkDocsConfig) -> None:
-        """Each published strategy's Home Office pack, beside the site (never in it)."""
+    def _make_packs(self, config: MkDocsConfig) -> list[tuple[Strategy, SubmissionPack]]:
+        """Each published strategy's Home Office pack, made (not written yet); a pack that
+        cannot be made stops the build before the site is swapped."""
         assert self.site is not None
-        packs = Path(config.config_file_path).parent / self.config.submission_dir
+        packs = []
         for strategy in self.site.strategies:
             pdf = self.pdfs.get(strategy.home)
             if pdf is None:
@@ -316,9 +374,39 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             except SubmissionError as error:
                 log.info("No submission pack for %s: %s", strategy.home, error)
                 continue
-            write_pack(pack, packs / strategy.home)
-            log.info("Submission pack for %s in %s (due %s)", strategy.home,
-                     packs / strategy.home, pack.due.isoformat())
+            except PackFailure as error:
+                raise PluginError(f"{Path(self.config.data_dir).name}/{error}") from None
+            packs.append((strategy, pack))
+        return packs
+
+    def _stage_packs(self, config: MkDocsConfig,
+                     packs: list[tuple[Strategy, SubmissionPack]]) -> None:
+        """Write the packs into a staging folder of `submission_dir`, which is replaced whole
+        after the site: it holds the packs of the last build with PDFs, and nothing older
+        (a pack whose title changed would otherwise stay beside the new one)."""
+        self.packs_written = []
+        folder = self._packs_dir(config)
+        if not self.pdfs or (not packs and not folder.exists()):
+            return  # no PDFs, so no packs: the packs there are left as they are
+        try:
+            self.pack_output = StagedOutput(folder, self.config.lock_timeout,
+                                            "the submission packs")
+        except OutputError as error:
+            raise PluginError(f"submission_dir: {error}") from None
+        for strategy, pack in packs:
+            self.packs_written += write_pack(pack, self.pack_output.staging / strategy.home)
+
+    def _packs_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent / self.config.submission_dir
+
+    def _prune_pdf_cache(self) -> None:
+        """Remove the cached PDFs no build has used since this one started: a PDF holding
+        text since withheld, or an edition since removed, does not stay on the disk."""
+        if self.pdf_cache is not None and self.config.pdf_cache_prune:
+            removed = self.pdf_cache.prune(self.started)
+            if removed:
+                log.info("PDF cache: removed %d PDFs no current strategy uses", removed)
+        self.pdf_cache = None
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -360,6 +448,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         cache_dir = self.config.pdf_cache_dir
         cache = PdfCache(Path(config.config_file_path).parent / cache_dir if cache_dir
                          else None)
+        self.pdf_cache = cache
         self.batch = PdfBatch(jobs, cache, self.config.pdf_workers or default_workers(),
                               self._log_progress)
 
