@@ -369,6 +369,8 @@ def _read_manifest(path: Path, data_dir: Path,
 def _record_problem(where: str, field: str, message: str, folder: Path, data_dir: Path,
                     manifest_file: YamlFile | None) -> DataProblem:
     """Place a broken record rule: in `published.yaml`, or in the edition's strategy.yaml."""
+    if where.startswith(f"{PUBLISHED_FOLDER}/"):  # a kept PDF no record names
+        return DataProblem(_shown(folder / where, data_dir), None, None, message)
     if where == "manifest":
         assert manifest_file is not None
         at = _location(field)

@@ -81,8 +81,19 @@ def record_state(document: Document, strategy: Strategy,
 def record_problems(document: Document, folder: Path,
                     definitions: dict[str, SharedDefinition]) -> list[tuple[str, str, str]]:
     """What breaks the record rule, as (which file, which field, message) for the loader to
-    place: `which file` is 'manifest' or the edition's id, the field a dotted path in it."""
+    place: `which file` is 'manifest', the edition's id (the field a dotted path in it), or
+    a kept PDF's path in the document's folder (no field)."""
     problems: list[tuple[str, str, str]] = []
+    named = {record.pdf for record in document.manifest.records}
+    for kept in sorted((folder / PUBLISHED_FOLDER).glob("*.pdf")):
+        name = f"{PUBLISHED_FOLDER}/{kept.name}"
+        if name not in named:
+            problems.append((name, "", (
+                f"expected every PDF in {PUBLISHED_FOLDER}/ to be named by a record in "
+                f"{MANIFEST_FILE}, and none names this one: it is the PDF of a published "
+                "edition, and a published edition cannot vanish. Restore the record from "
+                f"version control (git checkout {MANIFEST_FILE}); only if this edition was "
+                "never published, delete the PDF")))
     editions = {strategy.identity.edition: strategy for strategy in document.editions}
     for index, record in enumerate(document.manifest.records):
         if record.edition not in editions:
@@ -139,14 +150,20 @@ def new_record(document: Document, strategy: Strategy, pdf: bytes,
     """The record of an edition as it is now, with the file its PDF is kept in."""
     identity = strategy.identity
     assert identity.published is not None
-    amendments = len(identity.amendments)
-    suffix = f"-amendment-{amendments}" if amendments else ""
     return EditionRecord(
-        edition=identity.edition, amendments=amendments, published=identity.published,
-        recorded=today, data_sha256=data_sha256(strategy, definitions),
-        pdf=f"{PUBLISHED_FOLDER}/{identity.edition_id}{suffix}.pdf",
+        edition=identity.edition, amendments=len(identity.amendments),
+        published=identity.published, recorded=today,
+        data_sha256=data_sha256(strategy, definitions), pdf=kept_pdf(strategy),
         pdf_sha256=file_sha256(pdf),
     )
+
+
+def kept_pdf(strategy: Strategy) -> str:
+    """Where an edition's PDF is kept as it is now (with its amendments), in its document's
+    folder: a name no other record of the document has."""
+    amendments = len(strategy.identity.amendments)
+    suffix = f"-amendment-{amendments}" if amendments else ""
+    return f"{PUBLISHED_FOLDER}/{strategy.identity.edition_id}{suffix}.pdf"
 
 
 def manifest_yaml(manifest: Manifest) -> str:
