@@ -26,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
+from .addresses import Claim, same_address, taken_names, top_name
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Document, Site, Strategy
@@ -69,6 +70,9 @@ from .timetable import (
 from .withholding import withheld_line
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
+
+SITE_FINDINGS = ""
+"""The site's own deadlines among the strategies' (by home): no folder has this name."""
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 """Templates that take precedence over the theme's own (after the site's `custom_dir`)."""
@@ -157,6 +161,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each strategy's pages as in-memory files, and their place in the navigation."""
+        _stop_if("A partnership's folder name is taken", self._taken_addresses(files, config))
         for src_uri, spec in self.pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
@@ -164,6 +169,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                     "rename or remove it"
                 )
             files.append(File.generated(config, src_uri, content=""))
+        _stop_if("Two pages would be at one address", same_address(
+            Claim(file.url, self._source(file, config)) for file in files.documentation_pages()))
         for src_uri in self.copies:  # reached from the edition history, not the navigation
             file = files.get_file_from_path(src_uri)
             assert file is not None
@@ -175,6 +182,33 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self._start_pdfs(config)
         self.files = files
         return files
+
+    def _taken_addresses(self, files: Files, config: MkDocsConfig) -> list[str]:
+        """Each partnership whose folder name is taken at the top of the site by what MkDocs,
+        the theme, the hand-written pages or the site's own pages write there."""
+        assert self.site is not None
+        data = Path(self.config.data_dir).name
+        partnerships = {document.folder: f"{data}/{document.folder}/strategy.yaml"
+                        for document in self.site.documents if document.id is None}
+        taken = [Claim(file.src_uri if file.is_documentation_page() else file.dest_uri,
+                       self._source(file, config)) for file in files]
+        taken += [Claim(spec.src_uri, f"the site's {spec.title} page")
+                  for spec in self.extra_pages]
+        taken.append(Claim(FEED, "the site's calendar feed"))
+        return taken_names(partnerships, taken)
+
+    def _source(self, file: File, config: MkDocsConfig) -> str:
+        """Who writes a file of the site, as an officer would look for it."""
+        spec = self.pages.get(file.src_uri) if file.generated_by else None
+        if spec is None:
+            if file.abs_src_path and Path(file.abs_src_path).is_relative_to(config.docs_dir):
+                return f"{Path(config.docs_dir).name}/{file.src_uri}"
+            return f"the theme's {top_name(file.dest_uri)}/"
+        strategy = spec.context.get("strategy")
+        if not isinstance(strategy, Strategy):
+            return f"the site's {spec.title} page"
+        return (f"{Path(self.config.data_dir).name}/{strategy.home}/strategy.yaml "
+                f"(its page '{spec.title}')")
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each partnership's own navigation (nav_scope: partnership): the site's, less every
@@ -332,7 +366,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         assert self.site is not None
         site_dir = Path(config.site_dir)
         for owner, findings in self.findings.items():
-            if owner == "site" or not findings:
+            if owner == SITE_FINDINGS or not findings:
                 continue
             self._write(site_dir / owner / FEED, calendar_feed(findings, f"{owner}: key dates"))
         everything = [f for findings in self.findings.values() for f in findings]
@@ -529,8 +563,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                 rows += [(page, finding) for finding in findings]
         site_events: dict[str, dt.date | None] = {
             "accessibility_statement_reviewed": self.config.accessibility.last_reviewed}
-        self.findings["site"] = site_findings(timetable, site_events, self.today)
-        rows += [(None, finding) for finding in self.findings["site"]]
+        self.findings[SITE_FINDINGS] = site_findings(timetable, site_events, self.today)
+        rows += [(None, finding) for finding in self.findings[SITE_FINDINGS]]
         for findings in self.findings.values():
             for finding in findings:
                 self._log_finding(finding)
@@ -570,9 +604,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if marker not in html or self.site is None:
             return html
         status = {home: _timetable_summary(findings) for home, findings in self.findings.items()
-                  if home != "site" and findings}
+                  if home != SITE_FINDINGS and findings}
         return html.replace(marker, self.renderer.render_strategy_list(
             self.site, url, downloads=self.downloads, status=status))
+
+
+def _stop_if(what: str, problems: list[str]) -> None:
+    if problems:
+        raise PluginError(f"{what}:\n  " + "\n  ".join(problems))
 
 
 def _folder_section(folder: str, pages: list[str], files: Files) -> Any:
