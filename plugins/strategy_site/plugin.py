@@ -309,11 +309,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.output.commit(self._expected(config))
             self.output = None
             config.site_dir = str(target)
-            if self.pack_output is not None:
-                self.pack_output.commit(self.packs_written)
-                self.pack_output = None
         except OutputError as error:
             raise PluginError(str(error)) from None
+        if self.pack_output is not None:
+            try:
+                self.pack_output.commit(self.packs_written)
+            except (OutputError, OSError) as error:
+                raise PluginError(f"The new site is in place, but the submission packs could "
+                                  f"not replace the previous ones ({error}): build again") from None
+            self.pack_output = None
         for strategy, pack in packs:
             log.info("Submission pack for %s in %s (due %s)", strategy.home,
                      self._packs_dir(config) / strategy.home, pack.due.isoformat())
