@@ -224,6 +224,46 @@ def test_a_killed_build_beside_one_rendering_pdfs_leaves_it_whole(tmp_path: Path
     assert len(list((tmp_path / "site").rglob("*.pdf"))) == 8  # at home and the edition's
 
 
+def _removed_while_staging(tmp_path: Path, remove: str) -> tuple[Build, dict[str, float]]:
+    """A build of site/ whose staging folder loses something while it writes, as when another
+    program (or a build of the old code) clears it: the staging folder itself, or one of the
+    theme's files copied before the pages."""
+    project = _copies(tmp_path, 40)
+    first = _start(project, "site", "first")
+    assert _wait(first) == 0
+    before = {str(path): path.stat().st_mtime for path in (tmp_path / "site").rglob("*")}
+    build = _start(project, "site", "second")
+    try:
+        def bundle() -> list[Path]:
+            return [path for folder in _staging(tmp_path, "site")
+                    for path in (folder / "assets" / "javascripts").glob("bundle.*.js")]
+
+        _wait_until(lambda: bool(bundle()), [build])
+        [written] = bundle()
+        if remove == "folder":  # MkDocs writes on meanwhile, making folders again
+            staging = written.parents[2]
+            while staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+        else:
+            written.unlink()
+        _wait(build)
+    finally:
+        build.process.kill()
+    return build, before
+
+
+@pytest.mark.parametrize("remove", ["folder", "file"])
+def test_a_build_whose_staging_lost_files_keeps_the_previous_site(
+        tmp_path: Path, remove: str) -> None:
+    build, before = _removed_while_staging(tmp_path, remove)
+    assert build.process.returncode == 1
+    expected = ("was removed or replaced while this build wrote it" if remove == "folder"
+                else "lacks 1 of the files this build wrote")
+    assert expected in build.output(), build.output()[-3000:]
+    after = {str(path): path.stat().st_mtime for path in (tmp_path / "site").rglob("*")}
+    assert after == before  # the previous site, not a file touched
+
+
 @contextmanager
 def _holding_the_lock(parent: Path, target: str) -> Iterator[None]:
     """Hold a target's lock as a build does (its lock file, this process's id in it)."""
@@ -277,7 +317,7 @@ def test_builds_at_once_killed_at_random_never_leave_a_partial_site(tmp_path: Pa
     has a whole target when it exits; at the end of a round every target is whole."""
     project = _copies(tmp_path, 6)
     chance = random.Random(15)
-    for round_number in range(14):
+    for round_number in range(12):
         count = 2 + round_number % 2
         targets = [chance.choice(["site", "site-preview"]) for _ in range(count)]
         if round_number % 4 == 0:

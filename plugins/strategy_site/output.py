@@ -66,10 +66,14 @@ class StagedOutput:
         self.workspace = target.with_name(f"{STAGING_PREFIX}{target.name}")
         self.workspace.mkdir(parents=True, exist_ok=True)
         self._lock: int | None = _take_lock(self.workspace / LOCK_FILE, target, lock_timeout)
+        self._held: int | None = None
         try:
             self._clear_leftovers()
             self.staging = Path(tempfile.mkdtemp(prefix=STAGE, dir=self.workspace))
-            self._made = _identity(self.staging)
+            # Held open, the folder keeps its inode even if removed: one made again in its
+            # place never has the same identity.
+            self._held = os.open(self.staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            self._made = _identity_of(self._held)
         except BaseException:
             self._release()
             raise
@@ -137,6 +141,9 @@ class StagedOutput:
                 path.unlink(missing_ok=True)
 
     def _release(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
         if self._lock is not None:
             os.close(self._lock)  # closing the file releases the lock
             self._lock = None

@@ -363,7 +363,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         files = [Path(file.abs_dest_path) for file in self.files
                  if file.inclusion.is_included()]  # type: ignore[no-untyped-call]
         templates = [site / name for name in config.theme.static_templates]
-        search = [site / "search" / "search_index.json"] if "search" in config.plugins else []
+        searching = any(name.rpartition("/")[2] == "search" for name in config.plugins)
+        search = [site / "search" / "search_index.json"] if searching else []
         return [*files, *templates, *search, *self.written]
 
     def _write_outputs(self, config: MkDocsConfig) -> None:
