@@ -216,13 +216,28 @@ def test_packs_of_an_earlier_title_do_not_pile_up(tmp_path: Path) -> None:
         "testshire-serious-violence-duty-strategy-refreshed-2025.pdf.sha256"]
 
 
+@pytest.mark.parametrize("folder", [".", "project/docs", "strategy_data", "site"])
+def test_the_packs_folder_is_a_folder_of_its_own(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, folder: str) -> None:
+    """submissions/ is replaced whole: a submission_dir holding the project, its pages, its
+    data or its site would replace them."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    project = make_project(tmp_path, data, submission_dir=str(tmp_path / folder))
+    with pytest.raises((Abort, PluginError)):
+        build_site(tmp_path, data)
+    assert "submission_dir: expected a folder of its own for the submission packs" \
+        in caplog.text
+    assert (project / "mkdocs.yml").is_file() and (data / "testshire" / "strategy.yaml").is_file()
+    assert not (tmp_path / "site").exists()
+
+
 # --- the PDF cache keeps what builds use ---------------------------------------------------
 
 
 def test_the_pdf_cache_keeps_no_pdf_of_text_since_withheld(tmp_path: Path) -> None:
     """A build removes the cached PDFs no build has used since it started: the PDF holding a
     withheld action goes; an entry another build used meanwhile (its file time after this
-    build's start) stays."""
+    build's start) stays, and so does a file that is not a cache entry."""
     cache = tmp_path / "cache"
     data = copy_data(tmp_path, FIXTURES / "minimal")
     build_site(tmp_path, data, pdf_cache_dir=str(cache), pdf_cache_prune=True)
@@ -236,7 +251,11 @@ def test_the_pdf_cache_keeps_no_pdf_of_text_since_withheld(tmp_path: Path) -> No
     in_use.write_bytes(first.read_bytes())
     later = time.time() + 3600
     os.utime(in_use, (later, later))
+    foreign = cache / "ab" / "notes.txt"  # not the cache's own: never removed
+    foreign.write_text("kept", encoding="utf-8")
+    os.utime(foreign, (0, 0))
     site = build_site(tmp_path, data)
+    assert foreign.exists()
     entries = sorted(cache.glob("*/*.pdf"))
     assert first not in entries and in_use in entries and len(entries) == 2
     [kept] = [entry for entry in entries if entry != in_use]

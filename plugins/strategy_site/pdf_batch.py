@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import subprocess
 import threading
 import time
@@ -103,13 +104,15 @@ class PdfCache:
             return 0
         removed = 0
         for path in self.folder.glob("*/*"):
-            key = path.name.removesuffix(".pdf")
+            entry = _ENTRY.fullmatch(path.name)
+            if entry is None or path.parent.name != entry["key"][:2]:
+                continue  # not the cache's: whatever else is in the folder stays
             try:
                 age = path.stat().st_mtime
-                if path.name.startswith("."):  # a write in progress, or one that was killed
+                if entry["writing"]:  # a write in progress, or one that was killed
                     if age < since - _ABANDONED_WRITE_SECONDS:
                         path.unlink()
-                elif key not in self.used and age < since:
+                elif entry["key"] not in self.used and age < since:
                     path.unlink()
                     removed += 1
             except OSError:  # removed by another build meanwhile
@@ -120,6 +123,9 @@ class PdfCache:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key}.pdf"
 
+
+_ENTRY = re.compile(r"(?P<writing>\.)?(?P<key>[0-9a-f]{64})\.pdf(?(writing)\.\w+|)")
+"""A cache entry's file name (`<key>.pdf`), or write_atomically's temporary file for one."""
 
 _ABANDONED_WRITE_SECONDS = 3600
 """A temporary file in the cache this old belongs to a write that will never finish (writes

@@ -345,6 +345,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def _stage(self, config: MkDocsConfig) -> None:
         """Build into a staging folder beside `site_dir`, holding its lock (see output.py)."""
+        self._check_packs_dir(config)
         self.started = time.time()
         try:
             self.output = StagedOutput(Path(config.site_dir), self.config.lock_timeout)
@@ -437,6 +438,22 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def _packs_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.submission_dir
+
+    def _check_packs_dir(self, config: MkDocsConfig) -> None:
+        """The packs' folder is replaced whole: it must be a folder of its own, never one
+        holding the project, its pages, its data or its site, nor inside them."""
+        packs = self._packs_dir(config).resolve()
+        project = Path(config.config_file_path).parent.resolve()
+        folders = {"the project (mkdocs.yml's folder)": (project, False),
+                   "docs_dir": (Path(config.docs_dir).resolve(), True),
+                   "data_dir": (Path(self.config.data_dir).resolve(), True),
+                   "site_dir": (Path(config.site_dir).resolve(), True)}
+        for name, (folder, nor_inside) in folders.items():
+            if folder.is_relative_to(packs) or (nor_inside and packs.is_relative_to(folder)):
+                raise PluginError(
+                    f"submission_dir: expected a folder of its own for the submission packs, "
+                    f"apart from {name} ({folder}); found {packs}. A build replaces that "
+                    "folder whole with its packs: choose one like 'submissions'")
 
     def _prune_pdf_cache(self) -> None:
         """Remove the cached PDFs no build has used since this one started: a PDF holding
