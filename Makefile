@@ -61,4 +61,4 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf site .building-site-* $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site .building-site .building-site-* .building-submissions $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -73,6 +73,9 @@ def make_project(tmp_path: Path, data_dir: Path, **options: object) -> Path:
             # The project's own PDF cache: keys are fingerprints of everything a PDF depends
             # on, so a test gets a fresh rendering whenever anything it changed matters.
             plugin["strategy_site"]["pdf_cache_dir"] = str(PDF_CACHE)
+            # Many tests' data share it, one after the other: a build must not prune what
+            # the other tests use (tests/test_output.py checks pruning in a cache of its own).
+            plugin["strategy_site"]["pdf_cache_prune"] = False
             plugin["strategy_site"].update(options)
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return project

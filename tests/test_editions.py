@@ -282,3 +282,28 @@ def test_a_kept_pdf_read_through_a_link_is_refused(tmp_path: Path, link_to: str)
                 f"published/2025.pdf to be the PDF as published; {link}") in str(raised.value)
     else:
         assert f"strategy_data/testshire/published: {link}" in str(raised.value)
+
+
+def test_a_kept_pdf_whose_record_was_removed_stops_the_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`git rm published.yaml` and a change to the data: the strict build passed with an INFO
+    line, and `publish` then replaced the kept published/2025.pdf without a word."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    _publish(data)
+    kept = data / "testshire" / "published" / "2025.pdf"
+    as_published = kept.read_bytes()
+    (data / "testshire" / "published.yaml").unlink()
+    objectives = data / "testshire" / "objectives.yaml"
+    objectives.write_text(objectives.read_text("utf-8").replace(
+        "Reduce knife crime", "Reduce knife and gun crime"), encoding="utf-8")
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    assert ("testshire/published/2025.pdf: expected every PDF in published/ to be named by a "
+            "record in published.yaml, and none names this one") in str(raised.value)
+    assert "git checkout published.yaml" in str(raised.value)
+    with pytest.raises((PluginError, Abort)):
+        build_site(tmp_path, data)
+    assert main(["publish", "testshire", "--data", str(data), "--today", "2025-02-01"]) == 2
+    assert "testshire/published/2025.pdf" in capsys.readouterr().err
+    assert kept.read_bytes() == as_published
+    assert not (data / "testshire" / "published.yaml").exists()

@@ -13,12 +13,13 @@ import yaml
 
 from .loading import StrategyDataError, load_site
 from .model import Manifest
-from .output import write_atomically
+from .output import write_atomically, write_new_atomically
 from .pages import Renderer, web_address
 from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
 from .records import (
     MANIFEST_FILE,
     document_folder,
+    kept_pdf_name,
     manifest_yaml,
     new_record,
     record_state,
@@ -221,10 +222,15 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
               f"({state.record.recorded.isoformat()}), unchanged.")
         return EXIT_OK
     folder = document_folder(data_dir, edition)
+    if (folder / kept_pdf_name(edition)).exists():
+        return _refuse_overwrite(folder / kept_pdf_name(edition))
     url = web_address(site_url or _site_url(Path("mkdocs.yml")), edition)
     pdf = strategy_pdf(edition, Renderer().render_print(edition, site, url))
     record = new_record(document, edition, pdf.data, definitions, today or dt.date.today())
-    write_atomically(folder / record.pdf, pdf.data)
+    try:
+        write_new_atomically(folder / record.pdf, pdf.data)
+    except FileExistsError:  # kept by another `publish` meanwhile
+        return _refuse_overwrite(folder / record.pdf)
     manifest = Manifest(records=(*document.manifest.records, record))
     write_atomically(folder / MANIFEST_FILE, manifest_yaml(manifest).encode("utf-8"))
     print(f"{folder / record.pdf}\n{folder / MANIFEST_FILE}")
@@ -233,6 +239,14 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
           f"PDF SHA-256 {record.pdf_sha256}. Commit both files: the build now checks the "
           "edition against them.")
     return EXIT_OK
+
+
+def _refuse_overwrite(pdf: Path) -> int:
+    print(f"{pdf}: a kept PDF of a published edition is already there, and publish never "
+          f"replaces one. If its record in {MANIFEST_FILE} was lost, restore it from version "
+          "control; to record a change to a published edition, add an entry to 'amendments' "
+          "in strategy.yaml (its date and reason) and publish again", file=sys.stderr)
+    return EXIT_INVALID
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -47,7 +47,12 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     strategy from failing on deadlines nobody can meet any more."""
 
     submission_dir = c.Type(str, default="submissions")
-    """Where the build writes each strategy's Home Office submission pack (not published)."""
+    """Where the build writes each strategy's Home Office submission pack (not published). The
+    folder is the build's own: a build with PDFs replaces it whole with its packs."""
+
+    lock_timeout = c.Type((int, float), default=600)
+    """How many seconds a build waits for another build writing the same site folder (or
+    the same packs) before it stops, changing nothing."""
 
     pdfs = c.Type(bool, default=True)
     """Whether the build makes the PDFs; `false` gives a quick preview of the pages alone
@@ -59,6 +64,11 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     pdf_cache_dir = c.Type(str, default=".cache/pdf")
     """Where rendered PDFs are kept by the fingerprint of all they depend on, so an unchanged
     strategy is not rendered again (relative to mkdocs.yml; safe to delete; "" for none)."""
+
+    pdf_cache_prune = c.Type(bool, default=True)
+    """Whether a successful build removes the cached PDFs that no build has used since it
+    started (one holding text since withheld, an edition since removed). `false` for a cache
+    shared by many projects at once, such as the tests'."""
 
     nav_scope = c.Choice(("partnership", "all"), default="partnership")
     """Which strategies a page's navigation lists: 'partnership', the page's own

@@ -480,6 +480,8 @@ def _record_problem(where: str, field: str, message: str, folder: Path, data_dir
                     manifest_file: YamlFile | None, document: Document) -> DataProblem:
     """Place a broken record rule: in `published.yaml`, or in the edition's strategy.yaml,
     saying where the change may be (the record is one fingerprint of the edition's data)."""
+    if where.startswith(f"{PUBLISHED_FOLDER}/"):  # a kept PDF no record names
+        return DataProblem(_shown(folder / where, data_dir), None, None, message)
     if where == "manifest":
         assert manifest_file is not None
         at = _location(field)

@@ -1,53 +1,221 @@
 """All or nothing: the build writes into a staging folder beside `site/` and replaces `site/`
-only when everything (pages, PDFs, feeds, checks) has succeeded.
+only when everything (pages, PDFs, feeds, packs, checks) has succeeded.
 
 A council's web team copies `site/` to its servers. A build that fails on publication day, or
 is killed half way, must leave the previous site exactly as it was, never a mixture of old and
-new pages or a PDF cut short.
+new pages or a PDF cut short; and so must two builds at once, into the same folder or into
+neighbouring ones.
+
+Each target (`site/`) has a folder of its own beside it, `.building-site/`, holding a lock file
+and the staging folders. A build holds the target's lock from the moment it starts staging
+until its swap is done, so only one build at a time writes a target, and whatever else is in
+that folder when a build takes the lock was left by a build that is gone. Nothing matches by
+name prefix, so `site` and `site-preview` never touch each other's staging.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import logging
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
+log = logging.getLogger("mkdocs.plugins.strategy_site")
+
 STAGING_PREFIX = ".building-"
-"""How a staging folder's name starts; one left by a killed build is removed by the next."""
+"""The name of a target's own folder of staging work starts so: `.building-site/`."""
+LOCK_FILE = "build.lock"
+"""In a target's own folder: locked by the build writing the target; it holds its process id."""
+STAGE = "stage-"
+"""A staging folder: a new site being written."""
+PREVIOUS = "previous-"
+"""The previous site, moved aside for an instant during the swap: whole, put back by the next
+build if a build is killed between the two renames."""
+DISCARDED = "discarded-"
+"""A previous site being deleted after a swap; removed by the next build if left."""
+
+DEFAULT_LOCK_TIMEOUT = 600.0
+"""How long a build waits, in seconds, for another build writing the same target."""
+_POLL_SECONDS = 0.1
+
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
+"""The errors that mean there is no room left to write (the disk, or the user's quota)."""
+
+
+class OutputError(Exception):
+    """The output cannot be written or published; the message says why and what to do."""
 
 
 class StagedOutput:
-    """A staging folder for one build, and the swap that publishes it."""
+    """A staging folder for one build, under the target's lock, and the swap that publishes it.
 
-    def __init__(self, target: Path) -> None:
+    `what` names the target in messages ("site/", "the submission packs")."""
+
+    def __init__(self, target: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 what: str | None = None) -> None:
         self.target = target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
-        self.staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{target.name}-",
-                                             dir=target.parent))
+        self.what = what or f"{target.name}/"
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"{target}: expected a folder to write {self.what} into, found "
+                              "a file; move the file away or choose another folder")
+        self.workspace = target.with_name(f"{STAGING_PREFIX}{target.name}")
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        self._lock: int | None = _take_lock(self.workspace / LOCK_FILE, target, lock_timeout)
+        self._held: int | None = None
+        try:
+            self._clear_leftovers()
+            self.staging = Path(tempfile.mkdtemp(prefix=STAGE, dir=self.workspace))
+            # Held open, the folder keeps its inode even if removed: one made again in its
+            # place never has the same identity.
+            self._held = os.open(self.staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            self._made = _identity_of(self._held)
+        except BaseException:
+            self._release()
+            raise
 
-    def commit(self) -> None:
-        """Put the staged site in place of the old one. Each rename is atomic; between the two
-        there is no `site/` for an instant, never a partial one."""
-        os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide it from a server
-        retired = None
-        if self.target.exists():
-            retired = self.target.with_name(f"{STAGING_PREFIX}{self.target.name}-old")
-            shutil.rmtree(retired, ignore_errors=True)
-            self.target.rename(retired)
-        self.staging.rename(self.target)
-        if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
+    def commit(self, expected: Iterable[Path] = ()) -> None:
+        """Put the staged output in place of the old one, once it is checked whole: the
+        staging folder is the one this build made, and every file in `expected` (what this
+        build wrote) is in it. Each rename is atomic; between the two there is no target for
+        an instant, never a partial one."""
+        try:
+            self._check(expected)
+            os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide it
+            previous = None
+            if self.target.exists():
+                previous = self.workspace / f"{PREVIOUS}{self.staging.name[len(STAGE):]}"
+                self.target.rename(previous)
+            try:
+                self.staging.rename(self.target)
+            except OSError:
+                if previous is not None:
+                    previous.rename(self.target)
+                raise
+            if previous is not None:
+                discarded = previous.rename(self.workspace / f"{DISCARDED}{previous.name}")
+                shutil.rmtree(discarded, ignore_errors=True)
+        finally:
+            self._release()
 
     def abandon(self) -> None:
-        """Throw the staged site away; the old one was never touched."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Throw the staged output away; the old one was never touched."""
+        try:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        finally:
+            self._release()
+
+    def _check(self, expected: Iterable[Path]) -> None:
+        if not self.staging.is_dir() or _identity(self.staging) != self._made:
+            raise OutputError(
+                f"the staging folder {self.staging} was removed or replaced while this build "
+                f"wrote it (by another program); {self.what} is unchanged: build again")
+        root = self.staging.resolve()
+        lacking = [path for path in expected
+                   if not path.resolve().is_relative_to(root) or not path.exists()]
+        if lacking:
+            shown = ", ".join(str(path) for path in lacking[:3])
+            raise OutputError(
+                f"the new {self.what} lacks {len(lacking)} of the files this build wrote "
+                f"({shown}); {self.what} is unchanged: build again")
+
+    def _clear_leftovers(self) -> None:
+        """With the lock held, everything in the target's folder but the lock file was left by
+        a build that is gone. A previous site moved aside by a build killed in the middle of
+        its swap goes back in place; the rest is removed."""
+        previous = sorted(self.workspace.glob(f"{PREVIOUS}*"))
+        if previous and not self.target.exists():
+            previous[0].rename(self.target)
+            log.info("Put the previous %s back in place: a build was stopped while it swapped "
+                     "in its own", self.what)
+        for path in self.workspace.iterdir():
+            if path.name == LOCK_FILE:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+    def _release(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
+        if self._lock is not None:
+            os.close(self._lock)  # closing the file releases the lock
+            self._lock = None
+
+
+def _take_lock(path: Path, target: Path, timeout: float) -> int:
+    """Hold the lock on `path`: at once, or after waiting (and saying so) for the build that
+    holds it, at most `timeout` seconds.
+
+    A POSIX record lock (fcntl.lockf), not flock: it belongs to this process alone, so PDF
+    worker processes forked by the build never hold it, and the kernel releases it when the
+    process ends, however it ends."""
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(handle)
+            if error.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            holder = _holder(path)
+            if time.monotonic() >= deadline:
+                raise OutputError(
+                    f"Another build ({holder}) has been writing {target} for more than "
+                    f"{timeout:g} seconds; this build stopped and changed nothing. Wait for "
+                    "that build to finish, or stop it, then build again (the plugin's "
+                    "lock_timeout sets how long a build waits)") from None
+            if not told:
+                log.info("Another build (%s) is writing %s; waiting for it to finish",
+                         holder, target)
+                told = True
+            time.sleep(_POLL_SECONDS)
+            continue
+        if _identity_of(handle) == _identity_or_none(path):
+            os.ftruncate(handle, 0)
+            os.write(handle, f"{os.getpid()}\n".encode())
+            return handle
+        os.close(handle)  # the lock file was replaced while we waited: lock the new one
+
+
+def _holder(path: Path) -> str:
+    """The build holding a lock, as its process id says (written when it took the lock)."""
+    try:
+        pid = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        pid = ""
+    return f"process {pid}" if pid.isdigit() else "process unknown"
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_dev, status.st_ino
+
+
+def _identity_or_none(path: Path) -> tuple[int, int] | None:
+    try:
+        return _identity(path)
+    except FileNotFoundError:
+        return None
+
+
+def _identity_of(handle: int) -> tuple[int, int]:
+    status = os.fstat(handle)
+    return status.st_dev, status.st_ino
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to `target` so that readers see the old file or the new, never a part."""
+    """Write `data` to `target` so that readers see the old file or the new, never a part.
+
+    An error names the file (a full disk does not say where on its own)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
@@ -55,9 +223,38 @@ def write_atomically(target: Path, data: bytes) -> None:
             output.write(data)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide it from a server
         os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror, str(target)) from error
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_new_atomically(target: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, whole: FileExistsError if it does, even when
+    another process makes it at the same moment (a hard link never replaces a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.link(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def full_disk(error: BaseException) -> OSError | None:
+    """The error, or the one it was raised from, if it says the disk is full."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in FULL_DISK:
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _umask() -> int:

@@ -7,6 +7,10 @@ on its print document (the data, the templates and the CSS, all inlined into tha
 the engine (WeasyPrint's and pikepdf's versions and our tagging code in pdf.py) and on the
 fonts installed; the cache key is a SHA-256 of all of them. The cache holds nothing else, lives
 outside `site/`, and may be deleted at any time.
+
+Builds may share a cache and run at once: an entry is written whole under its final name
+(write_atomically) or not at all, a missing or vanished entry is rendered again, and a build
+prunes only what no build has used since it started (`PdfCache.prune`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -62,6 +68,8 @@ class PdfCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self.used: set[str] = set()
+        """The keys this build has read or written."""
 
     def key(self, job: PdfJob) -> str:
         """The fingerprint of everything the PDF depends on."""
@@ -70,17 +78,58 @@ class PdfCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> bytes | None:
+        """The cached PDF, marked as used now (so no other build prunes it), or None."""
         if self.folder is None:
             return None
-        path = self.folder / key[:2] / f"{key}.pdf"
+        path = self._path(key)
         try:
-            return path.read_bytes()
-        except OSError:
+            data = path.read_bytes()
+            os.utime(path)
+        except OSError:  # not cached, or pruned by another build a moment ago
             return None
+        self.used.add(key)
+        return data
 
     def put(self, key: str, data: bytes) -> None:
         if self.folder is not None:
-            write_atomically(self.folder / key[:2] / f"{key}.pdf", data)
+            write_atomically(self._path(key), data)
+            self.used.add(key)
+
+    def prune(self, since: float) -> int:
+        """Remove every entry this build did not use and no build has used or written since
+        `since` (this build's start, as a file time), and temporary files of writes that
+        were killed; how many PDFs were removed. Two builds sharing the cache keep what
+        either of them uses: each marks an entry it reads (its file time) and writes it whole."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        removed = 0
+        for path in self.folder.glob("*/*"):
+            entry = _ENTRY.fullmatch(path.name)
+            if entry is None or path.parent.name != entry["key"][:2]:
+                continue  # not the cache's: whatever else is in the folder stays
+            try:
+                age = path.stat().st_mtime
+                if entry["writing"]:  # a write in progress, or one that was killed
+                    if age < since - _ABANDONED_WRITE_SECONDS:
+                        path.unlink()
+                elif entry["key"] not in self.used and age < since:
+                    path.unlink()
+                    removed += 1
+            except OSError:  # removed by another build meanwhile
+                continue
+        return removed
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.pdf"
+
+
+_ENTRY = re.compile(r"(?P<writing>\.)?(?P<key>[0-9a-f]{64})\.pdf(?(writing)\.\w+|)")
+"""A cache entry's file name (`<key>.pdf`), or write_atomically's temporary file for one."""
+
+_ABANDONED_WRITE_SECONDS = 3600
+"""A temporary file in the cache this old belongs to a write that will never finish (writes
+take well under a second)."""
 
 
 @cache
@@ -131,7 +180,9 @@ class PdfBatch:
                     published=job.published is not None))
         if to_render:
             self.workers = min(workers, len(to_render))
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                             initializer=_end_with_parent,
+                                             initargs=(os.getpid(),))
             self._futures = {self._pool.submit(render_one, jobs[index].html): index
                              for index in to_render}
 
@@ -168,6 +219,21 @@ def render_all(jobs: list[PdfJob], cache: PdfCache, workers: int,
     """Every job's PDF, in the jobs' order: cached ones at once, the others rendered by up to
     `workers` processes."""
     return PdfBatch(jobs, cache, workers, progress).results()
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker process: end when the build that started it has ended (killed, it cannot
+    stop its workers; they would wait for work for ever, a few hundred MB each)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
+
+
+_PARENT_CHECK_SECONDS = 1.0
 
 
 def render_one(html: str) -> tuple[bytes, float, tuple[str, ...]]:

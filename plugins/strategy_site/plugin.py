@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, TemplateError
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -27,10 +27,11 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
+from .addresses import Claim, same_address, taken_names, top_name
 from .config import StrategySiteConfig
 from .loading import StrategyDataError, load_site
 from .model import Document, Site, Strategy
-from .output import StagedOutput, write_atomically
+from .output import OutputError, StagedOutput, full_disk, write_atomically
 from .pages import (
     EDITIONS,
     FEED,
@@ -52,7 +53,13 @@ from .pages import (
 from .pdf import RenderedPdf, pdf_name
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .records import RecordState, document_folder, record_state, stored_pdf
-from .submission import SubmissionError, submission_pack, write_pack
+from .submission import (
+    PackFailure,
+    SubmissionError,
+    SubmissionPack,
+    submission_pack,
+    write_pack,
+)
 from .theme_filters import FILTERS as THEME_FILTERS
 from .timetable import (
     Finding,
@@ -65,6 +72,9 @@ from .timetable import (
 from .withholding import withheld_line
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
+
+SITE_FINDINGS = ""
+"""The site's own deadlines among the strategies' (by home): no folder has this name."""
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 """Templates that take precedence over the theme's own (after the site's `custom_dir`)."""
@@ -96,6 +106,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
         self.output: StagedOutput | None = None
+        self.pack_output: StagedOutput | None = None
+        """The submission packs' staging, swapped in right after the site's."""
+        self.packs_written: list[Path] = []
+        self.written: list[Path] = []
+        """The files the plugin wrote into the staged site, checked there before the swap."""
+        self.pdf_cache: PdfCache | None = None
+        self.started = 0.0
+        """When this build started (the clock of file times): the PDF cache keeps what any
+        build used since."""
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         self.navs: dict[str, Navigation] = {}
@@ -144,6 +163,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each strategy's pages as in-memory files, and their place in the navigation."""
+        _stop_if("A partnership's folder name is taken", self._taken_addresses(files, config))
         for src_uri, spec in self.pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
@@ -151,6 +171,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                     "rename or remove it"
                 )
             files.append(File.generated(config, src_uri, content=""))
+        _stop_if("Two pages would be at one address", same_address(
+            Claim(file.url, self._source(file, config)) for file in files.documentation_pages()))
         for src_uri in self.copies:  # reached from the edition history, not the navigation
             file = files.get_file_from_path(src_uri)
             assert file is not None
@@ -162,6 +184,33 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self._start_pdfs(config)
         self.files = files
         return files
+
+    def _taken_addresses(self, files: Files, config: MkDocsConfig) -> list[str]:
+        """Each partnership whose folder name is taken at the top of the site by what MkDocs,
+        the theme, the hand-written pages or the site's own pages write there."""
+        assert self.site is not None
+        data = Path(self.config.data_dir).name
+        partnerships = {document.folder: f"{data}/{document.folder}/strategy.yaml"
+                        for document in self.site.documents if document.id is None}
+        taken = [Claim(file.src_uri if file.is_documentation_page() else file.dest_uri,
+                       self._source(file, config)) for file in files]
+        taken += [Claim(spec.src_uri, f"the site's {spec.title} page")
+                  for spec in self.extra_pages]
+        taken.append(Claim(FEED, "the site's calendar feed"))
+        return taken_names(partnerships, taken)
+
+    def _source(self, file: File, config: MkDocsConfig) -> str:
+        """Who writes a file of the site, as an officer would look for it."""
+        spec = self.pages.get(file.src_uri) if file.generated_by else None
+        if spec is None:
+            if file.abs_src_path and Path(file.abs_src_path).is_relative_to(config.docs_dir):
+                return f"{Path(config.docs_dir).name}/{file.src_uri}"
+            return f"the theme's {top_name(file.dest_uri)}/"
+        strategy = spec.context.get("strategy")
+        if not isinstance(strategy, Strategy):
+            return f"the site's {spec.title} page"
+        return (f"{Path(self.config.data_dir).name}/{strategy.home}/strategy.yaml "
+                f"(its page '{spec.title}')")
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each partnership's own navigation (nav_scope: partnership): the site's, less every
@@ -257,50 +306,98 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     @event_priority(-100)  # after every other plugin has written its files (the search index)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Wait for the PDFs and give their sizes on the pages; write each strategy's PDF and
-        calendar feed into the site, its submission pack beside it, and the site's own
-        calendar feed; then put the new site in place."""
+        calendar feed into the site, the site's own calendar feed, and the submission packs
+        beside it; then, only when all of it is written, put the new site in place, and the
+        new packs."""
         self._finish_pdfs()
         self._write_outputs(config)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         assert self.output is not None
         if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts next, and on_build_error throws the staged site away
-        self.output.commit()
-        config.site_dir = str(self.output.target)
-        self.output = None
-        self._write_packs(config)
+        packs = self._make_packs(config)  # anything that can fail, before the swap
+        self._stage_packs(config, packs)
+        try:
+            target = self.output.target
+            self.output.commit(self._expected(config))
+            self.output = None
+            config.site_dir = str(target)
+        except OutputError as error:
+            raise PluginError(str(error)) from None
+        if self.pack_output is not None:
+            try:
+                self.pack_output.commit(self.packs_written)
+            except (OutputError, OSError) as error:
+                raise PluginError(f"The new site is in place, but the submission packs could "
+                                  f"not replace the previous ones ({error}): build again") from None
+            self.pack_output = None
+        for strategy, pack in packs:
+            log.info("Submission pack for %s in %s (due %s)", strategy.home,
+                     self._packs_dir(config) / strategy.home, pack.due.isoformat())
+        self._prune_pdf_cache()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build leaves the previous site as it was."""
+        """A failed build leaves the previous site, and the previous packs, as they were. A
+        full disk is said in a sentence, not a traceback."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.batch is not None:
             self.batch.cancel()
             self.batch = None
-        if self.output is not None:
-            self.output.abandon()
-            self.output = None
+        target = self.output.target if self.output is not None else None
+        for output in (self.output, self.pack_output):
+            if output is not None:
+                output.abandon()
+        self.output = self.pack_output = None
+        full = full_disk(error)
+        if full is not None:
+            # A copy names its source first and what it was writing second (shutil).
+            where = full.filename2 or full.filename or "the new site"
+            raise Abort(f"The disk is full while writing {where}; "
+                        f"{'the previous site is unchanged' if target else 'nothing changed'}"
+                        f"{f' ({target})' if target else ''}: free space and build again")
 
     def _stage(self, config: MkDocsConfig) -> None:
-        """Build into a staging folder beside `site_dir` (see output.py)."""
-        self.output = StagedOutput(Path(config.site_dir))
+        """Build into a staging folder beside `site_dir`, holding its lock (see output.py)."""
+        self._check_packs_dir(config)
+        self.started = time.time()
+        try:
+            self.output = StagedOutput(Path(config.site_dir), self.config.lock_timeout)
+        except OutputError as error:
+            raise PluginError(str(error)) from None
         config.site_dir = str(self.output.staging)
+        self.written = []
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    def _expected(self, config: MkDocsConfig) -> list[Path]:
+        """Every file this build wrote into the staged site: MkDocs' pages and static files,
+        the theme's own pages (sitemap.xml, 404.html), the search index, and the plugin's."""
+        assert self.files is not None
+        site = Path(config.site_dir)
+        files = [Path(file.abs_dest_path) for file in self.files
+                 if file.inclusion.is_included()]  # type: ignore[no-untyped-call]
+        templates = [site / name for name in config.theme.static_templates]
+        searching = any(name.rpartition("/")[2] == "search" for name in config.plugins)
+        search = [site / "search" / "search_index.json"] if searching else []
+        return [*files, *templates, *search, *self.written]
 
     def _write_outputs(self, config: MkDocsConfig) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
         for owner, findings in self.findings.items():
-            if owner == "site" or not findings:
+            if owner == SITE_FINDINGS or not findings:
                 continue
-            write_atomically(site_dir / owner / FEED,
-                             calendar_feed(findings, f"{owner}: key dates"))
+            self._write(site_dir / owner / FEED, calendar_feed(findings, f"{owner}: key dates"))
         everything = [f for findings in self.findings.values() for f in findings]
         if self.findings:
-            write_atomically(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
+            self._write(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         for base, pdf in self.pdfs.items():
-            write_atomically(site_dir / base / pdf.name, pdf.data)
+            self._write(site_dir / base / pdf.name, pdf.data)
         self._write_redirects(config)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        write_atomically(path, data)
+        self.written.append(path)
 
     def _write_redirects(self, config: MkDocsConfig) -> None:
         """The newest edition's own address sends readers to its pages at the document's
@@ -314,12 +411,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             html = self.renderer.render_redirect(spec.browser_title,
                                                  get_relative_url(target.url, at.url),
                                                  config.theme.locale.language)
-            write_atomically(Path(at.abs_dest_path), html.encode("utf-8"))
+            self._write(Path(at.abs_dest_path), html.encode("utf-8"))
 
-    def _write_packs(self, config: MkDocsConfig) -> None:
-        """Each published strategy's Home Office pack, beside the site (never in it)."""
+    def _make_packs(self, config: MkDocsConfig) -> list[tuple[Strategy, SubmissionPack]]:
+        """Each published strategy's Home Office pack, made (not written yet); a pack that
+        cannot be made stops the build before the site is swapped."""
         assert self.site is not None
-        packs = Path(config.config_file_path).parent / self.config.submission_dir
+        packs = []
         for strategy in self.site.strategies:
             pdf = self.pdfs.get(strategy.home)
             if pdf is None:
@@ -330,9 +428,55 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             except SubmissionError as error:
                 log.info("No submission pack for %s: %s", strategy.home, error)
                 continue
-            write_pack(pack, packs / strategy.home)
-            log.info("Submission pack for %s in %s (due %s)", strategy.home,
-                     packs / strategy.home, pack.due.isoformat())
+            except PackFailure as error:
+                raise PluginError(f"{Path(self.config.data_dir).name}/{error}") from None
+            packs.append((strategy, pack))
+        return packs
+
+    def _stage_packs(self, config: MkDocsConfig,
+                     packs: list[tuple[Strategy, SubmissionPack]]) -> None:
+        """Write the packs into a staging folder of `submission_dir`, which is replaced whole
+        after the site: it holds the packs of the last build with PDFs, and nothing older
+        (a pack whose title changed would otherwise stay beside the new one)."""
+        self.packs_written = []
+        folder = self._packs_dir(config)
+        if not self.pdfs or (not packs and not folder.exists()):
+            return  # no PDFs, so no packs: the packs there are left as they are
+        try:
+            self.pack_output = StagedOutput(folder, self.config.lock_timeout,
+                                            "the submission packs")
+        except OutputError as error:
+            raise PluginError(f"submission_dir: {error}") from None
+        for strategy, pack in packs:
+            self.packs_written += write_pack(pack, self.pack_output.staging / strategy.home)
+
+    def _packs_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent / self.config.submission_dir
+
+    def _check_packs_dir(self, config: MkDocsConfig) -> None:
+        """The packs' folder is replaced whole: it must be a folder of its own, never one
+        holding the project, its pages, its data or its site, nor inside them."""
+        packs = self._packs_dir(config).resolve()
+        project = Path(config.config_file_path).parent.resolve()
+        folders = {"the project (mkdocs.yml's folder)": (project, False),
+                   "docs_dir": (Path(config.docs_dir).resolve(), True),
+                   "data_dir": (Path(self.config.data_dir).resolve(), True),
+                   "site_dir": (Path(config.site_dir).resolve(), True)}
+        for name, (folder, nor_inside) in folders.items():
+            if folder.is_relative_to(packs) or (nor_inside and packs.is_relative_to(folder)):
+                raise PluginError(
+                    f"submission_dir: expected a folder of its own for the submission packs, "
+                    f"apart from {name} ({folder}); found {packs}. A build replaces that "
+                    "folder whole with its packs: choose one like 'submissions'")
+
+    def _prune_pdf_cache(self) -> None:
+        """Remove the cached PDFs no build has used since this one started: a PDF holding
+        text since withheld, or an edition since removed, does not stay on the disk."""
+        if self.pdf_cache is not None and self.config.pdf_cache_prune:
+            removed = self.pdf_cache.prune(self.started)
+            if removed:
+                log.info("PDF cache: removed %d PDFs no current strategy uses", removed)
+        self.pdf_cache = None
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -374,6 +518,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         cache_dir = self.config.pdf_cache_dir
         cache = PdfCache(Path(config.config_file_path).parent / cache_dir if cache_dir
                          else None)
+        self.pdf_cache = cache
         self.batch = PdfBatch(jobs, cache, self.config.pdf_workers or default_workers(),
                               self._log_progress)
 
@@ -454,8 +599,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                 rows += [(page, finding) for finding in findings]
         site_events: dict[str, dt.date | None] = {
             "accessibility_statement_reviewed": self.config.accessibility.last_reviewed}
-        self.findings["site"] = site_findings(timetable, site_events, self.today)
-        rows += [(None, finding) for finding in self.findings["site"]]
+        self.findings[SITE_FINDINGS] = site_findings(timetable, site_events, self.today)
+        rows += [(None, finding) for finding in self.findings[SITE_FINDINGS]]
         for findings in self.findings.values():
             for finding in findings:
                 self._log_finding(finding)
@@ -495,9 +640,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if marker not in html or self.site is None:
             return html
         status = {home: _timetable_summary(findings) for home, findings in self.findings.items()
-                  if home != "site" and findings}
+                  if home != SITE_FINDINGS and findings}
         return html.replace(marker, self.renderer.render_strategy_list(
             self.site, url, downloads=self.downloads, status=status))
+
+
+def _stop_if(what: str, problems: list[str]) -> None:
+    if problems:
+        raise PluginError(f"{what}:\n  " + "\n  ".join(problems))
 
 
 def _folder_section(folder: str, pages: list[str], files: Files) -> Any:

@@ -82,8 +82,19 @@ def record_state(document: Document, strategy: Strategy,
 def record_problems(document: Document, folder: Path,
                     definitions: dict[str, SharedDefinition]) -> list[tuple[str, str, str]]:
     """What breaks the record rule, as (which file, which field, message) for the loader to
-    place: `which file` is 'manifest' or the edition's id, the field a dotted path in it."""
+    place: `which file` is 'manifest', the edition's id (the field a dotted path in it), or
+    a kept PDF's path in the document's folder (no field)."""
     problems: list[tuple[str, str, str]] = []
+    named = {record.pdf for record in document.manifest.records}
+    for kept in sorted((folder / PUBLISHED_FOLDER).glob("*.pdf")):
+        name = f"{PUBLISHED_FOLDER}/{kept.name}"
+        if name not in named:
+            problems.append((name, "", (
+                f"expected every PDF in {PUBLISHED_FOLDER}/ to be named by a record in "
+                f"{MANIFEST_FILE}, and none names this one: it is the PDF of a published "
+                "edition, and a published edition cannot vanish. Restore the record from "
+                f"version control (git checkout {MANIFEST_FILE}); only if this edition was "
+                "never published, delete the PDF")))
     editions = {strategy.identity.edition: strategy for strategy in document.editions}
     for index, record in enumerate(document.manifest.records):
         if record.edition not in editions:
@@ -112,12 +123,12 @@ def record_problems(document: Document, folder: Path,
                                  f"expected the published PDF at {record.pdf}, found no file"))
                 continue
             try:
-                kept = kept_pdf(folder, record)
+                as_kept = kept_pdf(folder, record)
             except DataFileError as error:
                 problems.append(("manifest", field, f"expected {record.pdf} to be the PDF as "
                                  f"published; {_unread(error)}"))
                 continue
-            if file_sha256(kept) != record.pdf_sha256:
+            if file_sha256(as_kept) != record.pdf_sha256:
                 problems.append(("manifest", field,
                                  f"expected {record.pdf} to be the PDF as published (SHA-256 "
                                  f"{record.pdf_sha256[:12]}…); its bytes have changed"))
@@ -163,14 +174,20 @@ def new_record(document: Document, strategy: Strategy, pdf: bytes,
     """The record of an edition as it is now, with the file its PDF is kept in."""
     identity = strategy.identity
     assert identity.published is not None
-    amendments = len(identity.amendments)
-    suffix = f"-amendment-{amendments}" if amendments else ""
     return EditionRecord(
-        edition=identity.edition, amendments=amendments, published=identity.published,
-        recorded=today, data_sha256=data_sha256(strategy, definitions),
-        pdf=f"{PUBLISHED_FOLDER}/{identity.edition_id}{suffix}.pdf",
+        edition=identity.edition, amendments=len(identity.amendments),
+        published=identity.published, recorded=today,
+        data_sha256=data_sha256(strategy, definitions), pdf=kept_pdf_name(strategy),
         pdf_sha256=file_sha256(pdf),
     )
+
+
+def kept_pdf_name(strategy: Strategy) -> str:
+    """Where an edition's PDF is kept as it is now (with its amendments), in its document's
+    folder: a name no other record of the document has."""
+    amendments = len(strategy.identity.amendments)
+    suffix = f"-amendment-{amendments}" if amendments else ""
+    return f"{PUBLISHED_FOLDER}/{strategy.identity.edition_id}{suffix}.pdf"
 
 
 def manifest_yaml(manifest: Manifest) -> str:

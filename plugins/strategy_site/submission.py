@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from email import policy
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -27,7 +28,13 @@ SUBMISSION_RULE = "home-office-submission"
 
 
 class SubmissionError(Exception):
-    """The pack cannot be made; the message says why, in words an officer can act on."""
+    """The data asks for no pack (no publication date, no rule for it); the message says why,
+    in words an officer can act on."""
+
+
+class PackFailure(Exception):
+    """A pack the data asks for cannot be made: the build stops before anything is
+    published. The message names the file and what to change."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,14 @@ def submission_pack(
         )
     due = published + dt.timedelta(days=rule.within_days)
     digest = hashlib.sha256(pdf.data).hexdigest()
-    email = _email(strategy, pdf, rule.address, published, due, web_address, digest,
-                   rule.within_days)
+    try:
+        email = _email(strategy, pdf, rule.address, published, due, web_address, digest,
+                       rule.within_days)
+    except (ValueError, MessageError) as error:
+        raise PackFailure(
+            f"{strategy.home}/strategy.yaml: the Home Office submission email cannot be "
+            f"written ({error}); its From is 'contact.email' and its Subject names the "
+            "'partnership': each must be one line, without line breaks") from None
     return SubmissionPack(pdf, digest, rule.address, published, due, email,
                           pdf.name.removesuffix(".pdf") + "-home-office-submission.eml")
 

@@ -1,0 +1,74 @@
+"""Every address of the site has one owner: a partnership's folder never takes a name the
+site already writes at its top, and two generated pages never share an address."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort, PluginError
+
+from conftest import DATA, FIXTURES, build_site, copy_data
+
+
+def _partnership_named(tmp_path: Path, folder: str) -> Path:
+    """The minimal borough in a folder of that name, with the timetable (so the site has its
+    Timetable page and calendar feed)."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    (data / "testshire").rename(data / folder)
+    shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    return data
+
+
+def _refusal(tmp_path: Path, folder: str, caplog: pytest.LogCaptureFixture) -> str:
+    data = _partnership_named(tmp_path, folder)
+    with pytest.raises((Abort, PluginError)):
+        build_site(tmp_path, data, pdfs=False)
+    assert not (tmp_path / "site").exists()
+    return " ".join(record.getMessage() for record in caplog.records)
+
+
+def test_a_partnership_named_timetable_is_refused(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """It built with exit 0: its landing page was replaced by the Timetable dashboard, and
+    the home page linked timetable/ twice."""
+    assert ("strategy_data/timetable/strategy.yaml: its landing page would be at /timetable/, "
+            "where the site's Timetable page is; rename the folder"
+            in _refusal(tmp_path, "timetable", caplog))
+
+
+@pytest.mark.parametrize(("folder", "owner"), [
+    ("search", "the search index (search/, by the search plugin)"),
+    ("assets", "the theme's assets/"),
+    ("stylesheets", "docs/stylesheets/strategy.css"),
+    ("about", "docs/about.md"),
+    ("accessibility", "docs/accessibility.md"),
+    ("guide", "docs/guide/"),
+])
+def test_a_partnership_cannot_take_a_name_the_site_writes(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, folder: str, owner: str) -> None:
+    message = _refusal(tmp_path, folder, caplog)
+    assert (f"strategy_data/{folder}/strategy.yaml: its landing page would be at /{folder}/, "
+            f"where {owner}") in message, message
+
+
+def test_a_partnership_named_site_keeps_its_own_deadlines(tmp_path: Path) -> None:
+    """The site's own deadlines were kept under the name 'site', among the partnerships':
+    a partnership of that name lost its calendar feed to them."""
+    site = build_site(tmp_path, _partnership_named(tmp_path, "site"), pdfs=False)
+    feed = (site.root / "site" / "key-dates.ics").read_text(encoding="utf-8")
+    assert "X-WR-CALNAME:site: key dates" in feed and "Home Office" in feed
+
+
+def test_a_hand_written_page_at_a_generated_pages_address_is_refused(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = _partnership_named(tmp_path, "testshire")
+    build_site(tmp_path, data, pdfs=False)
+    page = tmp_path / "project" / "docs" / "timetable" / "index.md"
+    page.parent.mkdir()
+    page.write_text("# Our timetable\n", encoding="utf-8")
+    with pytest.raises((Abort, PluginError)):
+        build_site(tmp_path, data)
+    assert ("docs/timetable/index.md and the site's Timetable page would both be the page at "
+            "/timetable/, and one would silently replace the other") in caplog.text
