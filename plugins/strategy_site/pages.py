@@ -140,16 +140,18 @@ def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
     landing = PageSpec(f"{base}/index.md", _landing_title(strategy), "landing.html",
                        {**shared, "contents": list(part_pages.values()), "related": related,
                         "history": f"{strategy.home}/{EDITIONS}/"},
-                       strategy.identity.full_title, place)
+                       strategy.identity.full_title,
+                       page_place(strategy, earlier=notice is not None, titled=True))
     return [landing, *part_pages.values()]
 
 
-def page_place(strategy: Strategy, earlier: bool = False) -> str:
+def page_place(strategy: Strategy, earlier: bool = False, titled: bool = False) -> str:
     """What a strategy's pages belong to, for their browser titles: the partnership ('Bexley'),
     a further document and its partnership ('Partnership Delivery in 2024, Bexley'), and an
-    earlier edition's edition ('Bexley, edition 2019 – 2022')."""
+    earlier edition's edition ('Bexley, edition 2019 – 2022'). `titled`: the page's heading
+    names the document already (its landing page, its edition history)."""
     identity = strategy.identity
-    place = identity.borough if strategy.document is None \
+    place = identity.borough if strategy.document is None or titled \
         else f"{identity.title}, {identity.borough}"
     return f"{place}, edition {identity.edition}" if earlier else place
 
@@ -187,7 +189,7 @@ def editions_page(document: Document, states: Mapping[str, RecordState]) -> Page
     return PageSpec(f"{document.home}/{EDITIONS}.md", "Edition history", "editions.html",
                     {"document": document, "strategy": document.latest, "entries": entries},
                     f"Edition history: {document.latest.identity.title}",
-                    page_place(document.latest))
+                    page_place(document.latest, titled=True))
 
 
 KEY_DATES = "key-dates"
