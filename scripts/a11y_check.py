@@ -7,7 +7,9 @@ pages from its sitemap, checks each page's HTTP status, then runs:
 - pa11y-ci (WCAG2AA, runners axe and htmlcs) in Debian's chromium;
 - axe-core with the WCAG 2.2 AA tags, reflow at 320 px and a keyboard walk
   (scripts/browser_checks.mjs, puppeteer-core in the same chromium);
-- the Nu Html Checker (vnu.jar from npm, with the machine's Java) on every HTML file.
+- the Nu Html Checker (vnu.jar from npm, with the machine's Java) on every HTML file;
+- the PDF checks (scripts/pdf_checks.py) on every PDF of the site: everything inside its
+  pages' content box, header and footer artifacts, link annotations that say words.
 
 Prints, per page, each problem with its rule, the element and how to fix it, then
 "N pages, M problems". Exits 1 when there is any problem, 2 when the tools are missing.
@@ -36,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import pdf_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -278,6 +282,13 @@ def html_problems(site: Path) -> list[Problem]:
     return found
 
 
+def pdf_problems(site: Path) -> list[Problem]:
+    """Every PDF of the site, by scripts/pdf_checks.py (pure Python: no browser, no server)."""
+    return [Problem(finding.file, None, "pdf", finding.rule, finding.message,
+                    f"page {finding.page}: {finding.element}", finding.fix)
+            for finding in pdf_checks.site_pdf_findings(site)]
+
+
 def _first_sentence(message: str) -> str:
     return message.split(" (https://", 1)[0].strip()
 
@@ -319,13 +330,14 @@ def check(site: Path) -> tuple[list[str], list[Problem]]:
     """Every check on every page of `site`; the pages and the problems found."""
     pages = sitemap_pages(site)
     with serve(site) as base, tempfile.TemporaryDirectory() as work, \
-            ThreadPoolExecutor(max_workers=3) as pool:
+            ThreadPoolExecutor(max_workers=4) as pool:
         workdir = Path(work)
         # The checkers are separate processes: run them side by side.
         running = {
             "pa11y-ci": pool.submit(_timed, pa11y_problems, base, pages, workdir),
             "browser checks": pool.submit(_timed, browser_problems, base, pages, workdir),
             "Nu Html Checker": pool.submit(_timed, html_problems, site),
+            "PDF checks": pool.submit(_timed, pdf_problems, site),
         }
         problems = status_problems(base, pages)
         for name, job in running.items():
