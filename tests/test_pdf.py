@@ -14,16 +14,30 @@ import sys
 from email import policy
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pypdf
 import pytest
 import weasyprint
 
 from conftest import DATA, FIXTURES, REPO, BuiltSite, article, build_site, copy_data, visible_text
+
+sys.path.insert(0, str(REPO / "scripts"))
+import pdf_checks
 from strategy_site.output import write_atomically
 from strategy_site.pdf import write_pdf
 
 BD = "barking-and-dagenham"
+
+
+@pytest.fixture(scope="module")
+def gate_findings(real_site: BuiltSite) -> list[pdf_checks.PdfFinding]:
+    """What the accessibility gate's PDF checks find in the real site's PDFs."""
+    return pdf_checks.site_pdf_findings(real_site.root)
+
+
+def _found(findings: list[pdf_checks.PdfFinding], *rules: str) -> list[str]:
+    return [f"{f.file} {f.message}: {f.element}" for f in findings if f.rule in rules]
 
 
 def _pdfs(site: BuiltSite) -> list[Path]:
@@ -218,6 +232,38 @@ def test_a_table_across_pages_is_one_table_and_its_repeated_header_an_artifact()
         second_page = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[1]))
         assert b"/Artifact <<" in second_page and b"/Pagination" in second_page
     assert ua_problems(data) == []
+
+
+def _marked_text(data: bytes) -> tuple[str, str]:
+    """The text of a PDF's artifacts and the text of its tagged content, page after page."""
+    artifacts, tagged = [], []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for char in page.chars:
+                (artifacts if char.get("tag") == "Artifact" else tagged).append(char["text"])
+    return "".join(artifacts), "".join(tagged)
+
+
+def test_the_running_header_and_footer_are_artifacts() -> None:
+    """WeasyPrint tags the @page margin boxes but leaves them out of the structure tree."""
+    html = ("<html lang='en-GB'><head><title>Running</title><style>@page { @top-center { "
+            "content: 'Running title' } @bottom-center { content: 'Page ' counter(page) } }"
+            "</style></head><body><h1>Heading</h1><p>Body text.</p></body></html>")
+    data = write_pdf(html)
+    assert data is not None
+    artifacts, tagged = _marked_text(data)
+    assert artifacts == "Running titlePage 1"
+    assert tagged == "HeadingBody text."
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        stream = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[0]))
+        assert stream.count(b"/Artifact << /Type /Pagination >> BDC") == 2
+    assert ua_problems(data) == []
+
+
+def test_every_tagged_piece_of_the_real_pdfs_is_in_the_structure_tree(
+    gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    assert _found(gate_findings, "pdf-no-structure-parent", "pdf-unmarked-content") == []
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:

@@ -55,14 +55,17 @@ def complete_tagging(data: bytes) -> bytes:
     """Mend what WeasyPrint's PDF/UA tagging leaves out or gets wrong.
 
     - A table that crosses a page comes out as several /Table elements: the parts are merged
-      back into one, and a header row repeated on the next page becomes a pagination artifact.
+      back into one; the header row repeated on the next page is left out of the tree.
     - Table header cells get /Scope.
+    - Marked content the structure tree does not hold (the running header and footer, a
+      repeated header row) becomes a pagination artifact.
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is not None:
-            _merge_split_tables(pdf, root)
+            _merge_split_tables(root)
             _scope_headers(root, section=None)
+            _mark_unclaimed_as_artifacts(pdf, root)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
         return output.getvalue()
@@ -74,7 +77,7 @@ def _children(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
     return [kid for kid in items if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
 
 
-def _merge_split_tables(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
+def _merge_split_tables(element: pikepdf.Object) -> None:
     """Join each /Table with the /Table that continues it (the next sibling, no caption)."""
     kids = element.get("/K")
     if isinstance(kids, pikepdf.Array):
@@ -83,19 +86,19 @@ def _merge_split_tables(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
             first, second = kids[index], kids[index + 1]
             if (_is(first, "/Table") and _is(second, "/Table")
                     and not any(_is(kid, "/Caption") for kid in _children(second))):
-                _append_table(pdf, first, second)
+                _append_table(first, second)
                 del kids[index + 1]
                 continue
             index += 1
     for child in _children(element):
-        _merge_split_tables(pdf, child)
+        _merge_split_tables(child)
 
 
 def _is(item: pikepdf.Object, kind: str) -> bool:
     return isinstance(item, pikepdf.Dictionary) and item.get("/S") == kind
 
 
-def _append_table(pdf: pikepdf.Pdf, first: pikepdf.Object, second: pikepdf.Object) -> None:
+def _append_table(first: pikepdf.Object, second: pikepdf.Object) -> None:
     has_head = any(_is(kid, "/THead") for kid in _children(first))
     kids = first.get("/K")
     if not isinstance(kids, pikepdf.Array):
@@ -103,39 +106,50 @@ def _append_table(pdf: pikepdf.Pdf, first: pikepdf.Object, second: pikepdf.Objec
         first.K = kids
     for part in _children(second):
         if _is(part, "/THead") and has_head:
-            _make_artifact(pdf, part)  # the header row repeated at the top of the next page
-            continue
+            continue  # the header row repeated on the next page: left out, so an artifact
         part.P = first
         kids.append(part)
 
 
-def _make_artifact(pdf: pikepdf.Pdf, element: pikepdf.Dictionary) -> None:
-    """Turn the marked content of a structure element into pagination artifacts."""
-    marked: dict[int, set[int]] = {}
-    _collect_marked(element, element.get("/Pg"), marked)
-    parent_tree = pdf.Root.StructTreeRoot.get("/ParentTree")
+def _mark_unclaimed_as_artifacts(pdf: pikepdf.Pdf, root: pikepdf.Object) -> None:
+    """Marked content that no element of the structure tree holds becomes a pagination
+    artifact: WeasyPrint tags the running header and footer (the @page margin boxes) and the
+    header row a table repeats on a new page, but leaves them out of the tree, so a reader
+    would meet text with no place in the document."""
+    claimed: dict[int, set[int]] = {}
+    _collect_marked(root, None, claimed)
+    parent_tree = root.get("/ParentTree")
     for page in pdf.pages:
-        mcids = marked.get(page.obj.objgen[0])
-        if not mcids:
-            continue
         page.contents_coalesce()
         instructions = pikepdf.parse_content_stream(page)
+        known = claimed.get(page.obj.objgen[0], set())
+        unclaimed: set[int] = set()
         for position, instruction in enumerate(instructions):
-            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-                continue
-            operands = instruction.operands
-            if (str(instruction.operator) == "BDC" and len(operands) == 2
-                    and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in mcids):
+            mcid = _mcid_of(instruction)
+            if mcid is not None and mcid not in known:
+                unclaimed.add(mcid)
                 pagination = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))
                 instructions[position] = pikepdf.ContentStreamInstruction(
                     [pikepdf.Name("/Artifact"), pagination], pikepdf.Operator("BDC"))
+        if not unclaimed:
+            continue
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
         if parent_tree is not None and "/StructParents" in page:
-            _forget_parents(parent_tree, int(page.StructParents), mcids)
+            _forget_parents(parent_tree, int(page.StructParents), unclaimed)
 
 
-def _collect_marked(element: pikepdf.Dictionary, page: pikepdf.Object | None,
+def _mcid_of(instruction: object) -> int | None:
+    """The marked-content id a `/Tag <</MCID n>> BDC` instruction opens, if any."""
+    if not isinstance(instruction, pikepdf.ContentStreamInstruction) \
+            or str(instruction.operator) != "BDC" or len(instruction.operands) != 2:
+        return None
+    properties = instruction.operands[1]
+    if not isinstance(properties, pikepdf.Dictionary) or "/MCID" not in properties:
+        return None
+    return int(properties.MCID)
+
+
+def _collect_marked(element: pikepdf.Object, page: pikepdf.Object | None,
                     marked: dict[int, set[int]]) -> None:
     """The marked-content ids under an element, by the object number of their page.
 
