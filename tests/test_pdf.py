@@ -266,6 +266,33 @@ def test_every_tagged_piece_of_the_real_pdfs_is_in_the_structure_tree(
     assert _found(gate_findings, "pdf-no-structure-parent", "pdf-unmarked-content") == []
 
 
+def _link_annotations(pdf: pikepdf.Pdf, page: int) -> list[pikepdf.Dictionary]:
+    return [a for a in pdf.pages[page].get("/Annots", pikepdf.Array())
+            if a.get("/Subtype") == "/Link"]
+
+
+def test_link_annotations_say_the_links_words() -> None:
+    """WeasyPrint writes the target ('part-foreword') as /Contents; a reader hears that."""
+    html = ("<html lang='en-GB'><head><title>Links</title></head><body><h1>Links</h1><p>"
+            "<a href='#part-foreword'>Foreword</a> and <a href='https://www.example.org/'>the "
+            "<em>example</em>\n site</a>, <a href='#part-foreword' aria-label='Read the "
+            "foreword'>here</a>.</p><section id='part-foreword'><h2>Foreword</h2></section>"
+            "</body></html>")
+    data = write_pdf(html)
+    assert data is not None
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        contents = [str(a.Contents) for a in _link_annotations(pdf, 0)]
+    # WeasyPrint gives the <em> inside the second link an annotation of its own.
+    assert contents == ["Foreword", "the example site", "the example site", "Read the foreword"]
+    assert ua_problems(data) == []
+
+
+def test_no_link_of_the_real_pdfs_is_described_by_an_identifier(
+    gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    assert _found(gate_findings, "pdf-link-contents-identifier") == []
+
+
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "strategy.pdf"
     target.write_bytes(b"the published edition")

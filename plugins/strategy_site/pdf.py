@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 import pikepdf
 import weasyprint
@@ -44,14 +45,41 @@ def write_pdf(html: str, target: Path | None = None) -> bytes | None:
     A failure leaves no partial file: the PDF is written to a temporary file beside the
     target and renamed over it only when complete.
     """
-    data = complete_tagging(weasyprint.HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT))
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    data = complete_tagging(document.write_pdf(pdf_variant=PDF_VARIANT), link_words(document))
     if target is None:
         return data
     write_atomically(target, data)
     return None
 
 
-def complete_tagging(data: bytes) -> bytes:
+LinkWords = list[list[tuple[str, str]]]
+"""Per page, each link's target (anchor name or address) and the words a reader hears."""
+
+
+def link_words(document: weasyprint.Document) -> LinkWords:
+    """The words of every link of a laid-out document, page by page, in the order WeasyPrint
+    writes their annotations: the link's aria-label, its own text or its title. WeasyPrint
+    gives each box inside a link (an <em>, the page number after a contents entry) an
+    annotation of its own: those get the words of the link they are part of."""
+    words: LinkWords = []
+    link_of: dict[str, str] = {}  # a target: the words of the last link element to it
+    for page in document.pages:
+        found = []
+        for kind, target, _, box in page.links:
+            element = box.element
+            if kind not in ("internal", "external") or element is None:
+                continue
+            if element.get("href") is not None or str(target) not in link_of:
+                text = " ".join("".join(element.itertext()).split())
+                link_of[str(target)] = str(element.get("aria-label") or text
+                                           or element.get("title") or "")
+            found.append((str(target), link_of[str(target)]))
+        words.append(found)
+    return words
+
+
+def complete_tagging(data: bytes, words: LinkWords | None = None) -> bytes:
     """Mend what WeasyPrint's PDF/UA tagging leaves out or gets wrong.
 
     - A table that crosses a page comes out as several /Table elements: the parts are merged
@@ -59,6 +87,8 @@ def complete_tagging(data: bytes) -> bytes:
     - Table header cells get /Scope.
     - Marked content the structure tree does not hold (the running header and footer, a
       repeated header row) becomes a pagination artifact.
+    - Link annotations get the link's words (`words`, from `link_words`) as /Contents, where
+      WeasyPrint writes the target ('part-foreword').
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
@@ -66,6 +96,8 @@ def complete_tagging(data: bytes) -> bytes:
             _merge_split_tables(root)
             _scope_headers(root, section=None)
             _mark_unclaimed_as_artifacts(pdf, root)
+        if words is not None:
+            _describe_links(pdf, words)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
         return output.getvalue()
@@ -94,7 +126,7 @@ def _merge_split_tables(element: pikepdf.Object) -> None:
         _merge_split_tables(child)
 
 
-def _is(item: pikepdf.Object, kind: str) -> bool:
+def _is(item: pikepdf.Object, kind: str) -> TypeGuard[pikepdf.Dictionary]:
     return isinstance(item, pikepdf.Dictionary) and item.get("/S") == kind
 
 
@@ -184,6 +216,31 @@ def _number_tree_leaves(node: pikepdf.Object) -> list[pikepdf.Object]:
     for kid in node.get("/Kids", pikepdf.Array()):
         leaves += _number_tree_leaves(kid)
     return leaves
+
+
+def _describe_links(pdf: pikepdf.Pdf, words: LinkWords) -> None:
+    """Each link annotation's /Contents: its link's words (matched by target, in order)."""
+    for page, expected in zip(pdf.pages, words, strict=False):
+        waiting = list(expected)
+        for annotation in page.get("/Annots", pikepdf.Array()):
+            if not isinstance(annotation, pikepdf.Dictionary) \
+                    or annotation.get("/Subtype") != "/Link":
+                continue
+            target = _target_of(annotation)
+            match = next((i for i, (aim, _) in enumerate(waiting) if aim == target), None)
+            if match is None:
+                continue
+            text = waiting.pop(match)[1]
+            if text:
+                annotation.Contents = pikepdf.String(text)
+
+
+def _target_of(annotation: pikepdf.Dictionary) -> str:
+    """Where a link annotation leads: its named destination or its URI."""
+    if "/Dest" in annotation:
+        return str(annotation.Dest)
+    action = annotation.get("/A")
+    return str(action.get("/URI", "")) if isinstance(action, pikepdf.Dictionary) else ""
 
 
 def _scope_headers(element: pikepdf.Object, section: str | None) -> None:
