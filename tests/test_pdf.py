@@ -293,6 +293,34 @@ def test_no_link_of_the_real_pdfs_is_described_by_an_identifier(
     assert _found(gate_findings, "pdf-link-contents-identifier") == []
 
 
+def test_each_contents_entry_is_one_link_with_its_page_and_no_leader_text(
+    real_site: BuiltSite,
+) -> None:
+    """The entries were three links inside each other, with a row of full stops (the CSS
+    leader) tagged one by one: about a thousand full stops for a reader to hear."""
+    path = next(p for p in _pdfs(real_site) if p.parent.name == BD)
+    with pikepdf.open(path) as pdf:
+        elements = _struct_elements(pdf.Root.StructTreeRoot)
+        links = [e for e in elements if e.S == "/Link"]
+        assert not [link for link in links
+                    if any(kid.S == "/Link" for kid in _struct_elements(link))]
+        destinations = {str(name): target for name, target
+                        in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        entries = [(str(a.Contents), pages[destinations[str(a.Dest)][0].objgen])
+                   for a in _link_annotations(pdf, 1)]
+    assert len(entries) >= 2 * 10  # the title's annotation and the page number's
+    with pdfplumber.open(path) as document:
+        contents_page = document.pages[1]
+        lines = contents_page.extract_text().splitlines()
+        text = " ".join(lines)
+        full_stops = sum(1 for char in contents_page.chars
+                         if char["text"] == "." and char.get("tag") != "Artifact")
+    assert full_stops <= 2 * len(lines)  # the list numbers' and titles' own
+    for title, page in entries:
+        assert f"{title} {page}" in text, (title, page, lines)
+
+
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "strategy.pdf"
     target.write_bytes(b"the published edition")

@@ -87,6 +87,8 @@ def complete_tagging(data: bytes, words: LinkWords | None = None) -> bytes:
     - Table header cells get /Scope.
     - Marked content the structure tree does not hold (the running header and footer, a
       repeated header row) becomes a pagination artifact.
+    - A link inside a link (WeasyPrint tags a link's pseudo-elements as links of their own)
+      is folded into the outer one: one /Link per link.
     - Link annotations get the link's words (`words`, from `link_words`) as /Contents, where
       WeasyPrint writes the target ('part-foreword').
     """
@@ -96,6 +98,7 @@ def complete_tagging(data: bytes, words: LinkWords | None = None) -> bytes:
             _merge_split_tables(root)
             _scope_headers(root, section=None)
             _mark_unclaimed_as_artifacts(pdf, root)
+            _fold_nested_links(pdf, root)
         if words is not None:
             _describe_links(pdf, words)
         output = io.BytesIO()
@@ -216,6 +219,66 @@ def _number_tree_leaves(node: pikepdf.Object) -> list[pikepdf.Object]:
     for kid in node.get("/Kids", pikepdf.Array()):
         leaves += _number_tree_leaves(kid)
     return leaves
+
+
+def _fold_nested_links(pdf: pikepdf.Pdf, root: pikepdf.Object) -> None:
+    """Fold every /Link inside a /Link into the outer one: its content and annotations join
+    the outer link's, and the parent tree points them at it."""
+    folded: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    for link in _outermost_links(root):
+        _fold_into(link, link, folded)
+    parent_tree = root.get("/ParentTree")
+    if folded and parent_tree is not None:
+        for nums in _number_tree_leaves(parent_tree):
+            for index in range(1, len(nums), 2):
+                parents = nums[index]
+                entries = parents if isinstance(parents, pikepdf.Array) else None
+                if entries is None:
+                    if isinstance(parents, pikepdf.Dictionary) and parents.objgen in folded:
+                        nums[index] = folded[parents.objgen]
+                    continue
+                for position, parent in enumerate(entries):
+                    if isinstance(parent, pikepdf.Dictionary) and parent.objgen in folded:
+                        entries[position] = folded[parent.objgen]
+
+
+def _outermost_links(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    links = []
+    for child in _children(element):
+        links += [child] if _is(child, "/Link") else _outermost_links(child)
+    return links
+
+
+def _fold_into(link: pikepdf.Dictionary, element: pikepdf.Dictionary,
+               folded: dict[tuple[int, int], pikepdf.Dictionary]) -> None:
+    """Replace each /Link among `element`'s kids by its own kids, now held by `link`."""
+    kids = element.get("/K")
+    if not isinstance(kids, pikepdf.Array):
+        return
+    merged = pikepdf.Array()
+    for kid in kids:
+        if _is(kid, "/Link"):
+            _fold_into(link, kid, folded)
+            folded[kid.objgen] = link
+            for inner in kid.get("/K", pikepdf.Array()):
+                merged.append(_held_by(link, kid, inner))
+        else:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                _fold_into(link, kid, folded)
+            merged.append(kid)
+    element.K = merged
+
+
+def _held_by(link: pikepdf.Dictionary, inner_link: pikepdf.Dictionary,
+             kid: pikepdf.Object) -> pikepdf.Object:
+    """A kid of an inner link as a kid of `link`: a marked-content id on another page than
+    the link's becomes a reference naming its page; an element's parent is the link."""
+    page = inner_link.get("/Pg")
+    if isinstance(kid, int) and page is not None and page.objgen != link.Pg.objgen:
+        return pikepdf.Dictionary(Type=pikepdf.Name("/MCR"), Pg=page, MCID=kid)
+    if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+        kid.P = link
+    return kid
 
 
 def _describe_links(pdf: pikepdf.Pdf, words: LinkWords) -> None:
