@@ -321,6 +321,24 @@ def test_each_contents_entry_is_one_link_with_its_page_and_no_leader_text(
         assert f"{title} {page}" in text, (title, page, lines)
 
 
+def test_a_drawing_taller_than_a_page_is_scaled_to_fit_it_not_cut_off(
+    real_site: BuiltSite, gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    """Bexley's outcomes framework (1,497 px tall) ran off the bottom of its page, over the
+    footer; its governance chart (988 px) too. Scaled, its text stays at least 6 pt."""
+    bexley = [f for f in gate_findings if f.file.startswith("bexley/")]
+    assert _found(bexley, "pdf-outside-content-box", "pdf-outside-page") == []
+    path = next(p for p in _pdfs(real_site) if p.parent.name == "bexley")
+    with pdfplumber.open(path) as document:
+        page = next(page for page in document.pages
+                    if "Police and Crime Plan Outcomes Framework" in (page.extract_text() or "")
+                    and any(c["text"] == "V" and c.get("tag") == "Figure" for c in page.chars))
+        drawn = [c for c in page.chars if c.get("tag") == "Figure"]
+    text = "".join(c["text"] for c in drawn)
+    assert "OurVision" in text and "Londonersareprotectedinthepublic,privateandonline." in text
+    assert min(c["size"] for c in drawn) >= 6
+
+
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "strategy.pdf"
     target.write_bytes(b"the published edition")
