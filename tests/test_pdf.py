@@ -339,6 +339,12 @@ def test_a_drawing_taller_than_a_page_is_scaled_to_fit_it_not_cut_off(
     assert min(c["size"] for c in drawn) >= 6
 
 
+def test_every_pdf_passes_the_gates_pdf_checks(
+    gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    assert [f"{f.file} {f.message}: {f.element}" for f in gate_findings] == []
+
+
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "strategy.pdf"
     target.write_bytes(b"the published edition")
