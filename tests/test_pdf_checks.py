@@ -19,7 +19,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "scripts"))
 import a11y_check
 import pdf_checks
-from strategy_site.pdf import PDF_VARIANT
+from strategy_site.pdf import PDF_VARIANT, write_pdf
 
 PRINT_CSS = REPO / "plugins" / "strategy_site" / "templates" / "print" / "print.css"
 
@@ -110,6 +110,16 @@ def test_a_link_described_by_an_identifier_is_named(
     links = _of(problems, "pdf-link-contents-identifier")
     assert len(links) == 1
     assert links[0].element == "page 1: /Contents 'part-foreword'"
+
+
+def test_our_tagging_repairs_what_weasyprint_leaves(tmp_path: Path) -> None:
+    """The same document through `write_pdf`: header and footer are artifacts and the link
+    says its words; only the drawing and the margin text, which CSS must mend, remain."""
+    data = write_pdf(_seeded_html())
+    assert data is not None
+    (tmp_path / "repaired.pdf").write_bytes(data)
+    rules = {p.rule for p in a11y_check.pdf_problems(tmp_path)}
+    assert rules == {"pdf-outside-content-box", "pdf-outside-page"}
 
 
 @pytest.mark.parametrize(("contents", "identifier"), [
