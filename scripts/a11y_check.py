@@ -10,6 +10,8 @@ pages from its sitemap, checks each page's HTTP status, then runs:
   regions and tab stops (scripts/browser_checks.mjs, puppeteer-core in the same chromium);
 - the Nu Html Checker (vnu.jar from npm, with the machine's Java) on every HTML file;
 - every page's title, which no other page may share.
+- the PDF checks (scripts/pdf_checks.py) on every PDF of the site: everything inside its
+  pages' content box, header and footer artifacts, link annotations that say words.
 
 The 404 page is checked too, served at a missing address as a web server would.
 
@@ -43,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import pdf_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -342,6 +346,15 @@ def title_problems(site: Path, pages: list[str]) -> list[Problem]:
     return found
 
 
+def pdf_problems(site: Path, only: list[str] | None = None) -> list[Problem]:
+    """Every PDF of the site (or of the partnerships `only` names), by scripts/pdf_checks.py
+    (pure Python: no browser, no server)."""
+    return [Problem(finding.file, None, "pdf", finding.rule, finding.message,
+                    f"page {finding.page}: {finding.element}", finding.fix)
+            for finding in pdf_checks.site_pdf_findings(site)
+            if _chosen(finding.file, only)]
+
+
 def _first_sentence(message: str) -> str:
     return message.split(" (https://", 1)[0].strip()
 
@@ -386,13 +399,14 @@ def check(site: Path, only: list[str] | None = None) -> tuple[list[str], list[Pr
     checked = [*pages, MISSING_PAGE]
     files = None if only is None else [site / page / "index.html" for page in pages]
     with serve(site) as base, tempfile.TemporaryDirectory() as work, \
-            ThreadPoolExecutor(max_workers=3) as pool:
+            ThreadPoolExecutor(max_workers=4) as pool:
         workdir = Path(work)
         # The checkers are separate processes: run them side by side.
         running = {
             "pa11y-ci": pool.submit(_timed, pa11y_problems, base, checked, workdir),
             "browser checks": pool.submit(_timed, browser_problems, base, checked, workdir),
             "Nu Html Checker": pool.submit(_timed, html_problems, site, files),
+            "PDF checks": pool.submit(_timed, pdf_problems, site, only),
         }
         problems = status_problems(base, pages) + title_problems(site, pages)
         for name, job in running.items():

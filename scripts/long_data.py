@@ -26,7 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal" / "testshire"
 SLUG = "longshire"
 
-WORDS = ["partnership", "prevention", "safeguarding", "communities", "violence", "exploitation", "young", "people", "families", "neighbourhoods", "education", "health", "probation", "policing", "housing", "evidence", "intervention", "support", "engagement", "accountability"]
+WORDS = (
+    "partnership", "prevention", "safeguarding", "communities", "violence", "exploitation",
+    "young", "people", "families", "neighbourhoods", "education", "health", "probation",
+    "policing", "housing", "evidence", "intervention", "support", "engagement", "accountability",
+)
 LONG_WORD = "Multiagencysafeguardingcoordinationarrangements"
 """A word of 47 letters, which no line of a phone can hold."""
 

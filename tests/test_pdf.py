@@ -14,16 +14,30 @@ import sys
 from email import policy
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pypdf
 import pytest
 import weasyprint
 
 from conftest import DATA, FIXTURES, REPO, BuiltSite, article, build_site, copy_data, visible_text
+
+sys.path.insert(0, str(REPO / "scripts"))
+import pdf_checks
 from strategy_site.output import write_atomically
 from strategy_site.pdf import write_pdf
 
 BD = "barking-and-dagenham"
+
+
+@pytest.fixture(scope="module")
+def gate_findings(real_site: BuiltSite) -> list[pdf_checks.PdfFinding]:
+    """What the accessibility gate's PDF checks find in the real site's PDFs."""
+    return pdf_checks.site_pdf_findings(real_site.root)
+
+
+def _found(findings: list[pdf_checks.PdfFinding], *rules: str) -> list[str]:
+    return [f"{f.file} {f.message}: {f.element}" for f in findings if f.rule in rules]
 
 
 def _pdfs(site: BuiltSite) -> list[Path]:
@@ -218,6 +232,117 @@ def test_a_table_across_pages_is_one_table_and_its_repeated_header_an_artifact()
         second_page = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[1]))
         assert b"/Artifact <<" in second_page and b"/Pagination" in second_page
     assert ua_problems(data) == []
+
+
+def _marked_text(data: bytes) -> tuple[str, str]:
+    """The text of a PDF's artifacts and the text of its tagged content, page after page."""
+    artifacts, tagged = [], []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for char in page.chars:
+                (artifacts if char.get("tag") == "Artifact" else tagged).append(char["text"])
+    return "".join(artifacts), "".join(tagged)
+
+
+def test_the_running_header_and_footer_are_artifacts() -> None:
+    """WeasyPrint tags the @page margin boxes but leaves them out of the structure tree."""
+    html = ("<html lang='en-GB'><head><title>Running</title><style>@page { @top-center { "
+            "content: 'Running title' } @bottom-center { content: 'Page ' counter(page) } }"
+            "</style></head><body><h1>Heading</h1><p>Body text.</p></body></html>")
+    data = write_pdf(html)
+    assert data is not None
+    artifacts, tagged = _marked_text(data)
+    assert artifacts == "Running titlePage 1"
+    assert tagged == "HeadingBody text."
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        stream = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[0]))
+        assert stream.count(b"/Artifact << /Type /Pagination >> BDC") == 2
+    assert ua_problems(data) == []
+
+
+def test_every_tagged_piece_of_the_real_pdfs_is_in_the_structure_tree(
+    gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    assert _found(gate_findings, "pdf-no-structure-parent", "pdf-unmarked-content") == []
+
+
+def _link_annotations(pdf: pikepdf.Pdf, page: int) -> list[pikepdf.Dictionary]:
+    return [a for a in pdf.pages[page].get("/Annots", pikepdf.Array())
+            if a.get("/Subtype") == "/Link"]
+
+
+def test_link_annotations_say_the_links_words() -> None:
+    """WeasyPrint writes the target ('part-foreword') as /Contents; a reader hears that."""
+    html = ("<html lang='en-GB'><head><title>Links</title></head><body><h1>Links</h1><p>"
+            "<a href='#part-foreword'>Foreword</a> and <a href='https://www.example.org/'>the "
+            "<em>example</em>\n site</a>, <a href='#part-foreword' aria-label='Read the "
+            "foreword'>here</a>.</p><section id='part-foreword'><h2>Foreword</h2></section>"
+            "</body></html>")
+    data = write_pdf(html)
+    assert data is not None
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        contents = [str(a.Contents) for a in _link_annotations(pdf, 0)]
+    # WeasyPrint gives the <em> inside the second link an annotation of its own.
+    assert contents == ["Foreword", "the example site", "the example site", "Read the foreword"]
+    assert ua_problems(data) == []
+
+
+def test_no_link_of_the_real_pdfs_is_described_by_an_identifier(
+    gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    assert _found(gate_findings, "pdf-link-contents-identifier") == []
+
+
+def test_each_contents_entry_is_one_link_with_its_page_and_no_leader_text(
+    real_site: BuiltSite,
+) -> None:
+    """The entries were three links inside each other, with a row of full stops (the CSS
+    leader) tagged one by one: about a thousand full stops for a reader to hear."""
+    path = next(p for p in _pdfs(real_site) if p.parent.name == BD)
+    with pikepdf.open(path) as pdf:
+        elements = _struct_elements(pdf.Root.StructTreeRoot)
+        links = [e for e in elements if e.S == "/Link"]
+        assert not [link for link in links
+                    if any(kid.S == "/Link" for kid in _struct_elements(link))]
+        destinations = {str(name): target for name, target
+                        in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        entries = [(str(a.Contents), pages[destinations[str(a.Dest)][0].objgen])
+                   for a in _link_annotations(pdf, 1)]
+    assert len(entries) >= 2 * 10  # the title's annotation and the page number's
+    with pdfplumber.open(path) as document:
+        contents_page = document.pages[1]
+        lines = contents_page.extract_text().splitlines()
+        text = " ".join(lines)
+        full_stops = sum(1 for char in contents_page.chars
+                         if char["text"] == "." and char.get("tag") != "Artifact")
+    assert full_stops <= 2 * len(lines)  # the list numbers' and titles' own
+    for title, page in entries:
+        assert f"{title} {page}" in text, (title, page, lines)
+
+
+def test_a_drawing_taller_than_a_page_is_scaled_to_fit_it_not_cut_off(
+    real_site: BuiltSite, gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    """Bexley's outcomes framework (1,497 px tall) ran off the bottom of its page, over the
+    footer; its governance chart (988 px) too. Scaled, its text stays at least 6 pt."""
+    bexley = [f for f in gate_findings if f.file.startswith("bexley/")]
+    assert _found(bexley, "pdf-outside-content-box", "pdf-outside-page") == []
+    path = next(p for p in _pdfs(real_site) if p.parent.name == "bexley")
+    with pdfplumber.open(path) as document:
+        page = next(page for page in document.pages
+                    if "Police and Crime Plan Outcomes Framework" in (page.extract_text() or "")
+                    and any(c["text"] == "V" and c.get("tag") == "Figure" for c in page.chars))
+        drawn = [c for c in page.chars if c.get("tag") == "Figure"]
+    text = "".join(c["text"] for c in drawn)
+    assert "OurVision" in text and "Londonersareprotectedinthepublic,privateandonline." in text
+    assert min(c["size"] for c in drawn) >= 6
+
+
+def test_every_pdf_passes_the_gates_pdf_checks(
+    gate_findings: list[pdf_checks.PdfFinding],
+) -> None:
+    assert [f"{f.file} {f.message}: {f.element}" for f in gate_findings] == []
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:

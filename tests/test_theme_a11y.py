@@ -35,7 +35,8 @@ const focused = (page) => page.evaluate(() => {
   const rect = el.getBoundingClientRect();
   const hit = document.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2);
   return { tag: el.tagName.toLowerCase(), id: el.id,
-    text: (el.getAttribute("aria-label") || el.textContent).trim().replace(/\s+/g, " ").slice(0, 60),
+    text: (el.getAttribute("aria-label") || el.textContent).trim().replace(/\s+/g, " ")
+      .slice(0, 60),
     inMenu: Boolean(el.closest(".md-sidebar--primary")),
     onTop: Boolean(hit && (hit === el || el.contains(hit) || hit.contains(el))),
     expanded: el.getAttribute("aria-expanded") };
@@ -103,7 +104,8 @@ report.schemeAfter = await scheme.evaluate((b) => ({ name: b.getAttribute("aria-
 await page.goto(base + "bexley/governance/", { waitUntil: "load" });
 report.drawing = (await tree()).filter((node) => node.role &&
   ["image", "figure"].includes(node.role.value)).map((node) => ({ role: node.role.value,
-    name: node.name ? node.name.value : "", description: node.description ? node.description.value : "" }));
+    name: node.name ? node.name.value : "",
+    description: node.description ? node.description.value : "" }));
 report.drawingTexts = await page.$eval("#diagram-bcsp-governance", (figure) => ({
   title: figure.querySelector("svg title").textContent,
   desc: figure.querySelector("svg desc").textContent }));
@@ -158,7 +160,8 @@ report.forced = await page.evaluate(() => {
   probe.style.color = "CanvasText";
   probe.style.backgroundColor = "Canvas";
   document.body.append(probe);
-  const system = { text: getComputedStyle(probe).color, canvas: getComputedStyle(probe).backgroundColor };
+  const system = { text: getComputedStyle(probe).color,
+                   canvas: getComputedStyle(probe).backgroundColor };
   probe.remove();
   const fills = [...document.querySelectorAll("#diagram-funding-chart svg text")]
     .map((text) => getComputedStyle(text).fill);
@@ -167,9 +170,12 @@ report.forced = await page.evaluate(() => {
 await media.send("Emulation.setEmulatedMedia", { features: [] });
 
 // Text spacing (WCAG 1.4.12): every label of the chart stays inside the drawing.
-await page.addStyleTag({ content: "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }" });
+await page.addStyleTag({ content: "* { line-height: 1.5 !important; " +
+  "letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } " +
+  "p { margin-bottom: 2em !important; }" });
 await settle(page);
-report.spacing = await page.$$eval("#diagram-funding-chart svg text", (texts) => texts.map((text) => {
+report.spacing = await page.$$eval("#diagram-funding-chart svg text", (texts) => texts.map(
+  (text) => {
   const box = text.getBBox();
   const view = text.ownerSVGElement.viewBox.baseVal;
   return { text: text.textContent.trim(), inside: box.x >= view.x - 0.5 &&

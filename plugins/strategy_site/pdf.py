@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 import pikepdf
 import weasyprint
@@ -44,25 +45,62 @@ def write_pdf(html: str, target: Path | None = None) -> bytes | None:
     A failure leaves no partial file: the PDF is written to a temporary file beside the
     target and renamed over it only when complete.
     """
-    data = complete_tagging(weasyprint.HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT))
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    data = complete_tagging(document.write_pdf(pdf_variant=PDF_VARIANT), link_words(document))
     if target is None:
         return data
     write_atomically(target, data)
     return None
 
 
-def complete_tagging(data: bytes) -> bytes:
+LinkWords = list[list[tuple[str, str]]]
+"""Per page, each link's target (anchor name or address) and the words a reader hears."""
+
+
+def link_words(document: weasyprint.Document) -> LinkWords:
+    """The words of every link of a laid-out document, page by page, in the order WeasyPrint
+    writes their annotations: the link's aria-label, its own text or its title. WeasyPrint
+    gives each box inside a link (an <em>, the page number after a contents entry) an
+    annotation of its own: those get the words of the link they are part of."""
+    words: LinkWords = []
+    link_of: dict[str, str] = {}  # a target: the words of the last link element to it
+    for page in document.pages:
+        found = []
+        for kind, target, _, box in page.links:
+            element = box.element
+            if kind not in ("internal", "external") or element is None:
+                continue
+            if element.get("href") is not None or str(target) not in link_of:
+                text = " ".join("".join(element.itertext()).split())
+                link_of[str(target)] = str(element.get("aria-label") or text
+                                           or element.get("title") or "")
+            found.append((str(target), link_of[str(target)]))
+        words.append(found)
+    return words
+
+
+def complete_tagging(data: bytes, words: LinkWords | None = None) -> bytes:
     """Mend what WeasyPrint's PDF/UA tagging leaves out or gets wrong.
 
     - A table that crosses a page comes out as several /Table elements: the parts are merged
-      back into one, and a header row repeated on the next page becomes a pagination artifact.
+      back into one; the header row repeated on the next page is left out of the tree.
     - Table header cells get /Scope.
+    - Marked content the structure tree does not hold (the running header and footer, a
+      repeated header row) becomes a pagination artifact.
+    - A link inside a link (WeasyPrint tags a link's pseudo-elements as links of their own)
+      is folded into the outer one: one /Link per link.
+    - Link annotations get the link's words (`words`, from `link_words`) as /Contents, where
+      WeasyPrint writes the target ('part-foreword').
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is not None:
-            _merge_split_tables(pdf, root)
+            _merge_split_tables(root)
             _scope_headers(root, section=None)
+            _mark_unclaimed_as_artifacts(pdf, root)
+            _fold_nested_links(pdf, root)
+        if words is not None:
+            _describe_links(pdf, words)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
         return output.getvalue()
@@ -74,7 +112,7 @@ def _children(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
     return [kid for kid in items if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
 
 
-def _merge_split_tables(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
+def _merge_split_tables(element: pikepdf.Object) -> None:
     """Join each /Table with the /Table that continues it (the next sibling, no caption)."""
     kids = element.get("/K")
     if isinstance(kids, pikepdf.Array):
@@ -83,19 +121,19 @@ def _merge_split_tables(pdf: pikepdf.Pdf, element: pikepdf.Object) -> None:
             first, second = kids[index], kids[index + 1]
             if (_is(first, "/Table") and _is(second, "/Table")
                     and not any(_is(kid, "/Caption") for kid in _children(second))):
-                _append_table(pdf, first, second)
+                _append_table(first, second)
                 del kids[index + 1]
                 continue
             index += 1
     for child in _children(element):
-        _merge_split_tables(pdf, child)
+        _merge_split_tables(child)
 
 
-def _is(item: pikepdf.Object, kind: str) -> bool:
+def _is(item: pikepdf.Object, kind: str) -> TypeGuard[pikepdf.Dictionary]:
     return isinstance(item, pikepdf.Dictionary) and item.get("/S") == kind
 
 
-def _append_table(pdf: pikepdf.Pdf, first: pikepdf.Object, second: pikepdf.Object) -> None:
+def _append_table(first: pikepdf.Object, second: pikepdf.Object) -> None:
     has_head = any(_is(kid, "/THead") for kid in _children(first))
     kids = first.get("/K")
     if not isinstance(kids, pikepdf.Array):
@@ -103,39 +141,50 @@ def _append_table(pdf: pikepdf.Pdf, first: pikepdf.Object, second: pikepdf.Objec
         first.K = kids
     for part in _children(second):
         if _is(part, "/THead") and has_head:
-            _make_artifact(pdf, part)  # the header row repeated at the top of the next page
-            continue
+            continue  # the header row repeated on the next page: left out, so an artifact
         part.P = first
         kids.append(part)
 
 
-def _make_artifact(pdf: pikepdf.Pdf, element: pikepdf.Dictionary) -> None:
-    """Turn the marked content of a structure element into pagination artifacts."""
-    marked: dict[int, set[int]] = {}
-    _collect_marked(element, element.get("/Pg"), marked)
-    parent_tree = pdf.Root.StructTreeRoot.get("/ParentTree")
+def _mark_unclaimed_as_artifacts(pdf: pikepdf.Pdf, root: pikepdf.Object) -> None:
+    """Marked content that no element of the structure tree holds becomes a pagination
+    artifact: WeasyPrint tags the running header and footer (the @page margin boxes) and the
+    header row a table repeats on a new page, but leaves them out of the tree, so a reader
+    would meet text with no place in the document."""
+    claimed: dict[int, set[int]] = {}
+    _collect_marked(root, None, claimed)
+    parent_tree = root.get("/ParentTree")
     for page in pdf.pages:
-        mcids = marked.get(page.obj.objgen[0])
-        if not mcids:
-            continue
         page.contents_coalesce()
         instructions = pikepdf.parse_content_stream(page)
+        known = claimed.get(page.obj.objgen[0], set())
+        unclaimed: set[int] = set()
         for position, instruction in enumerate(instructions):
-            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-                continue
-            operands = instruction.operands
-            if (str(instruction.operator) == "BDC" and len(operands) == 2
-                    and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in mcids):
+            mcid = _mcid_of(instruction)
+            if mcid is not None and mcid not in known:
+                unclaimed.add(mcid)
                 pagination = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))
                 instructions[position] = pikepdf.ContentStreamInstruction(
                     [pikepdf.Name("/Artifact"), pagination], pikepdf.Operator("BDC"))
+        if not unclaimed:
+            continue
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
         if parent_tree is not None and "/StructParents" in page:
-            _forget_parents(parent_tree, int(page.StructParents), mcids)
+            _forget_parents(parent_tree, int(page.StructParents), unclaimed)
 
 
-def _collect_marked(element: pikepdf.Dictionary, page: pikepdf.Object | None,
+def _mcid_of(instruction: object) -> int | None:
+    """The marked-content id a `/Tag <</MCID n>> BDC` instruction opens, if any."""
+    if not isinstance(instruction, pikepdf.ContentStreamInstruction) \
+            or str(instruction.operator) != "BDC" or len(instruction.operands) != 2:
+        return None
+    properties = instruction.operands[1]
+    if not isinstance(properties, pikepdf.Dictionary) or "/MCID" not in properties:
+        return None
+    return int(properties.MCID)
+
+
+def _collect_marked(element: pikepdf.Object, page: pikepdf.Object | None,
                     marked: dict[int, set[int]]) -> None:
     """The marked-content ids under an element, by the object number of their page.
 
@@ -170,6 +219,91 @@ def _number_tree_leaves(node: pikepdf.Object) -> list[pikepdf.Object]:
     for kid in node.get("/Kids", pikepdf.Array()):
         leaves += _number_tree_leaves(kid)
     return leaves
+
+
+def _fold_nested_links(pdf: pikepdf.Pdf, root: pikepdf.Object) -> None:
+    """Fold every /Link inside a /Link into the outer one: its content and annotations join
+    the outer link's, and the parent tree points them at it."""
+    folded: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    for link in _outermost_links(root):
+        _fold_into(link, link, folded)
+    parent_tree = root.get("/ParentTree")
+    if folded and parent_tree is not None:
+        for nums in _number_tree_leaves(parent_tree):
+            for index in range(1, len(nums), 2):
+                parents = nums[index]
+                entries = parents if isinstance(parents, pikepdf.Array) else None
+                if entries is None:
+                    if isinstance(parents, pikepdf.Dictionary) and parents.objgen in folded:
+                        nums[index] = folded[parents.objgen]
+                    continue
+                for position, parent in enumerate(entries):
+                    if isinstance(parent, pikepdf.Dictionary) and parent.objgen in folded:
+                        entries[position] = folded[parent.objgen]
+
+
+def _outermost_links(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    links = []
+    for child in _children(element):
+        links += [child] if _is(child, "/Link") else _outermost_links(child)
+    return links
+
+
+def _fold_into(link: pikepdf.Dictionary, element: pikepdf.Dictionary,
+               folded: dict[tuple[int, int], pikepdf.Dictionary]) -> None:
+    """Replace each /Link among `element`'s kids by its own kids, now held by `link`."""
+    kids = element.get("/K")
+    if not isinstance(kids, pikepdf.Array):
+        return
+    merged = pikepdf.Array()
+    for kid in kids:
+        if _is(kid, "/Link"):
+            _fold_into(link, kid, folded)
+            folded[kid.objgen] = link
+            for inner in kid.get("/K", pikepdf.Array()):
+                merged.append(_held_by(link, kid, inner))
+        else:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                _fold_into(link, kid, folded)
+            merged.append(kid)
+    element.K = merged
+
+
+def _held_by(link: pikepdf.Dictionary, inner_link: pikepdf.Dictionary,
+             kid: pikepdf.Object) -> pikepdf.Object:
+    """A kid of an inner link as a kid of `link`: a marked-content id on another page than
+    the link's becomes a reference naming its page; an element's parent is the link."""
+    page = inner_link.get("/Pg")
+    if isinstance(kid, int) and page is not None and page.objgen != link.Pg.objgen:
+        return pikepdf.Dictionary(Type=pikepdf.Name("/MCR"), Pg=page, MCID=kid)
+    if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+        kid.P = link
+    return kid
+
+
+def _describe_links(pdf: pikepdf.Pdf, words: LinkWords) -> None:
+    """Each link annotation's /Contents: its link's words (matched by target, in order)."""
+    for page, expected in zip(pdf.pages, words, strict=False):
+        waiting = list(expected)
+        for annotation in page.get("/Annots", pikepdf.Array()):
+            if not isinstance(annotation, pikepdf.Dictionary) \
+                    or annotation.get("/Subtype") != "/Link":
+                continue
+            target = _target_of(annotation)
+            match = next((i for i, (aim, _) in enumerate(waiting) if aim == target), None)
+            if match is None:
+                continue
+            text = waiting.pop(match)[1]
+            if text:
+                annotation.Contents = pikepdf.String(text)
+
+
+def _target_of(annotation: pikepdf.Dictionary) -> str:
+    """Where a link annotation leads: its named destination or its URI."""
+    if "/Dest" in annotation:
+        return str(annotation.Dest)
+    action = annotation.get("/A")
+    return str(action.get("/URI", "")) if isinstance(action, pikepdf.Dictionary) else ""
 
 
 def _scope_headers(element: pikepdf.Object, section: str | None) -> None:
