@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: site test a11y serve check lint fuzz bench clean
+.PHONY: site test a11y a11y-long serve check lint fuzz bench clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -28,6 +28,7 @@ test: lint $(NODE_STAMP)
 	$(BIN)/pytest
 	$(BIN)/python scripts/bench --quick
 	$(MAKE) a11y
+	$(MAKE) a11y-long
 
 # The benchmark (not a test): N = 1, 33 and 300 synthetic strategies; prints a table and
 # writes .cache/bench.json. BENCH="--sizes 1,33 --repeat 5" to choose.
@@ -38,6 +39,14 @@ bench: $(STAMP)
 # partnership's pages (and the home and 404 pages): about a minute.
 a11y: site $(NODE_STAMP)
 	$(BIN)/python scripts/a11y_check.py --site site $(foreach p,$(ONLY),--only $(p))
+
+# The gate on a made-up partnership of long data (scripts/long_data.py): the layout must hold for
+# any valid strategy, not only for the boroughs in strategy_data/.
+LONG := .cache/long-data
+a11y-long: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/long_data.py $(LONG)
+	$(BIN)/mkdocs build --strict --quiet -f $(LONG)/mkdocs.yml -d $(abspath $(LONG))/site
+	$(BIN)/python scripts/a11y_check.py --site $(LONG)/site --only longshire
 
 # The property-based tests of the loader at the deep budget (many more examples, a random seed);
 # `make test` runs them at CI's fixed seed and small budget. FUZZ_EXAMPLES=N sets the count.

@@ -134,8 +134,17 @@ await page.keyboard.press("Tab");
 report.firstStop = await focused(page);
 await page.keyboard.press("Enter");
 await settle(page);
-report.afterSkip = await page.evaluate(() => ({ id: document.activeElement.id,
-  holdsHeading: document.activeElement.contains(document.querySelector("h1")) }));
+report.afterSkip = await page.evaluate(() => {
+  const at = document.activeElement;
+  const heading = document.querySelector("h1");
+  const between = [...document.querySelectorAll("a[href], button, input, [tabindex]")].filter(
+    (el) => (at.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) &&
+      (el.compareDocumentPosition(heading) & Node.DOCUMENT_POSITION_FOLLOWING));
+  return { id: at.id, inArticle: Boolean(at.closest("article")),
+           beforeHeading: Boolean(at.compareDocumentPosition(heading) &
+                                  Node.DOCUMENT_POSITION_FOLLOWING),
+           controlsBetween: between.length };
+});
 
 // Boxes that scroll are regions and tab stops; the others are neither.
 report.boxes = {};
@@ -242,7 +251,8 @@ def test_opening_search_moves_focus_and_the_count_is_announced(audit: dict[str, 
 
 def test_the_skip_link_is_first_and_leads_to_the_heading(audit: dict[str, Any]) -> None:
     assert audit["firstStop"]["text"] == "Skip to main content"
-    assert audit["afterSkip"] == {"id": "strategy-main", "holdsHeading": True}
+    assert audit["afterSkip"] == {"id": "strategy-main", "inArticle": True,
+                                  "beforeHeading": True, "controlsBetween": 0}
 
 
 def test_a_box_is_a_focusable_region_only_while_it_scrolls(audit: dict[str, Any]) -> None:
