@@ -26,6 +26,7 @@ from .records import (
     stored_pdf,
 )
 from .scaffold import ScaffoldError, scaffold
+from .schema import write_schemas
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
 from .withholding import withheld_line
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
     new.add_argument("--data", type=Path, default=Path("strategy_data"),
                      help="the data folder (default: strategy_data)")
+    schema = commands.add_parser(
+        "schema", help="write the JSON Schema of every kind of data file into a folder")
+    schema.add_argument("folder", type=Path, help="where to write them, e.g. .schemas")
     publish = commands.add_parser(
         "publish", help="record a published edition: keep its PDF and the SHA-256 of its PDF "
                         "and data in the document's published.yaml")
@@ -78,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "new":
         return _new(args.data, args.folder, args.name)
+    if args.command == "schema":
+        for path in write_schemas(args.folder):
+            print(path)
+        return EXIT_OK
     if args.command == "publish":
         return _publish(args.data, args.document, args.edition, args.site_url, args.today)
     if args.command == "submission":
