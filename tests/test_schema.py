@@ -15,11 +15,12 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from conftest import DATA, FIXTURES, REPO
+from conftest import DATA, FIXTURES, REPO, build_site
 from strategy_site.cli import main
 from strategy_site.loading import StrategyDataError, load_site, read_yaml
 from strategy_site.schema import (
     KINDS,
+    SITE_FOLDER,
     kind_of,
     schema,
     schema_file,
@@ -222,3 +223,11 @@ def test_schema_command_writes_every_schema(tmp_path: Path,
     written = sorted(path.name for path in (tmp_path / "out").iterdir())
     assert written == sorted(map(schema_file, KINDS))
     assert capsys.readouterr().out.count(".schema.json\n") == len(KINDS)
+
+
+def test_the_site_publishes_the_schemas(tmp_path: Path) -> None:
+    site = build_site(tmp_path, MINIMAL, pdfs=False)
+    published = sorted(path.name for path in (site.root / SITE_FOLDER).iterdir())
+    assert published == sorted(map(schema_file, KINDS))
+    assert (site.root / SITE_FOLDER / "funding.schema.json").read_bytes() == \
+        (SHIPPED / "funding.schema.json").read_bytes()
