@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +21,12 @@ from conftest import DATA, FIXTURES, REPO, build_site
 from strategy_site.cli import main
 from strategy_site.loading import StrategyDataError, load_site, read_yaml
 from strategy_site.schema import (
+    EDITOR_FOLDER,
     KINDS,
+    PAGE,
     SITE_FOLDER,
+    YAML_EXTENSION,
+    editor_settings,
     kind_of,
     schema,
     schema_file,
@@ -30,6 +36,7 @@ from strategy_site.schema import (
 SHIPPED = REPO / "plugins" / "strategy_site" / "schemas"
 MINIMAL = FIXTURES / "minimal"
 DIAGRAMS = FIXTURES / "diagrams"
+HEADER = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
 
 
 @functools.cache
@@ -231,3 +238,82 @@ def test_the_site_publishes_the_schemas(tmp_path: Path) -> None:
     assert published == sorted(map(schema_file, KINDS))
     assert (site.root / SITE_FOLDER / "funding.schema.json").read_bytes() == \
         (SHIPPED / "funding.schema.json").read_bytes()
+
+
+@pytest.fixture
+def site_repo(tmp_path: Path) -> Path:
+    """A site repository with the shared definitions and the timetable, and no borough yet."""
+    data = tmp_path / "site" / "strategy_data"
+    data.mkdir(parents=True)
+    shutil.copytree(DATA / "shared", data / "shared")
+    shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    return tmp_path / "site"
+
+
+def test_new_points_every_file_at_its_schema(site_repo: Path) -> None:
+    data = site_repo / "strategy_data"
+    assert main(["new", "newham", "--name", "Newham", "--data", str(data)]) == 0
+    files = sorted((data / "newham").glob("*.yaml"))
+    assert len(files) == 10
+    for path in files:
+        text = path.read_text("utf-8")
+        header = HEADER.match(text)
+        assert header, f"{path.name} does not begin with its schema: {text[:80]!r}"
+        target = (path.parent / header.group(1)).resolve()
+        assert target == (site_repo / EDITOR_FOLDER / f"{path.stem}.schema.json").resolve()
+        assert target.read_text("utf-8") == schema_text(path.stem)
+
+
+def test_new_sets_up_vs_code(site_repo: Path) -> None:
+    assert main(["new", "newham", "--name", "Newham",
+                 "--data", str(site_repo / "strategy_data")]) == 0
+    settings = json.loads((site_repo / ".vscode" / "settings.json").read_text("utf-8"))
+    assert settings == editor_settings()
+    extensions = json.loads((site_repo / ".vscode" / "extensions.json").read_text("utf-8"))
+    assert extensions == {"recommendations": [YAML_EXTENSION]}
+    for schema_path in settings["yaml.schemas"]:
+        assert (site_repo / schema_path).is_file(), schema_path
+
+
+def test_editor_keeps_a_councils_own_settings(site_repo: Path) -> None:
+    vscode = site_repo / ".vscode"
+    vscode.mkdir()
+    (vscode / "settings.json").write_text(json.dumps(
+        {"editor.wordWrap": "on", "yaml.schemas": {"other.json": "other/*.yaml"}}), "utf-8")
+    (vscode / "extensions.json").write_text('{"recommendations": ["a.b"]}', "utf-8")
+    assert main(["editor", str(site_repo)]) == 0
+    settings = json.loads((vscode / "settings.json").read_text("utf-8"))
+    assert settings["editor.wordWrap"] == "on"
+    assert settings["yaml.schemas"]["other.json"] == "other/*.yaml"
+    assert set(editor_settings()["yaml.schemas"]) < set(settings["yaml.schemas"])
+    extensions = json.loads((vscode / "extensions.json").read_text("utf-8"))
+    assert extensions["recommendations"] == ["a.b", YAML_EXTENSION]
+
+
+def test_settings_give_each_file_of_the_data_its_own_schema(tmp_path: Path) -> None:
+    """Each glob of `.vscode/settings.json` finds the files of its kind, and only those, in a
+    copy of the repository's data; free-form pages are found by their header line alone."""
+    shutil.copytree(DATA, tmp_path / "strategy_data")
+    found: dict[Path, list[str]] = {}
+    for schema_path, globs in editor_settings()["yaml.schemas"].items():
+        kind = Path(schema_path).name.removesuffix(".schema.json")
+        for glob in globs:
+            for path in tmp_path.glob(glob):
+                found.setdefault(path.relative_to(tmp_path / "strategy_data"), []).append(kind)
+    for path in (tmp_path / "strategy_data").rglob("*.yaml"):
+        relative = path.relative_to(tmp_path / "strategy_data")
+        kind = kind_of(relative)
+        assert found.get(relative, []) == ([] if kind == PAGE else [kind]), relative
+
+
+def test_editor_leaves_settings_with_comments_as_they_are(
+        site_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """VS Code allows comments in its settings; rewritten as JSON they would be lost."""
+    vscode = site_repo / ".vscode"
+    vscode.mkdir()
+    own = '{\n  // the council\'s own\n  "editor.wordWrap": "on"\n}\n'
+    (vscode / "settings.json").write_text(own, "utf-8")
+    assert main(["editor", str(site_repo)]) == 0
+    assert (vscode / "settings.json").read_text("utf-8") == own
+    assert "settings.json is not plain JSON" in capsys.readouterr().err
+    assert (site_repo / EDITOR_FOLDER / "strategy.schema.json").is_file()

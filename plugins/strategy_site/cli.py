@@ -26,7 +26,7 @@ from .records import (
     stored_pdf,
 )
 from .scaffold import ScaffoldError, scaffold
-from .schema import write_schemas
+from .schema import write_editor_files, write_schemas
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
 from .withholding import withheld_line
@@ -67,6 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     schema = commands.add_parser(
         "schema", help="write the JSON Schema of every kind of data file into a folder")
     schema.add_argument("folder", type=Path, help="where to write them, e.g. .schemas")
+    editor = commands.add_parser(
+        "editor", help="set up VS Code for the data: the schemas in .schemas/, and "
+                       ".vscode/settings.json and extensions.json (run again after an upgrade)")
+    editor.add_argument("site", type=Path, nargs="?", default=Path("."),
+                        help="the site repository (default: this folder)")
+    editor.add_argument("--data", default="strategy_data",
+                        help="its data folder, relative to it (default: strategy_data)")
     publish = commands.add_parser(
         "publish", help="record a published edition: keep its PDF and the SHA-256 of its PDF "
                         "and data in the document's published.yaml")
@@ -86,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_schemas(args.folder):
             print(path)
         return EXIT_OK
+    if args.command == "editor":
+        return _editor(args.site, args.data)
     if args.command == "publish":
         return _publish(args.data, args.document, args.edition, args.site_url, args.today)
     if args.command == "submission":
@@ -195,8 +204,23 @@ def _new(data_dir: Path, folder: str, name: str) -> int:
         return EXIT_INVALID
     for path in written:
         print(path)
+    _editor(data_dir.parent, data_dir.name)
     print(f"Now write the values marked TODO; `strategy-site check --data {data_dir}` lists "
           "what is left. The authoring guide is in docs/guide/.")
+    return EXIT_OK
+
+
+def _editor(site: Path, data: str) -> int:
+    """The editor's schemas and VS Code's settings, written into a site repository."""
+    written = write_editor_files(site, data)
+    for name in ("settings.json", "extensions.json"):
+        if site / ".vscode" / name not in written:
+            print(f"{site / '.vscode' / name} is not plain JSON (comments?), so it is left as "
+                  "it is: see `strategy-site editor` in the authoring guide for what to add",
+                  file=sys.stderr)
+    print(f"Editor files: {len(written)} written in {site / '.schemas'} and {site / '.vscode'}; "
+          "in VS Code, install the YAML extension it recommends for completion, help and "
+          "errors as you type.")
     return EXIT_OK
 
 
