@@ -216,8 +216,8 @@ def _editor(site: Path, data: str) -> int:
     for name in ("settings.json", "extensions.json"):
         if site / ".vscode" / name not in written:
             print(f"{site / '.vscode' / name} is not plain JSON (comments?), so it is left as "
-                  "it is: see `strategy-site editor` in the authoring guide for what to add",
-                  file=sys.stderr)
+                  "it is: run `strategy-site editor` in an empty folder and copy what it writes "
+                  f"in .vscode/{name} into yours", file=sys.stderr)
     print(f"Editor files: {len(written)} written in {site / '.schemas'} and {site / '.vscode'}; "
           "in VS Code, install the YAML extension it recommends for completion, help and "
           "errors as you type.")
