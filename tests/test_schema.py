@@ -161,6 +161,10 @@ CASES: list[tuple[str, Path, str, Change | None, bool]] = [
     ("a shared definition without its statement", MINIMAL, "shared/test-definition.yaml",
      lambda _: {"name": "Test", "source": "Home Office"}, False),
     ("a timetable rule without its id", DATA, "timetable.yaml", _drop("rules", 0, "id"), False),
+    ("a record of an edition without its fingerprints", MINIMAL, "testshire/published.yaml",
+     lambda _: {"records": [{"edition": "2025", "amendments": 0, "published": "2025-01-31",
+                             "recorded": "2025-01-31", "pdf": "published/testshire.pdf"}]},
+     False),
 ]
 
 
@@ -203,6 +207,12 @@ def test_rules_between_fields_are_left_to_the_loader(tmp_path: Path) -> None:
 
 
 # --- the schemas shipped, published and pointed at -----------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_schema_is_a_draft_7_schema(kind: str) -> None:
+    Draft7Validator.check_schema(schema(kind))
+    assert schema(kind)["$schema"] == "http://json-schema.org/draft-07/schema#"
 
 
 def test_the_shipped_schemas_are_current() -> None:
