@@ -20,13 +20,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import types
 import typing
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -60,29 +61,29 @@ YAML_EXTENSION = "redhat.vscode-yaml"
 """VS Code's YAML extension (Red Hat's), which runs the YAML language server."""
 
 
-def _part_model(name: str) -> type[BaseModel]:
-    """The model of a part's file, as `Strategy` holds it (`ProsePart | None` gives ProsePart)."""
+def _part_type(name: str) -> Any:
+    """The type of a part's file, as `Strategy` holds it, less the None of a part left out
+    (`ProsePart | None` gives ProsePart; a union of several models stays a union)."""
     annotation = Strategy.model_fields[PART_NAMES[name]].annotation
-    arms = [arm for arm in typing.get_args(annotation) if arm is not type(None)] or [annotation]
-    assert len(arms) == 1 and isinstance(arms[0], type) and issubclass(arms[0], BaseModel)
-    return arms[0]
+    arms = tuple(arm for arm in typing.get_args(annotation) if arm is not type(None))
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return annotation
+    return arms[0] if len(arms) == 1 else typing.Union[arms]  # noqa: UP007
 
 
-def _page_model() -> type[BaseModel]:
-    """The model of a free-form page, as `Strategy.pages` holds it."""
-    _, value = typing.get_args(Strategy.model_fields["pages"].annotation)
-    assert isinstance(value, type) and issubclass(value, BaseModel)
-    return value
+def _page_type() -> Any:
+    """The type of a free-form page, as `Strategy.pages` holds it."""
+    return typing.get_args(Strategy.model_fields["pages"].annotation)[1]
 
 
-KINDS: dict[str, type[BaseModel]] = {
-    **{name: _part_model(name) for name in sorted(PART_NAMES)},
-    PAGE: _page_model(),
+KINDS: dict[str, Any] = {
+    **{name: _part_type(name) for name in sorted(PART_NAMES)},
+    PAGE: _page_type(),
     MANIFEST: Manifest,
     TIMETABLE: Timetable,
     SHARED: SharedDefinition,
 }
-"""Each kind of YAML file and the model the loader validates it with: one kind per part's
+"""Each kind of YAML file and the type (a model) the loader validates it with: one kind per part's
 file name (`strategy`, `funding` ...), a free-form page, a document's `published.yaml`, the
 timetable and a shared definition."""
 
@@ -216,14 +217,15 @@ def _combined(inner: JsonSchemaValue, fragment: JsonSchemaValue) -> JsonSchemaVa
 
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one kind of file (draft-07)."""
-    generated = KINDS[kind].model_json_schema(
+    generated = TypeAdapter(KINDS[kind]).json_schema(
         schema_generator=DataFileSchema, ref_template="#/definitions/{model}")
     definitions = generated.pop("$defs", None)
     file_name = "any free-form page" if kind == PAGE else f"{kind}.yaml"
+    models = " | ".join(f"strategy_site.model.{arm.__name__}"
+                        for arm in typing.get_args(KINDS[kind]) or (KINDS[kind],))
     head: dict[str, Any] = {"$schema": DRAFT, "$comment": (
-        f"The strategy-site data file {file_name}, generated from the model "
-        f"(strategy_site.model.{KINDS[kind].__name__}); regenerate with `strategy-site schema "
-        "DIR`, never by hand.")}
+        f"The strategy-site data file {file_name}, generated from the model ({models}); "
+        "regenerate with `strategy-site schema DIR`, never by hand.")}
     return {**head, **generated, **({"definitions": definitions} if definitions else {})}
 
 
@@ -249,9 +251,11 @@ def write_schemas(folder: Path) -> list[Path]:
 
 
 def packaged_schemas() -> dict[str, bytes]:
-    """The schema files shipped in the package, by file name (what the build publishes)."""
+    """The schema files shipped in the package, by file name (what the build publishes: the
+    files as shipped, so a build never fails for a schema; the tests see they are current)."""
     folder = resources.files("strategy_site") / "schemas"
-    return {schema_file(kind): (folder / schema_file(kind)).read_bytes() for kind in KINDS}
+    return {entry.name: entry.read_bytes() for entry in sorted(
+        folder.iterdir(), key=lambda entry: entry.name) if entry.name.endswith(SCHEMA_SUFFIX)}
 
 
 # --- editors ------------------------------------------------------------------------------
