@@ -1,5 +1,6 @@
 """The `strategy-site` command: check the data, start a new borough, record a published edition,
-or make a strategy's Home Office submission pack, without building the site."""
+or make a strategy's Home Office submission pack, without building the site; and write the
+data files' schemas, for an editor that checks them as they are typed."""
 
 from __future__ import annotations
 
