@@ -1,5 +1,5 @@
 """The `strategy-site` command: check the data, start a new borough, record a published edition,
-or make a strategy's Home Office submission pack, without building the site."""
+make a strategy's Home Office submission pack, or run the accessibility gate on a built site."""
 
 from __future__ import annotations
 
@@ -75,7 +75,19 @@ def main(argv: list[str] | None = None) -> int:
                                             "in mkdocs.yml)")
     publish.add_argument("--today", type=dt.date.fromisoformat,
                          help="the date of the record, YYYY-MM-DD (default: today)")
+    gate = commands.add_parser(
+        "gate", help="the accessibility gate on a built site: every page at 1280 and 320 px, "
+                     "every PDF (installs its Node packages first, as make does)")
+    gate.add_argument("--site", type=Path, default=Path("site"),
+                      help="the built site (default: site)")
+    gate.add_argument("--only", action="append", metavar="PARTNERSHIP",
+                      help="check only this partnership's pages and the home page")
+    gate.add_argument("--json", type=Path, help="also write the problems here as JSON")
+    gate.add_argument("--install-only", action="store_true",
+                      help="install the gate's Node packages, check nothing")
     args = parser.parse_args(argv)
+    if args.command == "gate":
+        return _gate(args.site, args.only or [], args.json, args.install_only)
     if args.command == "new":
         return _new(args.data, args.folder, args.name)
     if args.command == "publish":
@@ -190,6 +202,35 @@ def _new(data_dir: Path, folder: str, name: str) -> int:
     print(f"Now write the values marked TODO; `strategy-site check --data {data_dir}` lists "
           "what is left. The authoring guide is in docs/guide/.")
     return EXIT_OK
+
+
+def _gate(site: Path, only: list[str], report: Path | None, install_only: bool) -> int:
+    """Install what the gate needs (gate/tools.py), then run it (gate/a11y_check.py)."""
+    from .gate import tools
+
+    missing = tools.missing_system_packages()
+    if missing:
+        print("The accessibility gate needs these Debian packages: " + ", ".join(missing)
+              + f"\nInstall them with:\n  sudo apt-get install {' '.join(missing)}",
+              file=sys.stderr)
+        return EXIT_INVALID
+    folder = tools.tools_dir()
+    try:
+        if tools.install(folder):
+            print(f"Installed the gate's Node packages in {folder}")
+    except tools.ToolsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    if install_only:
+        return EXIT_OK
+    try:
+        from .gate import a11y_check
+    except ImportError as error:
+        print(f"The accessibility gate needs the Python package {error.name}: "
+              "pip install 'strategy-site[gate]'", file=sys.stderr)
+        return EXIT_INVALID
+    return a11y_check.main(["--site", str(site), *(f for p in only for f in ("--only", p)),
+                            *(["--json", str(report)] if report else [])])
 
 
 def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: str | None,

@@ -28,7 +28,6 @@ import argparse
 import functools
 import http.server
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -47,11 +46,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pdf_checks
+from . import pdf_checks, tools
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = ROOT / "node_modules"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+TOOLS = tools.tools_dir()
+"""The folder whose node_modules/ holds the gate's Node packages (gate/tools.py)."""
+NODE_MODULES = TOOLS / "node_modules"
+CHROMIUM = tools.chromium()
 WIDTHS = (1280, 320)
 SUB_PATH = "/published/strategies/"
 """The site is served below a sub-path, as a council's web team would publish it."""
@@ -213,7 +213,7 @@ def pa11y_problems(base: str, pages: list[str], workdir: Path) -> list[Problem]:
     with report_file.open("w", encoding="utf-8") as output:
         run = subprocess.run(
             [str(NODE_MODULES / ".bin" / "pa11y-ci"), "--config", str(config_file), "--json"],
-            stdout=output, stderr=subprocess.PIPE, text=True, timeout=1800, cwd=ROOT,
+            stdout=output, stderr=subprocess.PIPE, text=True, timeout=1800, cwd=TOOLS,
         )
     try:
         report = json.loads(report_file.read_text(encoding="utf-8"))
@@ -268,8 +268,9 @@ def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem
     job_file.write_text(json.dumps(job), encoding="utf-8")
     result_file = workdir / "browser-checks-result.json"
     run = subprocess.run(
-        ["node", str(ROOT / "scripts" / "browser_checks.mjs"), str(job_file), str(result_file)],
-        capture_output=True, text=True, timeout=1800, cwd=ROOT,
+        ["node", str(tools.placed_script("browser_checks.mjs", TOOLS)), str(job_file),
+         str(result_file)],
+        capture_output=True, text=True, timeout=1800, cwd=TOOLS,
     )
     if run.returncode != 0:
         return [Problem("", None, "browser", "did-not-run",
@@ -380,7 +381,7 @@ def missing_tools() -> list[str]:
     """What must be installed before the gate can run."""
     missing = []
     if not (NODE_MODULES / ".bin" / "pa11y-ci").exists():
-        missing.append("node_modules (PUPPETEER_SKIP_DOWNLOAD=1 npm ci)")
+        missing.append(f"the Node packages in {NODE_MODULES} (strategy-site gate installs them)")
     if not CHROMIUM.exists():
         missing.append(f"chromium at {CHROMIUM} (apt-get install chromium)")
     if shutil.which("java") is None:
@@ -476,7 +477,7 @@ def report(pages: list[str], problems: list[Problem]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the gate; 0 when no page has a problem."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=ROOT / "site", help="the built site")
+    parser.add_argument("--site", type=Path, default=Path("site"), help="the built site")
     parser.add_argument("--json", type=Path, help="also write the problems here as JSON")
     parser.add_argument("--only", action="append", metavar="PARTNERSHIP",
                         help="check only this partnership's pages (its folder name) and the "
