@@ -42,7 +42,7 @@ def test_a_partnership_named_timetable_is_refused(
     ("search", "the search index (search/, by the search plugin)"),
     ("assets", "the theme's assets/"),
     ("about", "docs/about.md"),
-    ("accessibility", "docs/accessibility.md"),
+    ("accessibility", "the accessibility statement (accessibility.md)"),
     ("guide", "docs/guide/"),
 ])
 def test_a_partnership_cannot_take_a_name_the_site_writes(
