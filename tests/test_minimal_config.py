@@ -56,7 +56,8 @@ def test_no_statement_settings_names_the_lines_to_add(
     message = _refusal(project, caplog)
     assert "Required configuration not provided" not in message
     assert ("mkdocs.yml: the accessibility statement needs the council's own organisation, "
-            "email, prepared, last_reviewed, last_tested. Add under 'plugins:'" in message)
+            "email, prepared, last_reviewed, last_tested, still missing or TODO. Write them "
+            "under 'plugins:'" in message)
     assert "      accessibility:\n          organisation: the London Borough of Newham" in message
     assert not (project / "site").exists()
 
@@ -65,7 +66,7 @@ def test_only_the_missing_settings_are_asked_for(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     options = STATEMENT.replace("        last_tested: 2026-11-01\n", "")
     message = _refusal(_project(tmp_path, options), caplog)
-    assert "needs the council's own last_tested. Add" in message
+    assert "needs the council's own last_tested, still missing or TODO." in message
     assert "organisation:" not in message
 
 
@@ -78,3 +79,12 @@ def test_the_package_brings_the_stylesheet_and_the_statement(tmp_path: Path) -> 
     assert "This website is run by the Testshire Community Safety Partnership" in statement
     assert "csp@testshire.example" in statement
     assert 'href="accessibility/"' in home  # linked from every page's footer
+
+
+def test_statement_settings_left_at_todo_are_asked_for(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`strategy-site init` writes them as TODO text: the build names each one still to do."""
+    options = (STATEMENT.replace("the Testshire Community Safety Partnership", '"TODO: who"')
+               .replace("prepared: 2026-11-01", 'prepared: "TODO: the date"'))
+    message = _refusal(_project(tmp_path, options), caplog)
+    assert "needs the council's own organisation, prepared, still missing or TODO." in message

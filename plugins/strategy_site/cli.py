@@ -1,5 +1,6 @@
-"""The `strategy-site` command: check the data, start a new borough, record a published edition,
-make a strategy's Home Office submission pack, or run the accessibility gate on a built site."""
+"""The `strategy-site` command: start a council's own site, check the data, start a new borough,
+record a published edition, make a strategy's Home Office submission pack, or run the
+accessibility gate on a built site."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .init_site import init_site
 from .loading import StrategyDataError, load_site
 from .model import Manifest
 from .output import write_atomically, write_new_atomically
@@ -75,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
                                             "in mkdocs.yml)")
     publish.add_argument("--today", type=dt.date.fromisoformat,
                          help="the date of the record, YYYY-MM-DD (default: today)")
+    init = commands.add_parser(
+        "init", help="write a council's own site: mkdocs.yml, the home page, the partnership's "
+                     "folder from the London template (TODO markers), a README and CI")
+    init.add_argument("folder", type=Path, help="where to write the site (a new or empty folder)")
+    init.add_argument("--partnership", required=True,
+                      help="the partnership's folder name, e.g. newham")
+    init.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
+    init.add_argument("--force", action="store_true",
+                      help="write into a folder that is not empty, adding only the files "
+                           "missing there (never replacing one)")
     gate = commands.add_parser(
         "gate", help="the accessibility gate on a built site: every page at 1280 and 320 px, "
                      "every PDF (installs its Node packages first, as make does)")
@@ -86,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     gate.add_argument("--install-only", action="store_true",
                       help="install the gate's Node packages, check nothing")
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return _init(args.folder, args.partnership, args.name, args.force)
     if args.command == "gate":
         return _gate(args.site, args.only or [], args.json, args.install_only)
     if args.command == "new":
@@ -201,6 +215,20 @@ def _new(data_dir: Path, folder: str, name: str) -> int:
         print(path)
     print(f"Now write the values marked TODO; `strategy-site check --data {data_dir}` lists "
           "what is left. The authoring guide is in docs/guide/.")
+    return EXIT_OK
+
+
+def _init(folder: Path, slug: str, name: str, force: bool) -> int:
+    try:
+        written = init_site(folder, slug, name, force)
+    except ScaffoldError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    for path in written:
+        print(path)
+    print(f"Now write the values marked TODO in {folder / 'mkdocs.yml'} and in "
+          f"{folder / 'strategy_data' / slug}/; in {folder}, `strategy-site check` lists what "
+          "is left. Its README.md says how to preview, build, test and publish.")
     return EXIT_OK
 
 

@@ -610,8 +610,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                 page = key_dates_page(strategy, findings, self.today)
                 section.append(page)
                 rows += [(page, finding) for finding in findings]
+        reviewed = self.config.accessibility.last_reviewed  # a date: on_config checked it
         site_events: dict[str, dt.date | None] = {
-            "accessibility_statement_reviewed": self.config.accessibility.last_reviewed}
+            "accessibility_statement_reviewed":
+                reviewed if isinstance(reviewed, dt.date) else None}
         self.findings[SITE_FINDINGS] = site_findings(timetable, site_events, self.today)
         rows += [(None, finding) for finding in self.findings[SITE_FINDINGS]]
         for findings in self.findings.values():
