@@ -111,9 +111,15 @@ def _fill_in(site: Path) -> None:
 @pytest.mark.slow
 def test_a_council_site_from_the_wheel_alone(tmp_path: Path) -> None:
     """The done-when of issue 16, in the commands the README and the guide give."""
-    wheels = tmp_path / "wheels"
+    # Built from a copy of what the package is made of: an in-place build would leave build/
+    # in this repository, whose stale files a later wheel could hold.
+    source, wheels = tmp_path / "source", tmp_path / "wheels"
+    shutil.copytree(REPO / "plugins", source / "plugins",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
-                    str(wheels), str(REPO)], check=True, timeout=600, capture_output=True)
+                    str(wheels), str(source)], check=True, timeout=600, capture_output=True)
     wheel = next(wheels.glob("strategy_site-*.whl"))
     council = tmp_path / "council"
     council.mkdir()
