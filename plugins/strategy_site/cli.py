@@ -1,6 +1,5 @@
-"""The `strategy-site` command: start a council's own site, check the data, start a new borough,
-record a published edition, make a strategy's Home Office submission pack, or run the
-accessibility gate on a built site."""
+"""The `strategy-site` command: check the data, start a new borough, record a published edition,
+or make a strategy's Home Office submission pack, without building the site."""
 
 from __future__ import annotations
 
@@ -218,49 +217,6 @@ def _new(data_dir: Path, folder: str, name: str) -> int:
     return EXIT_OK
 
 
-def _init(folder: Path, slug: str, name: str, force: bool) -> int:
-    try:
-        written = init_site(folder, slug, name, force)
-    except ScaffoldError as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
-    for path in written:
-        print(path)
-    print(f"Now write the values marked TODO in {folder / 'mkdocs.yml'} and in "
-          f"{folder / 'strategy_data' / slug}/; in {folder}, `strategy-site check` lists what "
-          "is left. Its README.md says how to preview, build, test and publish.")
-    return EXIT_OK
-
-
-def _gate(site: Path, only: list[str], report: Path | None, install_only: bool) -> int:
-    """Install what the gate needs (gate/tools.py), then run it (gate/a11y_check.py)."""
-    from .gate import tools
-
-    missing = tools.missing_system_packages()
-    if missing:
-        print("The accessibility gate needs these Debian packages: " + ", ".join(missing)
-              + f"\nInstall them with:\n  sudo apt-get install {' '.join(missing)}",
-              file=sys.stderr)
-        return EXIT_INVALID
-    folder = tools.tools_dir()
-    try:
-        if tools.install(folder):
-            print(f"Installed the gate's Node packages in {folder}")
-    except tools.ToolsError as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
-    if install_only:
-        return EXIT_OK
-    try:
-        from .gate import a11y_check
-    except ImportError as error:
-        print(f"The accessibility gate needs the Python package {error.name}: "
-              "pip install 'strategy-site[gate]'", file=sys.stderr)
-        return EXIT_INVALID
-    return a11y_check.main(["--site", str(site), *(f for p in only for f in ("--only", p)),
-                            *(["--json", str(report)] if report else [])])
-
-
 def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: str | None,
              today: dt.date | None) -> int:
     """Keep an edition's PDF beside its data and record both fingerprints."""
@@ -316,6 +272,49 @@ def _refuse_overwrite(pdf: Path) -> int:
           "control; to record a change to a published edition, add an entry to 'amendments' "
           "in strategy.yaml (its date and reason) and publish again", file=sys.stderr)
     return EXIT_INVALID
+
+
+def _init(folder: Path, slug: str, name: str, force: bool) -> int:
+    try:
+        written = init_site(folder, slug, name, force)
+    except ScaffoldError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    for path in written:
+        print(path)
+    print(f"Now write the values marked TODO in {folder / 'mkdocs.yml'} and in "
+          f"{folder / 'strategy_data' / slug}/; in {folder}, `strategy-site check` lists what "
+          "is left. Its README.md says how to preview, build, test and publish.")
+    return EXIT_OK
+
+
+def _gate(site: Path, only: list[str], report: Path | None, install_only: bool) -> int:
+    """Install what the gate needs (gate/tools.py), then run it (gate/a11y_check.py)."""
+    from .gate import tools
+
+    missing = tools.missing_system_packages()
+    if missing:
+        print("The accessibility gate needs these Debian packages: " + ", ".join(missing)
+              + f"\nInstall them with:\n  sudo apt-get install {' '.join(missing)}",
+              file=sys.stderr)
+        return EXIT_INVALID
+    folder = tools.tools_dir()
+    try:
+        if tools.install(folder):
+            print(f"Installed the gate's Node packages in {folder}")
+    except tools.ToolsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    if install_only:
+        return EXIT_OK
+    try:
+        from .gate import a11y_check
+    except ImportError as error:
+        print(f"The accessibility gate needs the Python package {error.name}: "
+              "pip install 'strategy-site[gate]'", file=sys.stderr)
+        return EXIT_INVALID
+    return a11y_check.main(["--site", str(site), *(f for p in only for f in ("--only", p)),
+                            *(["--json", str(report)] if report else [])])
 
 
 class _TolerantLoader(yaml.SafeLoader):
