@@ -44,6 +44,7 @@ def test_a_partnership_named_timetable_is_refused(
     ("about", "docs/about.md"),
     ("accessibility", "the accessibility statement (accessibility.md)"),
     ("guide", "docs/guide/"),
+    ("schema", "the site's JSON Schemas of the data files"),
 ])
 def test_a_partnership_cannot_take_a_name_the_site_writes(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, folder: str, owner: str) -> None:

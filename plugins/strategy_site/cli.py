@@ -1,5 +1,6 @@
 """The `strategy-site` command: check the data, start a new borough, record a published edition,
-or make a strategy's Home Office submission pack, without building the site."""
+or make a strategy's Home Office submission pack, without building the site; and write the
+data files' schemas, for an editor that checks them as they are typed."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .records import (
     stored_pdf,
 )
 from .scaffold import ScaffoldError, scaffold
+from .schema import write_editor_files, write_schemas
 from .submission import SubmissionError, submission_pack, write_pack
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
 from .withholding import withheld_line
@@ -64,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
     new.add_argument("--data", type=Path, default=Path("strategy_data"),
                      help="the data folder (default: strategy_data)")
+    schema = commands.add_parser(
+        "schema", help="write the JSON Schema of every kind of data file into a folder")
+    schema.add_argument("folder", type=Path, help="where to write them, e.g. .schemas")
+    editor = commands.add_parser(
+        "editor", help="set up VS Code for the data: the schemas in .schemas/, and "
+                       ".vscode/settings.json and extensions.json (run again after an upgrade)")
+    editor.add_argument("site", type=Path, nargs="?", default=Path("."),
+                        help="the site repository (default: this folder)")
+    editor.add_argument("--data", default="strategy_data",
+                        help="its data folder, relative to it (default: strategy_data)")
     publish = commands.add_parser(
         "publish", help="record a published edition: keep its PDF and the SHA-256 of its PDF "
                         "and data in the document's published.yaml")
@@ -103,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         return _gate(args.site, args.only or [], args.json, args.install_only)
     if args.command == "new":
         return _new(args.data, args.folder, args.name)
+    if args.command == "schema":
+        for path in write_schemas(args.folder):
+            print(path)
+        return EXIT_OK
+    if args.command == "editor":
+        return _editor(args.site, args.data)
     if args.command == "publish":
         return _publish(args.data, args.document, args.edition, args.site_url, args.today)
     if args.command == "submission":
@@ -212,8 +230,23 @@ def _new(data_dir: Path, folder: str, name: str) -> int:
         return EXIT_INVALID
     for path in written:
         print(path)
+    _editor(data_dir.parent, data_dir.name)
     print(f"Now write the values marked TODO; `strategy-site check --data {data_dir}` lists "
           "what is left. The authoring guide is in docs/guide/.")
+    return EXIT_OK
+
+
+def _editor(site: Path, data: str) -> int:
+    """The editor's schemas and VS Code's settings, written into a site repository."""
+    written = write_editor_files(site, data)
+    for name in ("settings.json", "extensions.json"):
+        if site / ".vscode" / name not in written:
+            print(f"{site / '.vscode' / name} is not plain JSON (comments?), so it is left as "
+                  "it is: run `strategy-site editor` in an empty folder and copy what it writes "
+                  f"in .vscode/{name} into yours", file=sys.stderr)
+    print(f"Editor files: {len(written)} written in {site / '.schemas'} and {site / '.vscode'}; "
+          "in VS Code, install the YAML extension it recommends for completion, help and "
+          "errors as you type.")
     return EXIT_OK
 
 

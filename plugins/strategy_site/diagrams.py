@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import textwrap
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -35,11 +36,16 @@ from .model import (
 FONT = 15.0
 """Text size in drawing units; a narrow drawing is shown at about its own size on a phone."""
 LINE = 20.0
-CHAR = FONT * (0.64 + 0.14)
-"""Average glyph width used to wrap text: DejaVu Sans Bold, the widest likely sans-serif
-(0.64 of the size), with room for a reader's own text spacing (WCAG 1.4.12: 0.12 of the size
-between letters and 0.16 between words, about 0.14 a character in all), so no label spills
-out of its drawing when a reader widens the spacing."""
+GLYPH = FONT * 0.64
+"""Average glyph width: DejaVu Sans Bold, the widest likely sans-serif, 0.64 of the size."""
+CHAR = GLYPH + FONT * 0.14
+"""The width a character is given on the web: the glyph and room for a reader's own text
+spacing (WCAG 1.4.12: 0.12 of the size between letters and 0.16 between words, about 0.14 a
+character in all), so no label spills out of its drawing when a reader widens the spacing. A
+PDF's text spacing cannot be changed by its reader, so print drawings give a character its
+glyph's width alone, and tall ones shrink less to fit a page."""
+_char: ContextVar[float] = ContextVar("char", default=CHAR)
+"""The width a character is given in the drawing being laid out (see `draw`)."""
 PAD = 10.0
 GAP = 10.0
 NARROW = 340.0
@@ -104,8 +110,21 @@ class Drawing:
         return round(self.width * SHRINK)
 
 
-def draw(diagram: Diagram) -> Drawing:
-    """The drawing of any diagram."""
+def draw(diagram: Diagram, for_print: bool = False) -> Drawing:
+    """The drawing of any diagram, for the web (with room for text spacing) or for print."""
+    token = _char.set(GLYPH if for_print else CHAR)
+    try:
+        return _draw(diagram)
+    finally:
+        _char.reset(token)
+
+
+def draw_for_print(diagram: Diagram) -> Drawing:
+    """The drawing of a diagram in a PDF."""
+    return draw(diagram, for_print=True)
+
+
+def _draw(diagram: Diagram) -> Drawing:
     if isinstance(diagram, TreeDiagram):
         return _draw_tree(diagram)
     if isinstance(diagram, GroupsDiagram):
@@ -120,7 +139,7 @@ def draw(diagram: Diagram) -> Drawing:
 def wrap(text: str, width: float) -> tuple[str, ...]:
     """Lines of `text` that fit `width` drawing units (at least four characters a line); a word
     longer than a line is broken."""
-    return tuple(textwrap.wrap(_drawable(text), max(4, int(width // CHAR)),
+    return tuple(textwrap.wrap(_drawable(text), max(4, int(width // _char.get())),
                                break_on_hyphens=False)) or ("",)
 
 
@@ -136,7 +155,7 @@ def _drawable(text: str) -> str:
 
 def _width(line: str) -> float:
     """The estimated width of a line of text, in drawing units."""
-    return len(line) * CHAR
+    return len(line) * _char.get()
 
 
 def _text_block(drawing: Drawing, x: float, y: float, width: float, text: str,
@@ -324,7 +343,7 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
     # labels move the axis right, up to a third of the drawing (a longer label wraps there).
     widest = max(_width(_short(chart, tick)) for tick in _ticks(top_tick, tick_step))
     # The last category's label is centred under the right end: room for four characters.
-    left, right = min(max(60.0, widest + 7), drawing.width / 3), drawing.width - 2 * CHAR - 2
+    left, right = min(max(60.0, widest + 7), drawing.width / 3), drawing.width - 2 * _char.get() - 2
     top, bottom = y + 10.0, y + 230.0
     for tick in _ticks(top_tick, tick_step):
         ty = bottom - (bottom - top) * float(tick / top_tick)

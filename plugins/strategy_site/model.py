@@ -344,7 +344,8 @@ class Record(BaseModel):
     """Base of every model: frozen, strict about unknown keys, no silent type coercion, and
     no list longer than `MAX_ITEMS`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False,
+                              use_attribute_docstrings=True)
 
     @model_validator(mode="after")
     def _lists_within_limit(self) -> Record:

@@ -296,7 +296,8 @@ class Renderer:
         # steps") get ids of their own, prefixed by their part's.
         parts = [
             (spec, Markup(self.env.get_template(spec.template).render(
-                spec.context, url=anchor, page=spec, draw=diagrams.draw, print_css=print_css,
+                spec.context, url=anchor, page=spec, draw=diagrams.draw_for_print,
+                print_css=print_css,
                 id_prefix=f"{part_anchor(spec)}--")))
             for spec in specs
         ]

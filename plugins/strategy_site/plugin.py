@@ -53,6 +53,8 @@ from .pages import (
 from .pdf import RenderedPdf, pdf_name
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .records import RecordState, document_folder, record_state, stored_pdf
+from .schema import SITE_FOLDER as SCHEMA_FOLDER
+from .schema import packaged_schemas
 from .submission import (
     PackFailure,
     SubmissionError,
@@ -208,6 +210,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         taken += [Claim(spec.src_uri, f"the site's {spec.title} page")
                   for spec in self.extra_pages]
         taken.append(Claim(FEED, "the site's calendar feed"))
+        taken.append(Claim(SCHEMA_FOLDER, "the site's JSON Schemas of the data files"))
         return taken_names(partnerships, taken)
 
     def _source(self, file: File, config: MkDocsConfig) -> str:
@@ -406,6 +409,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self._write(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         for base, pdf in self.pdfs.items():
             self._write(site_dir / base / pdf.name, pdf.data)
+        # The data files' schemas, so a council's files (or anyone's) can name their site's own.
+        for name, data in packaged_schemas().items():
+            self._write(site_dir / SCHEMA_FOLDER / name, data)
         self._write_redirects(config)
 
     def _write(self, path: Path, data: bytes) -> None:

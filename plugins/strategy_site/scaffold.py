@@ -11,6 +11,7 @@ import yaml
 from .defaults import DEFAULTS
 from .loading import SHARED_FOLDER
 from .model import TEMPLATES, slugify
+from .schema import EDITOR_FOLDER, header
 
 SCAFFOLDS = Path(__file__).parent / "scaffold"
 TEMPLATE = "london-serious-violence-duty"
@@ -29,7 +30,9 @@ class ScaffoldError(Exception):
 
 
 def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
-    """Write a borough folder for `name` under `data_dir`; return the files written."""
+    """Write a borough folder for `name` under `data_dir`; return the files written. Each
+    begins with the line that tells an editor its schema, in the site repository's
+    `.schemas/` beside `data_dir` (`schema.write_editor_files` writes them)."""
     if slugify(folder) != folder:
         raise ScaffoldError(f"expected a folder name of lower-case letters, digits and "
                             f"hyphens, like '{slugify(name) or 'newham'}'; found '{folder}'")
@@ -53,6 +56,7 @@ def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
                 for folder in (data_dir, DEFAULTS)):
             text = _LOCAL_DEFINITION
         path = target / source.name
+        text = header(path, data_dir.parent / EDITOR_FOLDER, source.stem) + text
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

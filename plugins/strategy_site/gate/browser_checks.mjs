@@ -188,8 +188,48 @@ async function undecidedProblems(page, incomplete) {
       }
       box.scrollTo(...start);
     }
+    // What no scroll position decides (text wider than its box) is measured here, where it
+    // can be: its colour against the plain colour behind it (no picture or gradient behind).
+    const parse = (colour) => {
+      const m = colour && colour.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const [r, g, b, a = "1"] = m[1].split(/[ ,/]+/).filter(Boolean);
+      return [Number(r), Number(g), Number(b), Number(a)];
+    };
+    const luminance = (rgb) => {
+      const [r, g, b] = rgb.map((c) => {
+        const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const measured = (target) => {
+      const el = document.querySelector(target);
+      if (!el) return null;
+      let behind = null;
+      for (let node = el; node; node = node.parentElement) {
+        const style = getComputedStyle(node);
+        if (style.backgroundImage !== "none") return null;
+        const colour = parse(style.backgroundColor);
+        if (colour && colour[3] === 1) {
+          behind = colour;
+          break;
+        }
+        if (colour && colour[3] > 0) return null;  // see-through layers: not a plain colour
+      }
+      const colour = parse(getComputedStyle(el).color);
+      if (!colour) return null;
+      behind = behind || [255, 255, 255, 1];
+      const ink = colour.slice(0, 3).map((c, i) => c * colour[3] + behind[i] * (1 - colour[3]));
+      const [a, b] = [luminance(ink), luminance(behind.slice(0, 3))].sort((p, q) => q - p);
+      const ratio = (a + 0.05) / (b + 0.05);
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      const bold = Number(getComputedStyle(el).fontWeight) >= 700;
+      const large = size >= 24 || (bold && size >= 18.66);
+      return ratio >= (large ? 3 : 4.5) ? "" : `contrast ${ratio.toFixed(2)}:1, under ${large ? 3 : 4.5}:1`;
+    };
     return targets.filter((target) => !inSvg(target)).map((target) => [target,
-      decided.has(target) ? decided.get(target) : null]);
+      decided.has(target) ? decided.get(target) : measured(target)]);
   }, contrast);
   for (const [target, verdict] of outcome) {
     if (verdict === null) {

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,13 +84,17 @@ def _points(length: str) -> float:
     return float(match.group(1)) * _POINTS[match.group(2) or "pt"]
 
 
-def site_pdf_findings(site: Path, margins: Margins | None = None) -> list[PdfFinding]:
-    """Every PDF below `site`, each checked once however many copies the site holds."""
+def site_pdf_findings(site: Path, margins: Margins | None = None,
+                      chosen: Callable[[str], bool] | None = None) -> list[PdfFinding]:
+    """Every PDF below `site` (those whose path in the site `chosen` accepts), each checked
+    once however many copies the site holds."""
     margins = margins or page_margins(PRINT_CSS.read_text(encoding="utf-8"))
     checked: dict[str, list[PdfFinding]] = {}
     found: list[PdfFinding] = []
     for path in sorted(site.rglob("*.pdf")):
         name = path.relative_to(site).as_posix()
+        if chosen is not None and not chosen(name):
+            continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest not in checked:
             checked[digest] = pdf_findings(path, margins)
