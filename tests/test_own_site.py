@@ -39,14 +39,20 @@ def _todo_files(site: Path) -> set[str]:
 def test_init_writes_a_whole_site_repository(tmp_path: Path) -> None:
     assert _init(tmp_path) == 0
     site = tmp_path / "site"
-    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                     if p.is_file() and p.parent.name != ".schemas")
     assert written == [
-        ".github/workflows/site.yml", ".gitignore", ".gitlab-ci.yml", "README.md",
+        ".github/workflows/site.yml", ".gitignore", ".gitlab-ci.yml", ".vscode/extensions.json",
+        ".vscode/settings.json", "README.md",
         "docs/index.md", "mkdocs.yml", "requirements.txt",
         *(f"strategy_data/{SLUG}/{name}.yaml" for name in (
             "definition", "engagement", "funding", "introduction", "needs-assessment",
             "objectives", "partnership", "review-dates", "strategy", "themes")),
         "strategy_data/timetable.yaml"]
+    assert (site / ".schemas" / "timetable.schema.json").exists()
+    for path in (site / "strategy_data").rglob("*.yaml"):  # each file names its schema
+        assert path.read_text(encoding="utf-8").startswith(
+            "# yaml-language-server: $schema="), path
     settings = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
     assert settings["theme"]["font"] is False
     assert settings["theme"]["name"] == "material"
@@ -97,7 +103,7 @@ def _fill_in(site: Path) -> None:
                                                  for p in (FILLED / SLUG).iterdir())}
     for path in (FILLED / SLUG).iterdir():
         shutil.copy(path, site / "strategy_data" / SLUG / path.name)
-    values = yaml.safe_load((FILLED / "mkdocs-values.yaml").read_text(encoding="utf-8"))
+    values = yaml.safe_load((FILLED / "mkdocs-values.yml").read_text(encoding="utf-8"))
     text = (site / "mkdocs.yml").read_text(encoding="utf-8")
     for key, value in [("site_url", values["site_url"]), *values["accessibility"].items()]:
         text, count = re.subn(rf"^(\s*){key}: .*$", rf"\g<1>{key}: {value}", text, flags=re.M)

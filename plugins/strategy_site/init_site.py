@@ -1,6 +1,7 @@
 """`strategy-site init`: a council's own site repository, ready to push to its Git host: the
 site's settings, its home page, the timetable it extends, the partnership's folder from the
-London template (scaffold.py), a README, and CI that builds, checks, tests and publishes."""
+London template (scaffold.py), a README, CI that builds, checks, tests and publishes, and the
+editor's schemas and VS Code settings (schema.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import yaml
 from .model import slugify
 from .output import write_new_atomically
 from .scaffold import ScaffoldError, scaffold
+from .schema import EDITOR_FOLDER, TIMETABLE, header, write_editor_files
 
 SITE_TEMPLATE = Path(__file__).resolve().parent / "scaffold" / "site"
 DATA_FOLDER = "strategy_data"
@@ -49,6 +51,8 @@ def init_site(target: Path, slug: str, name: str, force: bool = False) -> list[P
         relative = source.relative_to(SITE_TEMPLATE).as_posix()
         path = target / NAMES.get(relative, relative)
         text = _Template(source.read_text(encoding="utf-8")).substitute(values)
+        if relative == f"{DATA_FOLDER}/timetable.yaml":
+            text = header(path, target / EDITOR_FOLDER, TIMETABLE) + text
         try:
             write_new_atomically(path, text.encode("utf-8"))
         except FileExistsError:
@@ -56,7 +60,7 @@ def init_site(target: Path, slug: str, name: str, force: bool = False) -> list[P
         written.append(path)
     if not (target / DATA_FOLDER / slug).exists():
         written += scaffold(target / DATA_FOLDER, slug, name)
-    return written
+    return written + write_editor_files(target, DATA_FOLDER)  # settings there are merged into
 
 
 def _placeholders(slug: str, name: str) -> dict[str, str]:
