@@ -64,9 +64,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-$(NODE_STAMP): package.json package-lock.json
+# The gate's Node packages, from the packaged lock file, into this checkout's node_modules/
+# (what `strategy-site gate` does in a cache folder for an installed package).
+GATE := plugins/strategy_site/gate
+$(NODE_STAMP): $(GATE)/package.json $(GATE)/package-lock.json $(STAMP)
 	scripts/ensure-system-packages browser
-	npm ci --ignore-scripts --no-audit --no-fund
+	STRATEGY_SITE_GATE_DIR=$(CURDIR) $(BIN)/strategy-site gate --install-only
 	touch $@
 
 clean:

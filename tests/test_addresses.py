@@ -41,9 +41,8 @@ def test_a_partnership_named_timetable_is_refused(
 @pytest.mark.parametrize(("folder", "owner"), [
     ("search", "the search index (search/, by the search plugin)"),
     ("assets", "the theme's assets/"),
-    ("stylesheets", "docs/stylesheets/strategy.css"),
     ("about", "docs/about.md"),
-    ("accessibility", "docs/accessibility.md"),
+    ("accessibility", "the accessibility statement (accessibility.md)"),
     ("guide", "docs/guide/"),
     ("schema", "the site's JSON Schemas of the data files"),
 ])

@@ -466,20 +466,23 @@ def test_a_pipe_is_refused_rather_than_waited_for(tmp_path: Path) -> None:
 def test_the_home_office_address_is_one_address(tmp_path: Path) -> None:
     """The timetable's address goes into the submission email's To: header."""
     data = copy_data(tmp_path)
-    timetable = data / "timetable.yaml"
-    text = timetable.read_text(encoding="utf-8")
+    timetable = data / "timetable.yaml"  # the statutory rule, replaced by the site's own
     old = "address: seriousviolenceduty@homeoffice.gov.uk"
+    text = ("extends: statutory\nrules:\n  - id: home-office-submission\n"
+            "    checks: The strategy is sent to the Home Office\n    concerns: Home Office\n"
+            f"    {old}\n    event: submitted_to_home_office\n    starts: published\n"
+            "    within_days: 7\n")
     timetable.write_text(text.replace(old, 'address: "svd@homeoffice.gov.uk\\nBcc: x@y"'),
                          encoding="utf-8")
     line = text.splitlines().index(f"    {old}") + 1
     assert _problems(data) == [
-        f"strategy_data/timetable.yaml:{line}: field 'rules[2].address': expected one line of "
+        f"strategy_data/timetable.yaml:{line}: field 'rules[1].address': expected one line of "
         "text, found a line break (at character 22): write it on one line (only prose fields, "
         "written after |, hold several lines)"]
     timetable.write_text(text.replace(old, "address: svd@homeoffice.gov.uk, x@y.example"),
                          encoding="utf-8")
     assert _problems(data) == [
-        f"strategy_data/timetable.yaml:{line}: field 'rules[2].address': expected one e-mail "
+        f"strategy_data/timetable.yaml:{line}: field 'rules[1].address': expected one e-mail "
         "address, like csp@council.gov.uk, and nothing else (no name, no second address, no "
         "'?'); found the text 'svd@homeoffice.gov.uk, x@y.example'"]
 

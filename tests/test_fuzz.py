@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, currently_in_test_context, given, note, sett
 from hypothesis import strategies as st
 
 from conftest import DATA
+from strategy_site.defaults import DEFAULTS
 from strategy_site.loading import DataProblem, StrategyDataError, load_site
 from strategy_site.model import APPENDIX_PAGE, PART_NAMES, TEMPLATES, Site
 from strategy_site.records import (
@@ -68,6 +69,8 @@ if os.environ.get("FUZZ_EXAMPLES"):
 YAML_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.yaml"))
 """Every YAML file of the real data, as a path under strategy_data/."""
 RAW = {rel: (DATA / rel).read_bytes() for rel in YAML_FILES}
+LONDON_DEFINITION = (DEFAULTS / "shared" / "london-definition.yaml").read_bytes()
+"""The shared definition the package ships, as a shared file a data folder may hold."""
 PARSED = {rel: yaml.safe_load(RAW[rel].decode("utf-8")) for rel in YAML_FILES}
 BOROUGHS = sorted(p.name for p in DATA.iterdir() if p.is_dir() and p.name != "shared")
 STRATEGY_FILES = [rel for rel in YAML_FILES if rel.endswith("/strategy.yaml")]
@@ -203,7 +206,6 @@ class Workspaces:
         for borough in BOROUGHS:
             data = self.data_dir(borough)
             data.mkdir(parents=True)
-            shutil.copytree(DATA / "shared", data / "shared")
             shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
             shutil.copytree(DATA / borough, data / borough)
             (data.parent / "outside.pdf").write_bytes(b"%PDF-1.7 outside the data folder")
@@ -774,7 +776,7 @@ def unknown_files_and_folders(draw: st.DrawFn) -> Mutation:
                         copies=copies)
     if kind == "shared":
         name = draw(folder_names)
-        content = draw(st.one_of(st.just(RAW["shared/london-definition.yaml"]), file_contents))
+        content = draw(st.one_of(st.just(LONDON_DEFINITION), file_contents))
         return Mutation(borough, f"new shared definition {name}.yaml",
                         writes=((f"shared/{name}.yaml", content),))
     if kind == "delete":
@@ -944,8 +946,8 @@ KNOWN = {
     "a name in contents that is a path": (
         f"{BEXLEY}/strategy.yaml", _with_contents(f"{BEXLEY}/strategy.yaml", ["../foreword"])),
     "a shared definition named like no identifier": (
-        "shared/Bad Name.yaml", RAW["shared/london-definition.yaml"]),
-    "a hidden shared definition": ("shared/.hidden.yaml", RAW["shared/london-definition.yaml"]),
+        "shared/Bad Name.yaml", LONDON_DEFINITION),
+    "a hidden shared definition": ("shared/.hidden.yaml", LONDON_DEFINITION),
     "a kept PDF with a name too long for the file system": (
         f"{BD}/{MANIFEST_FILE}", _manifest(MAIN[BD], "a" * 300 + ".pdf")),
     "a kept PDF outside the data folder": (

@@ -21,9 +21,7 @@ import pytest
 import weasyprint
 
 from conftest import DATA, FIXTURES, REPO, BuiltSite, article, build_site, copy_data, visible_text
-
-sys.path.insert(0, str(REPO / "scripts"))
-import pdf_checks
+from strategy_site.gate import pdf_checks
 from strategy_site.output import write_atomically
 from strategy_site.pdf import write_pdf
 

@@ -8,17 +8,13 @@ identifier. The real site's PDFs pass (tests/test_pdf.py).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import weasyprint
 
 from conftest import REPO
-
-sys.path.insert(0, str(REPO / "scripts"))
-import a11y_check
-import pdf_checks
+from strategy_site.gate import a11y_check, pdf_checks
 from strategy_site.pdf import PDF_VARIANT, write_pdf
 
 PRINT_CSS = REPO / "plugins" / "strategy_site" / "templates" / "print" / "print.css"

@@ -33,10 +33,10 @@ def _fill(value: str) -> str:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    """A data folder with the shared definitions and the timetable, and no borough yet."""
+    """A data folder with the timetable (the shared definitions are the package's), and no
+    borough yet."""
     target = tmp_path / "strategy_data"
     target.mkdir()
-    shutil.copytree(DATA / "shared", target / "shared")
     shutil.copy(DATA / "timetable.yaml", target / "timetable.yaml")
     return target
 

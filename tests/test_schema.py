@@ -19,6 +19,7 @@ from jsonschema import Draft7Validator
 
 from conftest import DATA, FIXTURES, REPO, build_site
 from strategy_site.cli import main
+from strategy_site.defaults import DEFAULTS
 from strategy_site.loading import StrategyDataError, load_site, read_yaml
 from strategy_site.schema import (
     EDITOR_FOLDER,
@@ -67,12 +68,17 @@ def schema_errors(path: Path, data_dir: Path) -> list[str]:
 
 def data_folder(path: Path) -> Path:
     """The data folder a file of the repository's data or fixtures is in."""
-    if path.is_relative_to(DATA):
-        return DATA
+    for folder in (DATA, DEFAULTS):
+        if path.is_relative_to(folder):
+            return folder
     return FIXTURES / path.relative_to(FIXTURES).parts[0]
 
 
-DATA_FILES = sorted([*DATA.rglob("*.yaml"), *FIXTURES.rglob("*.yaml")])
+STATUTORY_RULE = yaml.safe_load((DEFAULTS / "timetable.yaml").read_text("utf-8"))["rules"][0]
+"""The package's first statutory rule, as a site's timetable.yaml would replace it."""
+
+DATA_FILES = sorted([*DATA.rglob("*.yaml"), *FIXTURES.rglob("*.yaml"),
+                     *DEFAULTS.rglob("*.yaml")])  # the package's timetable and definitions
 
 
 def test_there_are_data_files_of_most_kinds() -> None:
@@ -160,7 +166,10 @@ CASES: list[tuple[str, Path, str, Change | None, bool]] = [
      _set("objectives", 0, "withhold", value={"reason": "embarrassing"}), False),
     ("a shared definition without its statement", MINIMAL, "shared/test-definition.yaml",
      lambda _: {"name": "Test", "source": "Home Office"}, False),
-    ("a timetable rule without its id", DATA, "timetable.yaml", _drop("rules", 0, "id"), False),
+    ("a timetable rule without its id", DATA, "timetable.yaml", _set("rules", value=[
+        {k: v for k, v in STATUTORY_RULE.items() if k != "id"}]), False),
+    ("a timetable replacing a statutory rule", DATA, "timetable.yaml",
+     _set("rules", value=[STATUTORY_RULE]), True),
     ("a record of an edition without its fingerprints", MINIMAL, "testshire/published.yaml",
      lambda _: {"records": [{"edition": "2025", "amendments": 0, "published": "2025-01-31",
                              "recorded": "2025-01-31", "pdf": "published/testshire.pdf"}]},

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .init_site import init_site
 from .loading import StrategyDataError, load_site
 from .model import Manifest
 from .output import write_atomically, write_new_atomically
@@ -87,7 +88,31 @@ def main(argv: list[str] | None = None) -> int:
                                             "in mkdocs.yml)")
     publish.add_argument("--today", type=dt.date.fromisoformat,
                          help="the date of the record, YYYY-MM-DD (default: today)")
+    init = commands.add_parser(
+        "init", help="write a council's own site: mkdocs.yml, the home page, the partnership's "
+                     "folder from the London template (TODO markers), a README and CI")
+    init.add_argument("folder", type=Path, help="where to write the site (a new or empty folder)")
+    init.add_argument("--partnership", required=True,
+                      help="the partnership's folder name, e.g. newham")
+    init.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
+    init.add_argument("--force", action="store_true",
+                      help="write into a folder that is not empty, adding only the files "
+                           "missing there (never replacing one)")
+    gate = commands.add_parser(
+        "gate", help="the accessibility gate on a built site: every page at 1280 and 320 px, "
+                     "every PDF (installs its Node packages first, as make does)")
+    gate.add_argument("--site", type=Path, default=Path("site"),
+                      help="the built site (default: site)")
+    gate.add_argument("--only", action="append", metavar="PARTNERSHIP",
+                      help="check only this partnership's pages and the home page")
+    gate.add_argument("--json", type=Path, help="also write the problems here as JSON")
+    gate.add_argument("--install-only", action="store_true",
+                      help="install the gate's Node packages, check nothing")
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return _init(args.folder, args.partnership, args.name, args.force)
+    if args.command == "gate":
+        return _gate(args.site, args.only or [], args.json, args.install_only)
     if args.command == "new":
         return _new(args.data, args.folder, args.name)
     if args.command == "schema":
@@ -280,6 +305,49 @@ def _refuse_overwrite(pdf: Path) -> int:
           "control; to record a change to a published edition, add an entry to 'amendments' "
           "in strategy.yaml (its date and reason) and publish again", file=sys.stderr)
     return EXIT_INVALID
+
+
+def _init(folder: Path, slug: str, name: str, force: bool) -> int:
+    try:
+        written = init_site(folder, slug, name, force)
+    except ScaffoldError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    for path in written:
+        print(path)
+    print(f"Now write the values marked TODO in {folder / 'mkdocs.yml'} and in "
+          f"{folder / 'strategy_data' / slug}/; in {folder}, `strategy-site check` lists what "
+          "is left. Its README.md says how to preview, build, test and publish.")
+    return EXIT_OK
+
+
+def _gate(site: Path, only: list[str], report: Path | None, install_only: bool) -> int:
+    """Install what the gate needs (gate/tools.py), then run it (gate/a11y_check.py)."""
+    from .gate import tools
+
+    missing = tools.missing_system_packages()
+    if missing:
+        print("The accessibility gate needs these Debian packages: " + ", ".join(missing)
+              + f"\nInstall them with:\n  sudo apt-get install {' '.join(missing)}",
+              file=sys.stderr)
+        return EXIT_INVALID
+    folder = tools.tools_dir()
+    try:
+        if tools.install(folder):
+            print(f"Installed the gate's Node packages in {folder}")
+    except tools.ToolsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    if install_only:
+        return EXIT_OK
+    try:
+        from .gate import a11y_check
+    except ImportError as error:
+        print(f"The accessibility gate needs the Python package {error.name}: "
+              "pip install 'strategy-site[gate]'", file=sys.stderr)
+        return EXIT_INVALID
+    return a11y_check.main(["--site", str(site), *(f for p in only for f in ("--only", p)),
+                            *(["--json", str(report)] if report else [])])
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -13,9 +13,9 @@ class AccessibilityConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is
 
     page = c.Type(str, default="accessibility/")
     """The statement's address, linked from the footer of every page."""
-    organisation = c.Type(str)
+    organisation = c.Optional(c.Type(str))
     """Who runs the website, as a sentence names them ("the London Borough of ...")."""
-    email = c.Type(str)
+    email = c.Optional(c.Type(str))
     """Where to ask for another format or report a problem."""
     phone = c.Optional(c.Type(str))
     response_days = c.Type(int, default=5)
@@ -24,10 +24,11 @@ class AccessibilityConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is
     """How far the site meets WCAG 2.2 AA: the statement's compliance status."""
     non_compliances = c.ListOfItems(c.Type(str), default=[])
     """What is not accessible and why, one sentence each."""
-    prepared = c.Type(dt.date)
-    last_reviewed = c.Type(dt.date)
+    # A date, or the text `strategy-site init` writes ("TODO: ..."), refused by name below.
+    prepared = c.Optional(c.Type((dt.date, str)))
+    last_reviewed = c.Optional(c.Type((dt.date, str)))
     """When the statement was last reviewed: at least every 12 months."""
-    last_tested = c.Type(dt.date)
+    last_tested = c.Optional(c.Type((dt.date, str)))
 
 
 class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
@@ -77,4 +78,37 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     site of a handful."""
 
     accessibility = c.SubConfig(AccessibilityConfig)
-    """The accessibility statement's council-specific parts (see docs/accessibility.md)."""
+    """The accessibility statement's council-specific parts (templates/accessibility.md, the
+    statement the plugin writes when docs/ has no accessibility.md of its own)."""
+
+
+STATEMENT_EXAMPLES = {
+    "organisation": "the London Borough of Newham",
+    "email": "community.safety@council.gov.uk",
+    "prepared": "2026-12-01",
+    "last_reviewed": "2026-12-01",
+    "last_tested": "2026-12-01",
+}
+"""The statement's settings a site must give, each with an example of its value."""
+
+
+def missing_statement_settings(accessibility: AccessibilityConfig) -> str | None:
+    """The lines to add to mkdocs.yml for the accessibility statement's settings not given,
+    or None when all are there. They are the council's to write: no default would be true."""
+    missing = [name for name in STATEMENT_EXAMPLES if not _written(name, accessibility[name])]
+    if not missing:
+        return None
+    lines = "\n".join(f"          {name}: {STATEMENT_EXAMPLES[name]}" for name in missing)
+    return (f"mkdocs.yml: the accessibility statement needs the council's own "
+            f"{', '.join(missing)}, still missing or TODO. Write them under 'plugins:', with "
+            "your own values (dates as YYYY-MM-DD):\n"
+            f"  - strategy_site:\n      accessibility:\n{lines}\n"
+            "(`strategy-site init` writes them with TODO values; see the guide's "
+            "'Your own site').")
+
+
+def _written(name: str, value: object) -> bool:
+    """Whether a statement setting holds a value: a date for a date, and no TODO."""
+    if value is None or (isinstance(value, str) and value.strip().upper().startswith("TODO")):
+        return False
+    return isinstance(value, dt.date) or not STATEMENT_EXAMPLES[name][:1].isdigit()

@@ -33,6 +33,7 @@ from .datafiles import (
     entry,
     read_inside,
 )
+from .defaults import DEFAULTS, extended
 from .model import (
     APPENDIX_PAGE,
     PART_NAMES,
@@ -353,7 +354,7 @@ def load_site(data_dir: Path) -> Site:
     """Read every partnership folder and the shared definitions; all problems are reported
     at once."""
     problems: list[DataProblem] = []
-    definitions: dict[str, SharedDefinition] = {}
+    definitions = _package_definitions(problems)  # the site's own shared/ replaces by name
     shared = data_dir / SHARED_FOLDER
     for path in _entries(shared, data_dir, problems) if entry(shared) is Entry.FOLDER else []:
         if path.suffix == ".yaml" and entry(path) is Entry.FILE:
@@ -371,6 +372,9 @@ def load_site(data_dir: Path) -> Site:
     timetable = None
     if entry(data_dir / TIMETABLE_FILE) is Entry.FILE:
         timetable = _validate_file(Timetable, data_dir / TIMETABLE_FILE, data_dir, problems)
+    if timetable is not None and timetable.extends is not None:
+        statutory = _validate_file(Timetable, DEFAULTS / TIMETABLE_FILE, DEFAULTS, problems)
+        timetable = extended(timetable, statutory) if statutory is not None else None
 
     documents: list[Document] = []
     withheld: list[Withheld] = []
@@ -384,6 +388,16 @@ def load_site(data_dir: Path) -> Site:
         raise StrategyDataError(problems)
     return Site(documents=tuple(documents), definitions=definitions, timetable=timetable,
                 withheld=tuple(withheld))
+
+
+def _package_definitions(problems: list[DataProblem]) -> dict[str, SharedDefinition]:
+    """The shared definitions the package ships (defaults.py), by the name boroughs adopt."""
+    definitions = {}
+    for path in sorted((DEFAULTS / SHARED_FOLDER).glob("*.yaml")):
+        definition = _validate_file(SharedDefinition, path, DEFAULTS, problems)
+        if definition is not None:
+            definitions[path.stem] = definition
+    return definitions
 
 
 def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, SharedDefinition],

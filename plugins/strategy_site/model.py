@@ -1350,11 +1350,22 @@ class TimetableRule(Record):
 
 
 class Timetable(Record):
-    """`strategy_data/timetable.yaml`: the statutory timetable as data."""
+    """`strategy_data/timetable.yaml`: the statutory timetable as data. With `extends:
+    statutory` it adds to the package's statutory timetable (defaults.py): a rule with one of
+    its ids replaces that rule, a new id adds a rule, and `timezone` or `due_soon_days`, when
+    given, replace the package's."""
 
+    extends: Literal["statutory"] | None = None
     timezone: Text = "Europe/London"
     due_soon_days: int = Field(default=30, ge=0)
-    rules: tuple[TimetableRule, ...] = Field(min_length=1)
+    rules: tuple[TimetableRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _rules_or_extends(self) -> Timetable:
+        if not self.rules and self.extends is None:
+            raise invalid(("rules",), "expected at least one rule, or 'extends: statutory' to "
+                                      "use the statutory timetable the package ships")
+        return self
 
     def rule(self, ident: str) -> TimetableRule | None:
         """The rule with this id."""

@@ -28,7 +28,7 @@ from mkdocs.utils import CountHandler, get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from .addresses import Claim, same_address, taken_names, top_name
-from .config import StrategySiteConfig
+from .config import StrategySiteConfig, missing_statement_settings
 from .loading import StrategyDataError, load_site
 from .model import Document, Site, Strategy
 from .output import OutputError, StagedOutput, full_disk, write_atomically
@@ -81,6 +81,11 @@ SITE_FINDINGS = ""
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 """Templates that take precedence over the theme's own (after the site's `custom_dir`)."""
 
+STATEMENT = "accessibility.md"
+STATEMENT_PAGE = Path(__file__).parent / "templates" / STATEMENT
+"""The accessibility statement (GDS model form), filled from mkdocs.yml: the site's page when
+docs/ has no accessibility.md of its own."""
+
 
 class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-untyped-call]
     """Publishes every strategy in the data folder as a section of the site."""
@@ -127,6 +132,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and validate the data; stop the build, naming file and line, if it is wrong."""
         data_dir = Path(self.config.data_dir)
+        missing = missing_statement_settings(self.config.accessibility)
+        if missing is not None:
+            raise PluginError(missing)
         try:
             self.site = load_site(data_dir)
         except StrategyDataError as error:
@@ -165,6 +173,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each strategy's pages as in-memory files, and their place in the navigation."""
+        if files.get_file_from_path(STATEMENT) is None:
+            files.append(File.generated(config, STATEMENT,
+                                        content=STATEMENT_PAGE.read_text(encoding="utf-8")))
         _stop_if("A partnership's folder name is taken", self._taken_addresses(files, config))
         for src_uri, spec in self.pages.items():
             if files.get_file_from_path(src_uri) is not None:
@@ -205,6 +216,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def _source(self, file: File, config: MkDocsConfig) -> str:
         """Who writes a file of the site, as an officer would look for it."""
         spec = self.pages.get(file.src_uri) if file.generated_by else None
+        if file.generated_by and file.src_uri == STATEMENT:
+            return "the accessibility statement (accessibility.md)"
         if spec is None:
             if file.abs_src_path and Path(file.abs_src_path).is_relative_to(config.docs_dir):
                 return f"{Path(config.docs_dir).name}/{file.src_uri}"
@@ -603,8 +616,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                 page = key_dates_page(strategy, findings, self.today)
                 section.append(page)
                 rows += [(page, finding) for finding in findings]
+        reviewed = self.config.accessibility.last_reviewed  # a date: on_config checked it
         site_events: dict[str, dt.date | None] = {
-            "accessibility_statement_reviewed": self.config.accessibility.last_reviewed}
+            "accessibility_statement_reviewed":
+                reviewed if isinstance(reviewed, dt.date) else None}
         self.findings[SITE_FINDINGS] = site_findings(timetable, site_events, self.today)
         rows += [(None, finding) for finding in self.findings[SITE_FINDINGS]]
         for findings in self.findings.values():

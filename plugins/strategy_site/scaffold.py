@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .defaults import DEFAULTS
 from .loading import SHARED_FOLDER
 from .model import TEMPLATES, slugify
 from .schema import EDITOR_FOLDER, header
@@ -50,8 +51,9 @@ def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
     for source in sources:
         text = string.Template(source.read_text(encoding="utf-8")).substitute(
             _placeholders(name.strip()))
-        if source.stem == "definition" and not (
-                data_dir / SHARED_FOLDER / f"{SHARED_DEFINITION}.yaml").exists():
+        if source.stem == "definition" and not any(
+                (folder / SHARED_FOLDER / f"{SHARED_DEFINITION}.yaml").exists()
+                for folder in (data_dir, DEFAULTS)):
             text = _LOCAL_DEFINITION
         path = target / source.name
         text = header(path, data_dir.parent / EDITOR_FOLDER, source.stem) + text

@@ -27,8 +27,7 @@ from typing import Any
 import pdfplumber
 import pikepdf
 
-ROOT = Path(__file__).resolve().parent.parent
-PRINT_CSS = ROOT / "plugins" / "strategy_site" / "templates" / "print" / "print.css"
+PRINT_CSS = Path(__file__).resolve().parent.parent / "templates" / "print" / "print.css"
 """The stylesheet whose @page margins make the content box of every page of our PDFs."""
 
 TOLERANCE = 1.0
