@@ -26,7 +26,8 @@ from mkdocs.config import load_config
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "strategy_data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = FIXTURES / "seeds"
+"""Excerpts of the seed documents the tests compare the site with (each names its source)."""
 PDF_CACHE = REPO / ".cache" / "pdf"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
