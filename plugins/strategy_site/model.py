@@ -490,12 +490,33 @@ class Link(Withholdable):
     url: WebAddress
 
 
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]*[0-9]")
+"""A telephone number as people write it: digits, spaces, brackets and hyphens, perhaps a +."""
+
+
+def _phone(value: str) -> str:
+    if not _PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 6:
+        raise PydanticCustomError(
+            "phone", "expected a telephone number written with digits and spaces (brackets, "
+                     "hyphens and a + at the start allowed), like 020 8227 3000")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_line), AfterValidator(_phone)]
+"""A telephone number, shown as typed and linked as `tel:` with its digits."""
+
+
 class Contact(Record):
-    """Who to contact about the strategy."""
+    """Who to contact about the strategy: a team, and perhaps a named officer."""
 
     team: Text
+    name: Text | None = None
+    """A named officer to contact, where the partnership names one."""
+    role: Text | None = None
+    """The officer's (or the team's) role, such as 'Community Safety Partnership Manager'."""
     organisation: Text | None = None
     email: Email
+    phone: Phone | None = None
     website: WebAddress | None = None
     hashtag: Text | None = None
 

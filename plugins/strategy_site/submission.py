@@ -127,10 +127,10 @@ def _email(strategy: Strategy, pdf: RenderedPdf, address: str, published: dt.dat
         f"The attached file is {pdf.name} ({pdf.size_kb} KB, {pdf.pages} pages); "
         f"its SHA-256 checksum is {digest}.",
         "",
-        f"{identity.contact.team}",
-        f"{identity.partnership}",
-        f"{identity.contact.email}",
     ]
+    contact = identity.contact
+    lines += [line for line in (contact.name, contact.role, contact.team, identity.partnership,
+                                contact.email, contact.phone) if line]
     message.set_content("\n".join(lines))
     message.add_attachment(pdf.data, maintype="application", subtype="pdf", filename=pdf.name)
     message.set_boundary(f"strategy-site-{digest[:32]}")

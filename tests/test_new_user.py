@@ -1,0 +1,99 @@
+"""What a new user hit writing a partnership from the authoring guide alone (issue 16), each
+on a real site built from a small borough: the page, the PDF and the submission pack."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+import yaml
+
+from conftest import FIXTURES, BuiltSite, article, build_site, copy_data
+
+TS = "testshire"
+
+TIMETABLE = """\
+rules:
+  - id: home-office-submission
+    checks: The strategy is sent to the Home Office within 7 days of its publication
+    concerns: Home Office
+    address: seriousviolenceduty@homeoffice.gov.uk
+    event: submitted_to_home_office
+    starts: published
+    within_days: 7
+    not_before_start: true
+"""
+"""The one rule the submission pack needs, so the pack is made from this data alone."""
+
+
+def edit(path: Path, **changes: Any) -> None:
+    """Change top-level fields of a YAML file (None removes one)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def pdf_text(site: BuiltSite, home: str = TS) -> str:
+    [path] = (site.root / home).glob("*.pdf")
+    reader = pypdf.PdfReader(path)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@dataclass
+class Built:
+    data: Path
+    site: BuiltSite
+    project: Path
+
+
+@pytest.fixture(scope="module")
+def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The small borough with what a new partnership writes: a named officer to contact."""
+    tmp = tmp_path_factory.mktemp("newcomer")
+    data = copy_data(tmp, FIXTURES / "minimal")
+    (data / "timetable.yaml").write_text(TIMETABLE, encoding="utf-8")
+    strategy = yaml.safe_load((data / TS / "strategy.yaml").read_text(encoding="utf-8"))
+    edit(data / TS / "strategy.yaml", contact={
+        **strategy["contact"], "name": "Jane Example",
+        "role": "Community Safety Partnership Manager", "phone": "020 8227 3000"})
+    site = build_site(tmp, data)
+    return Built(data, site, tmp / "project")
+
+
+def test_the_contact_names_an_officer_with_role_and_phone(newcomer: Built) -> None:
+    html = article(newcomer.site.html(f"{TS}/"))
+    contact = html.split('id="contact"', 1)[1]
+    assert "Jane Example, Community Safety Partnership Manager<br>" in contact
+    assert '<a href="tel:02082273000">020 8227 3000</a>' in contact
+    text = pdf_text(newcomer.site)
+    assert "Jane Example, Community Safety Partnership Manager" in text
+    assert "Telephone: 020 8227 3000" in text
+
+
+def test_the_submission_email_is_signed_by_the_officer(newcomer: Built) -> None:
+    [email] = (newcomer.project / "submissions" / TS).glob("*.eml")
+    body = email.read_text(encoding="utf-8")
+    assert re.search(r"Jane Example\r?\nCommunity Safety Partnership Manager\r?\nCommunity "
+                     r"Safety Team\r?\nTestshire Community Safety Partnership\r?\n"
+                     r"csp@testshire.example\r?\n020 8227 3000", body), body[:1500]
+
+
+@pytest.mark.parametrize("phone", ["call us", "12", "020 8227 3000 ext. 5"])
+def test_a_phone_number_is_digits(tmp_path: Path, phone: str) -> None:
+    from strategy_site.loading import StrategyDataError, load_site
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    strategy = yaml.safe_load((data / TS / "strategy.yaml").read_text(encoding="utf-8"))
+    edit(data / TS / "strategy.yaml", contact={**strategy["contact"], "phone": phone})
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    [problem] = raised.value.problems
+    assert problem.field == "contact.phone"
+    assert "expected a telephone number" in problem.message
