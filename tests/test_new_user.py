@@ -3,6 +3,7 @@ on a real site built from a small borough: the page, the PDF and the submission 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, BuiltSite, article, build_site, copy_data
+from strategy_site.loading import StrategyDataError, load_site
 
 TS = "testshire"
 
@@ -56,7 +58,8 @@ class Built:
 
 @pytest.fixture(scope="module")
 def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The small borough with what a new partnership writes: a named officer to contact."""
+    """The small borough with what a new partnership writes: a named officer to contact, no
+    funding streams, an action plan still to be written."""
     tmp = tmp_path_factory.mktemp("newcomer")
     data = copy_data(tmp, FIXTURES / "minimal")
     (data / "timetable.yaml").write_text(TIMETABLE, encoding="utf-8")
@@ -64,8 +67,14 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Built:
     edit(data / TS / "strategy.yaml", contact={
         **strategy["contact"], "name": "Jane Example",
         "role": "Community Safety Partnership Manager", "phone": "020 8227 3000"})
+    # No funding identified, and an action plan not yet written: said in words.
+    edit(data / TS / "funding.yaml", years=None, streams=[], none_identified=NO_FUNDING)
+    edit(data / TS / "themes.yaml", themes=[], action_plan_due=dt.date(2025, 6, 30))
     site = build_site(tmp, data)
     return Built(data, site, tmp / "project")
+
+
+NO_FUNDING = "No funding streams are identified in this strategy."
 
 
 def test_the_contact_names_an_officer_with_role_and_phone(newcomer: Built) -> None:
@@ -88,7 +97,6 @@ def test_the_submission_email_is_signed_by_the_officer(newcomer: Built) -> None:
 
 @pytest.mark.parametrize("phone", ["call us", "12", "020 8227 3000 ext. 5"])
 def test_a_phone_number_is_digits(tmp_path: Path, phone: str) -> None:
-    from strategy_site.loading import StrategyDataError, load_site
     data = copy_data(tmp_path, FIXTURES / "minimal")
     strategy = yaml.safe_load((data / TS / "strategy.yaml").read_text(encoding="utf-8"))
     edit(data / TS / "strategy.yaml", contact={**strategy["contact"], "phone": phone})
@@ -97,3 +105,52 @@ def test_a_phone_number_is_digits(tmp_path: Path, phone: str) -> None:
     [problem] = raised.value.problems
     assert problem.field == "contact.phone"
     assert "expected a telephone number" in problem.message
+
+
+def test_a_strategy_with_no_funding_says_so_without_totals(newcomer: Built) -> None:
+    page = article(newcomer.site.html(f"{TS}/funding/"))
+    assert NO_FUNDING in page
+    assert "<table" not in page and "Totals" not in page and "£" not in page
+    assert "<figure" not in page
+    text = pdf_text(newcomer.site)
+    assert NO_FUNDING in text
+    assert "£" not in text and "Totals by financial year" not in text and "All funds" not in text
+
+
+def test_an_action_plan_not_yet_written_says_when_it_follows(newcomer: Built) -> None:
+    page = newcomer.site.text(f"{TS}/themes/").replace(" ,", ",")  # text split at <time>
+    said = ("The action plan is not yet written. It will follow by 30 June 2025, and its themes "
+            "will then be listed here.")
+    assert said in page
+    assert "<ol" not in article(newcomer.site.html(f"{TS}/themes/"))
+    assert said in pdf_text(newcomer.site)
+
+
+def test_the_landing_page_still_lists_both_parts(newcomer: Built) -> None:
+    contents = newcomer.site.text(f"{TS}/").split("Contents", 1)[1]
+    assert "Funding" in contents and "Themes" in contents
+
+
+@pytest.mark.parametrize(("file", "changes", "field", "says"), [
+    ("funding.yaml", {"streams": []}, "streams",
+     "expected at least one funding stream, or 'none_identified' saying so in words, like 'No "
+     "funding streams are identified in this strategy.'"),
+    ("funding.yaml", {"none_identified": NO_FUNDING}, "none_identified",
+     "expected 'none_identified' only when there are no funding streams"),
+    ("funding.yaml", {"streams": [], "none_identified": NO_FUNDING}, "years",
+     "expected no 'years' when no funding streams are identified"),
+    ("themes.yaml", {"themes": []}, "themes",
+     "expected at least one theme of the action plan, or, while the plan is not yet written, "
+     "'action_plan_due': the date by which it follows, like 2025-06-30"),
+    ("themes.yaml", {"action_plan_due": dt.date(2025, 6, 30)}, "action_plan_due",
+     "expected 'action_plan_due' only while the action plan has no themes"),
+])
+def test_an_empty_part_must_say_why(tmp_path: Path, file: str, changes: dict[str, Any],
+                                    field: str, says: str) -> None:
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    edit(data / TS / file, **changes)
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    [problem] = raised.value.problems
+    assert problem.file.name == file and problem.field == field, problem
+    assert says in problem.message

@@ -853,9 +853,23 @@ class Themes(Record):
 
     title: Text
     body: Markdown | None = None
-    themes: tuple[ActionPlanTheme, ...] = Field(min_length=1)
+    themes: tuple[ActionPlanTheme, ...] = ()
+    action_plan_due: Date | None = None
+    """The date by which the action plan follows, while it is not yet written (no themes)."""
     context: Markdown | None = None
     specific_actions: ActionList | None = None
+
+    @model_validator(mode="after")
+    def _themes_or_when_they_follow(self) -> Themes:
+        if not self.themes and self.action_plan_due is None:
+            raise invalid(("themes",), "expected at least one theme of the action plan, or, "
+                                       "while the plan is not yet written, 'action_plan_due': "
+                                       "the date by which it follows, like 2025-06-30", True)
+        if self.themes and self.action_plan_due is not None:
+            raise invalid(("action_plan_due",), "expected 'action_plan_due' only while the "
+                                                "action plan has no themes: now that it has, "
+                                                "remove this line", True)
+        return self
 
     @model_validator(mode="after")
     def _numbered_in_order(self) -> Themes:
@@ -1093,9 +1107,33 @@ class Funding(Record):
 
     title: Text
     body: Markdown | None = None
-    years: tuple[Text, ...] = Field(min_length=1)
-    streams: tuple[FundingStream, ...] = Field(min_length=1)
+    years: tuple[Text, ...] = ()
+    streams: tuple[FundingStream, ...] = ()
+    none_identified: Markdown | None = None
+    """What the strategy says in place of the tables when it identifies no funding streams."""
     chart: FundingChart | None = None
+
+    @model_validator(mode="after")
+    def _streams_or_why_none(self) -> Funding:
+        if self.streams and self.none_identified is not None:
+            raise invalid(("none_identified",), "expected 'none_identified' only when there "
+                                                "are no funding streams: with streams, remove "
+                                                "this line", True)
+        if not self.streams:
+            if self.none_identified is None:
+                raise invalid(("streams",), "expected at least one funding stream, or "
+                                            "'none_identified' saying so in words, like 'No "
+                                            "funding streams are identified in this strategy.'",
+                              True)
+            for field in ("years", "chart"):
+                if getattr(self, field):
+                    raise invalid((field,), f"expected no '{field}' when no funding streams are "
+                                            "identified (there is nothing to total or draw): "
+                                            "remove it", True)
+        elif not self.years:
+            raise invalid(("years",), "expected the financial years of the streams' amounts, "
+                                      "like [\"2024/2025\"]", True)
+        return self
 
     @model_validator(mode="after")
     def _unique_streams(self) -> Funding:
@@ -1123,7 +1161,7 @@ class Funding(Record):
 
     def as_chart(self) -> ChartDiagram | None:
         """The funding table as a chart (streams by year), if the data asks for one."""
-        if self.chart is None:
+        if self.chart is None or not self.streams:
             return None
         return ChartDiagram(
             id="funding-chart", kind="chart", chart="bar", layout="grouped",
