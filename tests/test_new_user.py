@@ -70,8 +70,20 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Built:
     # No funding identified, and an action plan not yet written: said in words.
     edit(data / TS / "funding.yaml", years=None, streams=[], none_identified=NO_FUNDING)
     edit(data / TS / "themes.yaml", themes=[], action_plan_due=dt.date(2025, 6, 30))
+    # A shared definition adopted without its notes.
+    (data / "shared").mkdir(exist_ok=True)
+    (data / "shared" / "region-definition.yaml").write_text(yaml.safe_dump({
+        "name": "Regional definition of serious violence", "source": "Regional guidance",
+        "statement": SHARED_STATEMENT,
+        "notes": [{"label": "A", "body": SHARED_NOTE}]}), encoding="utf-8")
+    (data / TS / "definition.yaml").write_text(
+        "adopts: region-definition\ninclude_notes: false\n", encoding="utf-8")
     site = build_site(tmp, data)
     return Built(data, site, tmp / "project")
+
+
+SHARED_STATEMENT = "Any violence causing serious harm in the region."
+SHARED_NOTE = "Drafted with a body the partnership does not name."
 
 
 NO_FUNDING = "No funding streams are identified in this strategy."
@@ -154,3 +166,21 @@ def test_an_empty_part_must_say_why(tmp_path: Path, file: str, changes: dict[str
     [problem] = raised.value.problems
     assert problem.file.name == file and problem.field == field, problem
     assert says in problem.message
+
+
+def test_a_shared_definition_can_be_adopted_without_its_notes(newcomer: Built) -> None:
+    page = newcomer.site.text(f"{TS}/definition/")
+    assert SHARED_STATEMENT in page
+    assert SHARED_NOTE not in page and "Notes" not in page
+    text = pdf_text(newcomer.site)
+    assert SHARED_STATEMENT in text and SHARED_NOTE not in text
+
+
+def test_include_notes_belongs_to_an_adopted_definition(tmp_path: Path) -> None:
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    edit(data / TS / "definition.yaml", include_notes=False)
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    [problem] = raised.value.problems
+    assert problem.field == "include_notes"
+    assert "expected 'include_notes' only with 'adopts'" in problem.message

@@ -701,6 +701,9 @@ class Definition(Record):
     title: Text = "Definition of Serious Violence"
     body: Markdown | None = None
     adopts: Identifier | None = None
+    include_notes: bool = True
+    """Whether the page shows the adopted definition's notes as well as its statement: a
+    partnership may adopt the statement alone (its own `notes` are shown either way)."""
     adoption: Markdown | None = None
     statement: Markdown | None = None
     notes: tuple[DefinitionNote, ...] = ()
@@ -713,6 +716,11 @@ class Definition(Record):
                 "expected either 'adopts' (the name of a shared definition, such as "
                 "'london-definition') or a local 'statement', and not both",
             )
+        if self.adopts is None and "include_notes" in self.model_fields_set:
+            raise invalid(("include_notes",), "expected 'include_notes' only with 'adopts': it "
+                                              "says whether the adopted definition's notes are "
+                                              "shown; a local definition's are its own 'notes'",
+                          True)
         return self
 
 
