@@ -4,6 +4,7 @@ on a real site built from a small borough: the page, the PDF and the submission 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +13,9 @@ from typing import Any
 import pypdf
 import pytest
 import yaml
+from mkdocs.exceptions import Abort
 
-from conftest import FIXTURES, BuiltSite, article, build_site, copy_data
+from conftest import FIXTURES, PUBLISHED_AT, BuiltSite, article, build_site, copy_data
 from strategy_site.loading import StrategyDataError, load_site
 
 TS = "testshire"
@@ -78,7 +80,7 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Built:
         "notes": [{"label": "A", "body": SHARED_NOTE}]}), encoding="utf-8")
     (data / TS / "definition.yaml").write_text(
         "adopts: region-definition\ninclude_notes: false\n", encoding="utf-8")
-    site = build_site(tmp, data)
+    site = build_site(tmp, data, site_url=PUBLISHED_AT)
     return Built(data, site, tmp / "project")
 
 
@@ -184,3 +186,54 @@ def test_include_notes_belongs_to_an_adopted_definition(tmp_path: Path) -> None:
     [problem] = raised.value.problems
     assert problem.field == "include_notes"
     assert "expected 'include_notes' only with 'adopts'" in problem.message
+
+
+def test_the_pack_is_the_sites_pdf(newcomer: Built) -> None:
+    [built] = (newcomer.site.root / TS).glob("*.pdf")
+    pack = newcomer.project / "submissions" / TS / built.name
+    assert pack.read_bytes() == built.read_bytes()
+    assert PUBLISHED_AT in pdf_text(newcomer.site)
+
+
+def _site_url_line(project: Path) -> int:
+    rows = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    return next(n for n, row in enumerate(rows, 1) if row.startswith("site_url:"))
+
+
+def test_the_example_site_url_stops_a_strict_build_while_the_pack_is_due(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Published on 31 January 2025 and not yet sent: the pack is due by 7 February, so the
+    example address in mkdocs.yml is a warning, which stops a strict build."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    (data / "timetable.yaml").write_text(TIMETABLE, encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(tmp_path, data, timetable_today=dt.date(2025, 2, 3))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    line = _site_url_line(tmp_path / "project")
+    assert warnings == [
+        f"{TS}: no submission pack: the site's address is still the example address "
+        f"(https://www.example.org/community-safety/serious-violence/{TS}/2025/), which the "
+        "PDF's cover and the email to the Home Office would give as where the strategy is "
+        f"published; set site_url (line {line} of mkdocs.yml) to the address the site is "
+        "published at"]
+    assert not (tmp_path / "project" / "submissions" / TS).exists()
+
+
+def test_the_example_site_url_is_a_note_once_the_pack_is_past(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Long after the pack was due (this repository's historical strategies), a note in the
+    log, and still no pack; the PDF's cover printing the example address is noted too."""
+    caplog.set_level(logging.INFO)
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    (data / "timetable.yaml").write_text(TIMETABLE, encoding="utf-8")
+    build_site(tmp_path, data, caplog, timetable_today=dt.date(2026, 2, 3))
+    notes = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    line = _site_url_line(tmp_path / "project")
+    assert any(note.startswith(f"{TS}: no submission pack: the site's address is still the "
+                               "example address") for note in notes), notes
+    assert (f"site_url (line {line} of mkdocs.yml) is the example address https://www."
+            "example.org/community-safety/serious-violence/, which every PDF's cover "
+            "gives as where its strategy is published: set it to the address the site is "
+            "published at") in notes
+    assert not (tmp_path / "project" / "submissions" / TS).exists()
+

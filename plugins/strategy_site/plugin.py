@@ -54,9 +54,12 @@ from .pdf import RenderedPdf, pdf_name
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .records import RecordState, document_folder, record_state, stored_pdf
 from .submission import (
+    ExampleAddress,
     PackFailure,
     SubmissionError,
     SubmissionPack,
+    example_address,
+    setting_line,
     submission_pack,
     write_pack,
 )
@@ -425,6 +428,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             try:
                 pack = submission_pack(strategy, pdf, self.site.timetable,
                                        web_address(config.site_url, strategy))
+            except ExampleAddress as error:
+                # Loud while the pack is needed (a strict build stops), quiet for a strategy
+                # sent already or long overdue, such as this repository's historical examples.
+                needed = not error.submitted and self.today <= error.due
+                log.log(logging.WARNING if needed else logging.INFO,
+                        "%s; set site_url (%s) to the address the site is published at",
+                        error, _site_url_line(config))
+                continue
             except SubmissionError as error:
                 log.info("No submission pack for %s: %s", strategy.home, error)
                 continue
@@ -497,6 +508,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if not self.config.pdfs:
             log.info("PDFs: none (pdfs: false), so the pages have no download links")
             return
+        if example_address(config.site_url):
+            log.info("site_url (%s) is the example address %s, which every PDF's cover gives "
+                     "as where its strategy is published: set it to the address the site is "
+                     "published at", _site_url_line(config), config.site_url)
         jobs: list[PdfJob] = []
         for document in self.site.documents:
             for edition in document.editions:
@@ -643,6 +658,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                   if home != SITE_FINDINGS and findings}
         return html.replace(marker, self.renderer.render_strategy_list(
             self.site, url, downloads=self.downloads, status=status))
+
+
+def _site_url_line(config: MkDocsConfig) -> str:
+    """Where site_url is set, as a message names it: 'line 7 of mkdocs.yml'."""
+    path = Path(config.config_file_path)
+    line = setting_line(path.read_text(encoding="utf-8"), "site_url") if path.is_file() else None
+    return f"line {line} of {path.name}" if line else f"a line 'site_url:' in {path.name}"
 
 
 def _stop_if(what: str, problems: list[str]) -> None:
