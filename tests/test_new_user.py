@@ -237,3 +237,28 @@ def test_the_example_site_url_is_a_note_once_the_pack_is_past(
             "published at") in notes
     assert not (tmp_path / "project" / "submissions" / TS).exists()
 
+
+def test_the_timetable_status_can_be_kept_out_of_the_site(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Whether "10 overdue" is public is the council's choice: timetable_public: false keeps
+    it to the build log (and `strategy-site check`); the strategy's own dates stay."""
+    caplog.set_level(logging.INFO)
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    (data / "timetable.yaml").write_text(TIMETABLE, encoding="utf-8")
+    site = build_site(tmp_path, data, caplog, site_url=PUBLISHED_AT,
+                      timetable_today=dt.date(2025, 2, 3), timetable_public=False)
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith(f"Timetable: {TS}: The strategy is sent to the Home Office within 7 "
+                            "days of its publication due soon (due 2025-02-07)") for m in logged)
+    assert not (site.root / "timetable").exists()
+    assert not (site.root / TS / "key-dates").exists()
+    assert not list(site.root.rglob("*.ics"))
+    # Every page but the authoring guide's (which explains the Key dates pages).
+    everything = " ".join(path.read_text(encoding="utf-8") for path in site.root.rglob("*")
+                          if path.suffix in (".html", ".xml")
+                          and path.relative_to(site.root).parts[0] != "guide")
+    assert "key-dates" not in everything and "Timetable" not in everything
+    assert "due soon" not in everything.lower()
+    assert "Funding 31 January 2025 31 January 2026" in site.text(f"{TS}/introduction/")
+    assert "Due for review by 31 January 2026" in site.text(f"{TS}/funding/")
+    assert "Next review by 31 January 2026" in site.text("")

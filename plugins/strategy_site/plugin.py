@@ -387,12 +387,12 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def _write_outputs(self, config: MkDocsConfig) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
-        for owner, findings in self.findings.items():
+        for owner, findings in self.findings.items() if self.config.timetable_public else ():
             if owner == SITE_FINDINGS or not findings:
                 continue
             self._write(site_dir / owner / FEED, calendar_feed(findings, f"{owner}: key dates"))
         everything = [f for findings in self.findings.values() for f in findings]
-        if self.findings:
+        if self.findings and self.config.timetable_public:
             self._write(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         for base, pdf in self.pdfs.items():
             self._write(site_dir / base / pdf.name, pdf.data)
@@ -608,7 +608,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             section = self.sections[strategy.home]
             findings = strategy_findings(strategy, timetable, self.today)
             self.findings[strategy.home] = findings
-            if findings:
+            if findings and self.config.timetable_public:
                 page = key_dates_page(strategy, findings, self.today)
                 section.append(page)
                 rows += [(page, finding) for finding in findings]
@@ -619,6 +619,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         for findings in self.findings.values():
             for finding in findings:
                 self._log_finding(finding)
+        if not self.config.timetable_public:
+            log.info("Timetable: kept to this log and `strategy-site check` (timetable_public: "
+                     "false): no dashboard, Key dates pages, calendar feeds or status published")
+            return []
         return [timetable_page(rows, self.today)]
 
     def _log_finding(self, finding: Finding) -> None:
@@ -655,7 +659,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if marker not in html or self.site is None:
             return html
         status = {home: _timetable_summary(findings) for home, findings in self.findings.items()
-                  if home != SITE_FINDINGS and findings}
+                  if home != SITE_FINDINGS and findings and self.config.timetable_public}
         return html.replace(marker, self.renderer.render_strategy_list(
             self.site, url, downloads=self.downloads, status=status))
 
