@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,12 @@ def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Built:
     edit(data / TS / "strategy.yaml", contact={
         **strategy["contact"], "name": "Jane Example",
         "role": "Community Safety Partnership Manager", "phone": "020 8227 3000"})
+    # The years in the title, the period and the edition alike; a long objective.
+    edit(data / TS / "strategy.yaml", title="Serious Violence Duty Strategy 2024-27",
+         period="2024-27", edition="2024-27")
+    edit(data / TS / "objectives.yaml", objectives=[{
+        "number": 1, "short_title": "Knife crime", "title": LONG_OBJECTIVE,
+        "actions": [{"title": "Patrol hotspots"}]}])
     # No funding identified, and an action plan not yet written: said in words.
     edit(data / TS / "funding.yaml", years=None, streams=[], none_identified=NO_FUNDING)
     edit(data / TS / "themes.yaml", themes=[], action_plan_due=dt.date(2025, 6, 30))
@@ -89,6 +96,8 @@ SHARED_NOTE = "Drafted with a body the partnership does not name."
 
 
 NO_FUNDING = "No funding streams are identified in this strategy."
+LONG_OBJECTIVE = ("Reduce knife crime and the harm it causes young people, through enforcement, "
+                  "education and support in the places where it happens most")
 
 
 def test_the_contact_names_an_officer_with_role_and_phone(newcomer: Built) -> None:
@@ -262,3 +271,36 @@ def test_the_timetable_status_can_be_kept_out_of_the_site(
     assert "Funding 31 January 2025 31 January 2026" in site.text(f"{TS}/introduction/")
     assert "Due for review by 31 January 2026" in site.text(f"{TS}/funding/")
     assert "Next review by 31 January 2026" in site.text("")
+
+
+def test_a_period_that_is_the_edition_is_printed_once(newcomer: Built) -> None:
+    """Issue 16: `edition` and `period` both "2024-27" printed the same words twice."""
+    facts = newcomer.site.text(f"{TS}/").split("Contents", 1)[0]
+    assert "Period and edition 2024-27 ( edition history )" in facts
+    assert "Period 2024-27" not in facts and facts.count("2024-27") == 2  # title, facts
+    cover = pdf_text(newcomer.site).split("Contents", 1)[0]
+    assert "Period and edition 2024-27" in cover
+    assert cover.split("On the web")[0].count("2024-27") == 2
+    history = newcomer.site.text(f"{TS}/editions/")
+    assert "Period 2024-27" not in history
+    [email] = (newcomer.project / "submissions" / TS).glob("*.eml")
+    message = message_from_bytes(email.read_bytes(), policy=policy.default)
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    body = " ".join(plain.get_content().split())
+    assert "Testshire Community Safety Partnership's Serious Violence Duty Strategy 2024-27, " \
+           "published on 31 January 2025." in body
+
+
+def test_a_long_objective_has_a_short_heading_and_its_statement(newcomer: Built) -> None:
+    html = article(newcomer.site.html(f"{TS}/objectives/"))
+    assert '<h3 id="objective-1">Objective One: Knife crime</h3>' in html
+    assert f"<p class=\"strategy-objective-statement\"><strong>{LONG_OBJECTIVE}</strong></p>" \
+        in html
+    toc = newcomer.site.html(f"{TS}/objectives/").split("<article", 1)[0]
+    assert "Objective One: Knife crime" in toc and LONG_OBJECTIVE not in toc
+    text = pdf_text(newcomer.site)
+    assert "Objective One: Knife crime" in text and LONG_OBJECTIVE[:60] in text
+    outline = [item.title for item in pypdf.PdfReader(next(
+        (newcomer.site.root / TS).glob("*.pdf"))).outline if not isinstance(item, list)]
+    assert LONG_OBJECTIVE not in " ".join(outline)

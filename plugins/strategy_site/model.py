@@ -610,6 +610,17 @@ class Identity(Record):
         """The title with the borough's name, unless the title already names it."""
         return self.title if self.borough in self.title else f"{self.borough}: {self.title}"
 
+    @property
+    def title_and_edition(self) -> str:
+        """The title with its edition in brackets, unless the title holds it already (a
+        title 'Strategy 2024-27' of edition '2024-27' says it once)."""
+        return self.title if self.edition in self.title else f"{self.title} ({self.edition})"
+
+    @property
+    def period_is_edition(self) -> bool:
+        """Whether the period and the edition are the same words, to be printed once."""
+        return self.period == self.edition
+
 
 class Signatory(Record):
     """Who signed the foreword, with each line of their roles as printed."""
@@ -820,6 +831,9 @@ class Objective(Withholdable):
 
     number: Number
     title: Text
+    short_title: Text | None = None
+    """A few words for the objective's heading, the page's contents and the PDF's bookmarks,
+    where the title is a long statement (shown in full beneath the heading)."""
     scope: Text | None = None
     body: Markdown | None = None
     actions_intro: Markdown | None = None

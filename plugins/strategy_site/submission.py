@@ -152,8 +152,8 @@ def _email(strategy: Strategy, pdf: RenderedPdf, address: str, published: dt.dat
     lines = [
         "Dear Serious Violence Duty team,",
         "",
-        f"Please find attached {identity.partnership}'s {identity.title} "
-        f"({identity.edition}), published on {long_date(published)}.",
+        f"Please find attached {identity.partnership}'s {identity.title_and_edition}, "
+        f"published on {long_date(published)}.",
         "",
     ]
     if web_address:
