@@ -26,7 +26,8 @@ from mkdocs.config import load_config
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "strategy_data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = FIXTURES / "seeds"
+"""Excerpts of the seed documents the tests compare the site with (each names its source)."""
 PDF_CACHE = REPO / ".cache" / "pdf"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -61,12 +62,20 @@ def is_redirect(path: Path) -> bool:
     return '<meta http-equiv="refresh"' in path.read_text(encoding="utf-8")[:1000]
 
 
-def make_project(tmp_path: Path, data_dir: Path, **options: object) -> Path:
+PUBLISHED_AT = "https://strategies.testshire.test/community-safety/"
+"""A site_url that is not the example address (`.test` is kept for tests, RFC 2606): with the
+example address the build makes no submission pack."""
+
+
+def make_project(tmp_path: Path, data_dir: Path, site_url: str | None = None,
+                 **options: object) -> Path:
     """A copy of the real project's mkdocs.yml and docs/ pointing at `data_dir`, with any
-    other plugin `options` set."""
+    other plugin `options` set (and another `site_url`, if given)."""
     project = tmp_path / "project"
     shutil.copytree(REPO / "docs", project / "docs")
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    if site_url is not None:
+        config["site_url"] = site_url
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "strategy_site" in plugin:
             plugin["strategy_site"]["data_dir"] = str(data_dir)

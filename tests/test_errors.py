@@ -187,6 +187,19 @@ CASES = {
         "objectives[3].number",
         "expected a whole number, like 3; found the text '" + "x" * 59 + "…'",
         marker="number: xxx"),
+    # Issue 16: what a new user hit.
+    "an empty list": Breakage(
+        "principles.yaml", "prevention: [primary]", "prevention: []",
+        "principles[1].prevention",
+        "expected at least 1 entry in the list; found an empty list", exact=True),
+    "a value ending in a colon": Breakage(
+        "foreword.yaml", "title: Foreword", "title: Foreword with a focus on:", None,
+        "this is not valid YAML: mapping values are not allowed here; a colon followed by a "
+        "space, or at the end of a value, starts a new 'name: value' in YAML, so a value "
+        "holding one must be in quotes: title: \"Foreword with a focus on:\""),
+    "a value with a colon inside": Breakage(
+        "objectives.yaml", "  - number: 3\n    title: ", "  - number: 3\n    title: Aim: ",
+        None, "so a value holding one must be in quotes: title: \"Aim: ", marker="Aim: "),
     "shared definition that does not exist": Breakage(
         "definition.yaml", "adopts: london-definition", "adopts: londn-definition", "adopts",
         "(did you mean 'london-definition'?)"),

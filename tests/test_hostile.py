@@ -167,7 +167,8 @@ def _data(root: Path, f: _Fields) -> Path:
         legislation=f.text(), strapline=f.text(), period=f.text(), edition=edition,
         published=dt.date(2025, 1, 31), next_review=dt.date(2026, 1, 31),
         # The address is one address, nothing else (refused at load otherwise, tested below).
-        contact=dict(team=f.text(), organisation=f.text(), email="csp@testshire.example",
+        contact=dict(team=f.text(), name=f.text(), role=f.text(), organisation=f.text(),
+                     email="csp@testshire.example",
                      website=QUOTED_URL, hashtag=f.text()),
         changes=f.prose(), amendments=[dict(date=dt.date(2025, 2, 3), reason=f.text())]))
     _write(ts / "foreword.yaml", dict(title=f.text(), body=f.prose(), signatories=[

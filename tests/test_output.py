@@ -22,7 +22,7 @@ import pytest
 from mkdocs.exceptions import Abort, PluginError
 from pypdf import PdfReader
 
-from conftest import DATA, FIXTURES, build_site, copy_data, make_project
+from conftest import DATA, FIXTURES, PUBLISHED_AT, build_site, copy_data, make_project
 from strategy_site.output import LOCK_FILE, STAGING_PREFIX
 
 
@@ -150,6 +150,7 @@ def _published_minimal(tmp_path: Path) -> Path:
     """The minimal borough with the timetable, so its publication date gives it a pack."""
     data = copy_data(tmp_path, FIXTURES / "minimal")
     shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    make_project(tmp_path, data, site_url=PUBLISHED_AT)  # not the example address
     return data
 
 

@@ -20,7 +20,17 @@ import pypdf
 import pytest
 import weasyprint
 
-from conftest import DATA, FIXTURES, REPO, BuiltSite, article, build_site, copy_data, visible_text
+from conftest import (
+    DATA,
+    FIXTURES,
+    PUBLISHED_AT,
+    REPO,
+    BuiltSite,
+    article,
+    build_site,
+    copy_data,
+    visible_text,
+)
 from strategy_site.gate import pdf_checks
 from strategy_site.output import write_atomically
 from strategy_site.pdf import write_pdf
@@ -359,7 +369,7 @@ def test_the_submission_pack_is_ready_to_send(tmp_path: Path, real_site: BuiltSi
     out = tmp_path / "pack"
     run = subprocess.run(
         [sys.executable, "-m", "strategy_site.cli", "submission", BD, "--data", str(DATA),
-         "--out", str(out), "--site-url", "https://www.example.org/strategies/"],
+         "--out", str(out), "--site-url", "https://strategies.council.test/"],
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert run.returncode == 0, run.stderr
@@ -374,18 +384,34 @@ def test_the_submission_pack_is_ready_to_send(tmp_path: Path, real_site: BuiltSi
     body = message.get_body(("plain",)).get_content()
     assert "published on 31 January 2024" in body
     assert "by 7 February 2024" in body
-    assert "https://www.example.org/strategies/barking-and-dagenham/" in body
+    assert "https://strategies.council.test/barking-and-dagenham/" in body
     attachment = next(message.iter_attachments())
     assert attachment.get_filename() == pdf.name
     assert attachment.get_content() == pdf.read_bytes()
 
 
-def test_the_build_writes_the_pack_beside_the_site(real_site: BuiltSite) -> None:
-    packs = real_site.root.parent / "project" / "submissions"
-    # Only strategies with a publication date have a due date, so only they get a pack.
-    assert sorted(p.name for p in packs.iterdir()) == [BD]
-    built = next((real_site.root / BD).glob("*.pdf"))
-    assert (packs / BD / built.name).read_bytes() == built.read_bytes()
+def test_no_pack_is_made_with_the_example_site_url(tmp_path: Path, real_site: BuiltSite) -> None:
+    """Issue 16: site_url left at the example address was printed on the PDF's cover and in
+    the email to the Home Office without a word. The build (this repository's mkdocs.yml has
+    the example address) makes no pack; the command refuses, naming the line to set."""
+    assert not (real_site.root.parent / "project" / "submissions" / BD).exists()
+    run = subprocess.run(
+        [sys.executable, "-m", "strategy_site.cli", "submission", BD, "--data", str(DATA),
+         "--out", str(tmp_path / "pack")], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert run.returncode == 2
+    line = next(n for n, row in enumerate(
+        (REPO / "mkdocs.yml").read_text(encoding="utf-8").splitlines(), 1)
+        if row.startswith("site_url:"))
+    assert (f"{BD}: no submission pack: the site's address is still the example address "
+            "(https://www.example.org/") in run.stderr
+    assert (f"set site_url (line {line} of {REPO / 'mkdocs.yml'}) to the address the site is "
+            "published at") in run.stderr
+    assert not (tmp_path / "pack").exists()
+    given = subprocess.run(
+        [sys.executable, "-m", "strategy_site.cli", "submission", BD, "--data", str(DATA),
+         "--out", str(tmp_path / "pack"), "--site-url", "https://council.example.com/svd/"],
+        capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert given.returncode == 2 and "set --site-url to the address" in given.stderr
 
 
 def test_no_pack_without_a_publication_date(tmp_path: Path) -> None:
@@ -427,7 +453,7 @@ def test_the_pack_keeps_to_a_boroughs_agreed_period(tmp_path: Path) -> None:
         "    reason: The Home Office agreed a later date.\n"), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "strategy_site.cli", "submission", "testshire", "--data",
-         str(data), "--out", str(tmp_path / "pack")],
+         str(data), "--out", str(tmp_path / "pack"), "--site-url", PUBLISHED_AT],
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert run.returncode == 0, run.stderr

@@ -137,7 +137,7 @@ CASES: list[tuple[str, Path, str, Change | None, bool]] = [
      _set("objectives", 0, "number", value="1"), False),
     ("an unknown key", MINIMAL, "testshire/strategy.yaml", _set("auther", value="Me"), False),
     ("an unknown key in a block", MINIMAL, "testshire/strategy.yaml",
-     _set("contact", "phone", value="020 7946 0000"), False),
+     _set("contact", "fax", value="020 7946 0000"), False),
     ("a missing required field", MINIMAL, "testshire/objectives.yaml",
      _drop("objectives", 0, "title"), False),
     ("a missing required part of a block", MINIMAL, "testshire/strategy.yaml",
@@ -237,7 +237,8 @@ def test_schemas_carry_the_models_help() -> None:
     identity = schema("strategy")
     assert identity["description"].startswith("`strategy.yaml`: what the strategy is")
     assert identity["properties"]["record"]["description"].startswith("What has happened")
-    assert identity["definitions"]["Contact"]["description"] == "Who to contact about the strategy."
+    assert identity["definitions"]["Contact"]["description"] == (
+        "Who to contact about the strategy: a team, and perhaps a named officer.")
     chart = schema("diagrams")["definitions"]["ChartDiagram"]
     assert chart["description"].startswith("A bar or line chart")
     assert chart["properties"]["chart"]["enum"] == ["bar", "line"]
@@ -261,10 +262,10 @@ def test_the_site_publishes_the_schemas(tmp_path: Path) -> None:
 
 @pytest.fixture
 def site_repo(tmp_path: Path) -> Path:
-    """A site repository with the shared definitions and the timetable, and no borough yet."""
+    """A site repository with its timetable (the package gives the statutory rules and the
+    shared definitions), and no borough yet."""
     data = tmp_path / "site" / "strategy_data"
     data.mkdir(parents=True)
-    shutil.copytree(DATA / "shared", data / "shared")
     shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
     return tmp_path / "site"
 

@@ -252,3 +252,43 @@ def test_overdue_deadlines_are_warnings_unless_configured(
         build_site(tmp_path, DATA, timetable_today=D(2024, 2, 10), overdue_log_level="warning")
     assert any(r.levelno == logging.WARNING and "Home Office" in r.getMessage()
                for r in caplog.records)
+
+
+def _statement(run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    report = json.loads(run.stdout)
+    [finding] = [f for f in report["findings"] if f["rule"] == "accessibility-statement-review"]
+    return finding  # type: ignore[no-any-return]
+
+
+def test_check_from_another_folder_finds_the_sites_config(tmp_path: Path) -> None:
+    """Issue 16: `check --data DIR` run from another folder reported the accessibility
+    statement as "cannot be checked": mkdocs.yml was looked for in the current folder only."""
+    args = ["--data", str(DATA), "--today", "2024-02-10", "--format", "json"]
+    run = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args],
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert _statement(run)["status"] != "cannot be checked", _statement(run)
+    assert _statement(run)["note"].startswith("last done on ")
+
+
+def test_check_says_which_config_to_give_and_takes_it(tmp_path: Path) -> None:
+    data = tmp_path / "elsewhere" / "strategy_data"
+    data.parent.mkdir()
+    (data).symlink_to(DATA)  # the data folder itself may be reached through a link
+    args = ["--data", str(data), "--today", "2024-02-10", "--format", "json"]
+    alone = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args],
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    finding = _statement(alone)
+    assert finding["status"] == "cannot be checked"
+    assert finding["note"] == (f"no mkdocs.yml in {data.parent} or in this folder, where "
+                               "accessibility: last_reviewed is set: give the site's with "
+                               "--config")
+    given = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args,
+                            "--config", str(REPO / "mkdocs.yml")],
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert _statement(given)["status"] != "cannot be checked"
+    missing = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args,
+                              "--config", "nowhere.yml"],
+                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "nowhere.yml: expected the site's mkdocs.yml (--config), found no such file" \
+        in missing.stderr

@@ -5,6 +5,7 @@ data files' schemas, for an editor that checks them as they are typed."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -29,7 +30,13 @@ from .records import (
 )
 from .scaffold import ScaffoldError, scaffold
 from .schema import write_editor_files, write_schemas
-from .submission import SubmissionError, submission_pack, write_pack
+from .submission import (
+    ExampleAddress,
+    SubmissionError,
+    setting_line,
+    submission_pack,
+    write_pack,
+)
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
 from .withholding import withheld_line
 
@@ -108,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     gate.add_argument("--json", type=Path, help="also write the problems here as JSON")
     gate.add_argument("--install-only", action="store_true",
                       help="install the gate's Node packages, check nothing")
+    for command in (check, pack, publish):
+        command.add_argument("--config", type=Path, help=CONFIG_HELP)
     args = parser.parse_args(argv)
     if args.command == "init":
         return _init(args.folder, args.partnership, args.name, args.force)
@@ -121,14 +130,37 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "editor":
         return _editor(args.site, args.data)
+    if args.config is not None and not args.config.is_file():
+        print(f"{args.config}: expected the site's mkdocs.yml (--config), found no such file",
+              file=sys.stderr)
+        return EXIT_INVALID
+    config = _config_file(args.data, args.config)
     if args.command == "publish":
-        return _publish(args.data, args.document, args.edition, args.site_url, args.today)
+        return _publish(args.data, args.document, args.edition, args.site_url, args.today,
+                        config)
     if args.command == "submission":
-        return _submission(args.borough, args.data, args.out, args.site_url)
-    return _check(args.data, args.today, args.strict, args.format)
+        return _submission(args.borough, args.data, args.out, args.site_url, config)
+    return _check(args.data, args.today, args.strict, args.format, config)
 
 
-def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str) -> int:
+CONFIG_HELP = ("the site's mkdocs.yml, for its site_url and accessibility statement (default: "
+               "the one in the data folder's parent folder, else the one in this folder)")
+
+
+def _config_file(data_dir: Path, given: Path | None) -> Path | None:
+    """The site's mkdocs.yml: as given; else the one beside the data folder (in its parent,
+    where `init` and this repository put it), so `check --data` works from any folder; else
+    the one in the current folder."""
+    if given is not None:
+        return given
+    for candidate in (data_dir.absolute().parent / "mkdocs.yml", Path("mkdocs.yml")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str,
+           config: Path | None) -> int:
     if not data_dir.is_dir():
         print(f"{data_dir}: expected a folder of strategy data, found none", file=sys.stderr)
         return EXIT_INVALID
@@ -142,8 +174,15 @@ def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str) -> 
         today = today or today_in(site.timetable)
         for strategy in site.strategies:
             findings += strategy_findings(strategy, site.timetable, today)
-        events = {"accessibility_statement_reviewed": _statement_reviewed(Path("mkdocs.yml"))}
-        findings += site_findings(site.timetable, events, today)
+        reviewed = _statement_reviewed(config) if config is not None else None
+        site_wide = site_findings(site.timetable, {"accessibility_statement_reviewed": reviewed},
+                                  today)
+        if config is None:  # say where the date would be, not only that it is missing
+            site_wide = [dataclasses.replace(finding, note=(
+                f"no mkdocs.yml in {data_dir.absolute().parent} or in this folder, where "
+                "accessibility: last_reviewed is set: give the site's with --config"))
+                if finding.status is Status.MISSING else finding for finding in site_wide]
+        findings += site_wide
     if output == "json":
         print(json.dumps({"today": today.isoformat() if today else None, "findings": [
             {"strategy": f.strategy, "rule": f.rule.id, "subject": f.subject,
@@ -191,7 +230,8 @@ def _statement_reviewed(config: Path) -> dt.date | None:
     return None
 
 
-def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | None) -> int:
+def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | None,
+                config: Path | None) -> int:
     try:
         site = load_site(data_dir.resolve())
     except StrategyDataError as error:
@@ -203,7 +243,7 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
         print(f"{data_dir}/{borough}: no such strategy; expected one of: {names}",
               file=sys.stderr)
         return EXIT_INVALID
-    address = web_address(site_url or _site_url(Path("mkdocs.yml")), strategy)
+    address = web_address(site_url or _site_url(config), strategy)
     document = next(d for d in site.documents if d.home == strategy.home)
     kept = stored_pdf(document, strategy, document_folder(data_dir, strategy),
                       dict(site.definitions))
@@ -212,6 +252,10 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
            else strategy_pdf(strategy, Renderer().render_print(strategy, site, address)))
     try:
         pack = submission_pack(strategy, pdf, site.timetable, address)
+    except ExampleAddress as error:
+        where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
+        print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)
+        return EXIT_INVALID
     except SubmissionError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
@@ -251,7 +295,7 @@ def _editor(site: Path, data: str) -> int:
 
 
 def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: str | None,
-             today: dt.date | None) -> int:
+             today: dt.date | None, config: Path | None) -> int:
     """Keep an edition's PDF beside its data and record both fingerprints."""
     try:
         site = load_site(data_dir.resolve())
@@ -282,7 +326,7 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
     folder = document_folder(data_dir, edition)
     if (folder / kept_pdf_name(edition)).exists():
         return _refuse_overwrite(folder / kept_pdf_name(edition))
-    url = web_address(site_url or _site_url(Path("mkdocs.yml")), edition)
+    url = web_address(site_url or _site_url(config), edition)
     pdf = strategy_pdf(edition, Renderer().render_print(edition, site, url))
     record = new_record(document, edition, pdf.data, definitions, today or dt.date.today())
     try:
@@ -357,13 +401,21 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def _read_mkdocs_yml(config: Path) -> object:
-    if not config.exists():
+def _read_mkdocs_yml(config: Path | None) -> object:
+    if config is None or not config.exists():
         return {}
     return yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
 
 
-def _site_url(config: Path) -> str | None:
+def _where_set(config: Path | None, key: str) -> str:
+    """Where a setting of mkdocs.yml is, as a message names it: 'line 7 of ./mkdocs.yml'."""
+    if config is None:
+        return "in the site's mkdocs.yml (none found beside the data folder or here)"
+    line = setting_line(config.read_text(encoding="utf-8"), key)
+    return f"line {line} of {config}" if line else f"a line '{key}:' in {config}"
+
+
+def _site_url(config: Path | None) -> str | None:
     settings = _read_mkdocs_yml(config)
     value = settings.get("site_url") if isinstance(settings, dict) else None
     return str(value) if value else None

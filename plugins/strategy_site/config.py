@@ -47,6 +47,12 @@ class StrategySiteConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is 
     """How an overdue deadline is logged: 'info' keeps a strict build of an archived
     strategy from failing on deadlines nobody can meet any more."""
 
+    timetable_public = c.Type(bool, default=True)
+    """Whether the site publishes where each deadline stands: the Timetable dashboard, each
+    strategy's Key dates page and calendar feeds, and the status on the home page ("10
+    overdue"). `false` keeps the status to the build log and `strategy-site check`; the dates
+    the strategy itself gives (its review dates, its next review) stay on its pages."""
+
     submission_dir = c.Type(str, default="submissions")
     """Where the build writes each strategy's Home Office submission pack (not published). The
     folder is the build's own: a build with PDFs replaces it whole with its packs."""

@@ -125,7 +125,15 @@ def slug(text: str) -> str:
     return slugify(text) or "section"
 
 
+def tel_address(number: str) -> str:
+    """A telephone number as a `tel:` link's target: its digits and a leading +, with none of
+    the spaces and brackets people write for reading (RFC 3966 allows none of them)."""
+    digits = "".join(c for c in number if c.isdigit())
+    return f"tel:{'+' if number.startswith('+') else ''}{digits}"
+
+
 FILTERS = {
+    "tel_address": tel_address,
     "prose": prose,
     "inline": inline,
     "long_date": long_date,

@@ -36,6 +36,7 @@ from .datafiles import (
 from .defaults import DEFAULTS, extended
 from .model import (
     APPENDIX_PAGE,
+    EXCERPT,
     PART_NAMES,
     PLAIN_NUMBER,
     PROBLEMS,
@@ -147,7 +148,7 @@ def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = No
         builder = _Builder(loader, shown, text)
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as error:
-        raise StrategyDataError([_syntax_problem(shown, error)]) from None
+        raise StrategyDataError([_syntax_problem(shown, error, text)]) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         raise stop(f"this is not valid YAML: it holds the character U+{error.character:04X}, "
@@ -197,8 +198,9 @@ def _parse(text: str) -> tuple[_AnyLoader, yaml.Node | None]:
     return loader, loader.get_single_node()
 
 
-def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> DataProblem:
-    """Where the parser gave up, and where the block it was reading began."""
+def _syntax_problem(path: Path, error: yaml.MarkedYAMLError, text: str) -> DataProblem:
+    """Where the parser gave up, and where the block it was reading began; for the mistakes
+    people make most, what to do about it."""
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else None
     message = f"this is not valid YAML: {error.problem or error.context}"
@@ -207,7 +209,26 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> DataProblem:
         message += f" ({error.context} that starts on line {context.line + 1})"
     if "\\t" in (error.problem or ""):
         message += "; YAML indents with spaces, never tabs"
+    if error.problem == "mapping values are not allowed here" and mark is not None:
+        rows = re.split(r"\r\n|[\r\n]", text)
+        message += _colon_in_value(rows[mark.line] if mark.line < len(rows) else "")
     return DataProblem(path, line, None, message)
+
+
+_KEY_AND_VALUE = re.compile(r"^(\s*(?:-\s+)*(?:\"[^\"]*\"|'[^']*'|[^\s\"'#][^:]*?):\s+)(\S.*?)\s*$")
+"""A line `name: value`, the name (with its indentation and any list dashes) and the value."""
+
+
+def _colon_in_value(row: str) -> str:
+    """`title: Our aims with a focus on:` reads, to YAML, as a name inside a value (a colon
+    then a space or the line's end starts one): the fix is quotes around the value."""
+    advice = ("; a colon followed by a space, or at the end of a value, starts a new "
+              "'name: value' in YAML, so a value holding one must be in quotes")
+    match = _KEY_AND_VALUE.match(row)
+    if match is None or match.group(2)[0] in "\"'":
+        return advice
+    quoted = json.dumps(match.group(2), ensure_ascii=False)
+    return f"{advice}: {excerpt(match.group(1).strip() + ' ' + quoted, 2 * EXCERPT)}"
 
 
 _NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
@@ -956,7 +977,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a block of 'field: value' lines"
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return "a list" if value else "an empty list"
     return f"the {type(value).__name__} {value}"
 
 

@@ -491,12 +491,33 @@ class Link(Withholdable):
     url: WebAddress
 
 
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]*[0-9]")
+"""A telephone number as people write it: digits, spaces, brackets and hyphens, perhaps a +."""
+
+
+def _phone(value: str) -> str:
+    if not _PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 6:
+        raise PydanticCustomError(
+            "phone", "expected a telephone number written with digits and spaces (brackets, "
+                     "hyphens and a + at the start allowed), like 020 8227 3000")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_line), AfterValidator(_phone)]
+"""A telephone number, shown as typed and linked as `tel:` with its digits."""
+
+
 class Contact(Record):
-    """Who to contact about the strategy."""
+    """Who to contact about the strategy: a team, and perhaps a named officer."""
 
     team: Text
+    name: Text | None = None
+    """A named officer to contact, where the partnership names one."""
+    role: Text | None = None
+    """The officer's (or the team's) role, such as 'Community Safety Partnership Manager'."""
     organisation: Text | None = None
     email: Email
+    phone: Phone | None = None
     website: WebAddress | None = None
     hashtag: Text | None = None
 
@@ -590,6 +611,17 @@ class Identity(Record):
         """The title with the borough's name, unless the title already names it."""
         return self.title if self.borough in self.title else f"{self.borough}: {self.title}"
 
+    @property
+    def title_and_edition(self) -> str:
+        """The title with its edition in brackets, unless the title holds it already (a
+        title 'Strategy 2024-27' of edition '2024-27' says it once)."""
+        return self.title if self.edition in self.title else f"{self.title} ({self.edition})"
+
+    @property
+    def period_is_edition(self) -> bool:
+        """Whether the period and the edition are the same words, to be printed once."""
+        return self.period == self.edition
+
 
 class Signatory(Record):
     """Who signed the foreword, with each line of their roles as printed."""
@@ -681,6 +713,9 @@ class Definition(Record):
     title: Text = "Definition of Serious Violence"
     body: Markdown | None = None
     adopts: Identifier | None = None
+    include_notes: bool = True
+    """Whether the page shows the adopted definition's notes as well as its statement: a
+    partnership may adopt the statement alone (its own `notes` are shown either way)."""
     adoption: Markdown | None = None
     statement: Markdown | None = None
     notes: tuple[DefinitionNote, ...] = ()
@@ -693,6 +728,11 @@ class Definition(Record):
                 "expected either 'adopts' (the name of a shared definition, such as "
                 "'london-definition') or a local 'statement', and not both",
             )
+        if self.adopts is None and "include_notes" in self.model_fields_set:
+            raise invalid(("include_notes",), "expected 'include_notes' only with 'adopts': it "
+                                              "says whether the adopted definition's notes are "
+                                              "shown; a local definition's are its own 'notes'",
+                          True)
         return self
 
 
@@ -792,6 +832,9 @@ class Objective(Withholdable):
 
     number: Number
     title: Text
+    short_title: Text | None = None
+    """A few words for the objective's heading, the page's contents and the PDF's bookmarks,
+    where the title is a long statement (shown in full beneath the heading)."""
     scope: Text | None = None
     body: Markdown | None = None
     actions_intro: Markdown | None = None
@@ -833,9 +876,23 @@ class Themes(Record):
 
     title: Text
     body: Markdown | None = None
-    themes: tuple[ActionPlanTheme, ...] = Field(min_length=1)
+    themes: tuple[ActionPlanTheme, ...] = ()
+    action_plan_due: Date | None = None
+    """The date by which the action plan follows, while it is not yet written (no themes)."""
     context: Markdown | None = None
     specific_actions: ActionList | None = None
+
+    @model_validator(mode="after")
+    def _themes_or_when_they_follow(self) -> Themes:
+        if not self.themes and self.action_plan_due is None:
+            raise invalid(("themes",), "expected at least one theme of the action plan, or, "
+                                       "while the plan is not yet written, 'action_plan_due': "
+                                       "the date by which it follows, like 2025-06-30", True)
+        if self.themes and self.action_plan_due is not None:
+            raise invalid(("action_plan_due",), "expected 'action_plan_due' only while the "
+                                                "action plan has no themes: now that it has, "
+                                                "remove this line", True)
+        return self
 
     @model_validator(mode="after")
     def _numbered_in_order(self) -> Themes:
@@ -1073,9 +1130,33 @@ class Funding(Record):
 
     title: Text
     body: Markdown | None = None
-    years: tuple[Text, ...] = Field(min_length=1)
-    streams: tuple[FundingStream, ...] = Field(min_length=1)
+    years: tuple[Text, ...] = ()
+    streams: tuple[FundingStream, ...] = ()
+    none_identified: Markdown | None = None
+    """What the strategy says in place of the tables when it identifies no funding streams."""
     chart: FundingChart | None = None
+
+    @model_validator(mode="after")
+    def _streams_or_why_none(self) -> Funding:
+        if self.streams and self.none_identified is not None:
+            raise invalid(("none_identified",), "expected 'none_identified' only when there "
+                                                "are no funding streams: with streams, remove "
+                                                "this line", True)
+        if not self.streams:
+            if self.none_identified is None:
+                raise invalid(("streams",), "expected at least one funding stream, or "
+                                            "'none_identified' saying so in words, like 'No "
+                                            "funding streams are identified in this strategy.'",
+                              True)
+            for field in ("years", "chart"):
+                if getattr(self, field):
+                    raise invalid((field,), f"expected no '{field}' when no funding streams are "
+                                            "identified (there is nothing to total or draw): "
+                                            "remove it", True)
+        elif not self.years:
+            raise invalid(("years",), "expected the financial years of the streams' amounts, "
+                                      "like [\"2024/2025\"]", True)
+        return self
 
     @model_validator(mode="after")
     def _unique_streams(self) -> Funding:
@@ -1103,7 +1184,7 @@ class Funding(Record):
 
     def as_chart(self) -> ChartDiagram | None:
         """The funding table as a chart (streams by year), if the data asks for one."""
-        if self.chart is None:
+        if self.chart is None or not self.streams:
             return None
         return ChartDiagram(
             id="funding-chart", kind="chart", chart="bar", layout="grouped",

@@ -56,9 +56,12 @@ from .records import RecordState, document_folder, record_state, stored_pdf
 from .schema import SITE_FOLDER as SCHEMA_FOLDER
 from .schema import packaged_schemas
 from .submission import (
+    ExampleAddress,
     PackFailure,
     SubmissionError,
     SubmissionPack,
+    example_address,
+    setting_line,
     submission_pack,
     write_pack,
 )
@@ -400,12 +403,12 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def _write_outputs(self, config: MkDocsConfig) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
-        for owner, findings in self.findings.items():
+        for owner, findings in self.findings.items() if self.config.timetable_public else ():
             if owner == SITE_FINDINGS or not findings:
                 continue
             self._write(site_dir / owner / FEED, calendar_feed(findings, f"{owner}: key dates"))
         everything = [f for findings in self.findings.values() for f in findings]
-        if self.findings:
+        if self.findings and self.config.timetable_public:
             self._write(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
         for base, pdf in self.pdfs.items():
             self._write(site_dir / base / pdf.name, pdf.data)
@@ -444,6 +447,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             try:
                 pack = submission_pack(strategy, pdf, self.site.timetable,
                                        web_address(config.site_url, strategy))
+            except ExampleAddress as error:
+                # Loud while the pack is needed (a strict build stops), quiet for a strategy
+                # sent already or long overdue, such as this repository's historical examples.
+                needed = not error.submitted and self.today <= error.due
+                log.log(logging.WARNING if needed else logging.INFO,
+                        "%s; set site_url (%s) to the address the site is published at",
+                        error, _site_url_line(config))
+                continue
             except SubmissionError as error:
                 log.info("No submission pack for %s: %s", strategy.home, error)
                 continue
@@ -516,6 +527,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if not self.config.pdfs:
             log.info("PDFs: none (pdfs: false), so the pages have no download links")
             return
+        if example_address(config.site_url):
+            log.info("site_url (%s) is the example address %s, which every PDF's cover gives "
+                     "as where its strategy is published: set it to the address the site is "
+                     "published at", _site_url_line(config), config.site_url)
         jobs: list[PdfJob] = []
         for document in self.site.documents:
             for edition in document.editions:
@@ -612,7 +627,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             section = self.sections[strategy.home]
             findings = strategy_findings(strategy, timetable, self.today)
             self.findings[strategy.home] = findings
-            if findings:
+            if findings and self.config.timetable_public:
                 page = key_dates_page(strategy, findings, self.today)
                 section.append(page)
                 rows += [(page, finding) for finding in findings]
@@ -625,6 +640,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         for findings in self.findings.values():
             for finding in findings:
                 self._log_finding(finding)
+        if not self.config.timetable_public:
+            log.info("Timetable: kept to this log and `strategy-site check` (timetable_public: "
+                     "false): no dashboard, Key dates pages, calendar feeds or status published")
+            return []
         return [timetable_page(rows, self.today)]
 
     def _log_finding(self, finding: Finding) -> None:
@@ -661,9 +680,16 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if marker not in html or self.site is None:
             return html
         status = {home: _timetable_summary(findings) for home, findings in self.findings.items()
-                  if home != SITE_FINDINGS and findings}
+                  if home != SITE_FINDINGS and findings and self.config.timetable_public}
         return html.replace(marker, self.renderer.render_strategy_list(
             self.site, url, downloads=self.downloads, status=status))
+
+
+def _site_url_line(config: MkDocsConfig) -> str:
+    """Where site_url is set, as a message names it: 'line 7 of mkdocs.yml'."""
+    path = Path(config.config_file_path)
+    line = setting_line(path.read_text(encoding="utf-8"), "site_url") if path.is_file() else None
+    return f"line {line} of {path.name}" if line else f"a line 'site_url:' in {path.name}"
 
 
 def _stop_if(what: str, problems: list[str]) -> None:

@@ -144,6 +144,11 @@ _AFTER: dict[Callable[..., Any], JsonSchemaValue | None] = {
                                           "csp@council.gov.uk, and nothing else"},
     # Which schemes a link may have is a rule on the parsed address: left to the loader.
     model._web_address: None,
+    # A telephone number: digits, spaces, brackets and hyphens, perhaps a + (after `_line`);
+    # "at least six digits" is left to the loader.
+    model._phone: {"pattern": _stripped(model._PHONE.pattern),
+                   "patternErrorMessage": "expected a telephone number written with digits "
+                                          "and spaces, like 020 8227 3000"},
 }
 """What each AfterValidator of a value adds to pydantic's schema of it (None: nothing a
 pattern can say). `patternErrorMessage` is what VS Code shows instead of the pattern."""

@@ -16,6 +16,7 @@ from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .formatting import long_date
 from .model import Strategy, Timetable
@@ -30,6 +31,37 @@ SUBMISSION_RULE = "home-office-submission"
 class SubmissionError(Exception):
     """The data asks for no pack (no publication date, no rule for it); the message says why,
     in words an officer can act on."""
+
+
+class ExampleAddress(SubmissionError):
+    """The site's address is still an example one: the pack would send the Home Office there.
+    `due` is when the pack is due, and `submitted` whether it was sent (so the build can say it
+    loudly while the pack is needed, quietly for a strategy long since sent or overdue)."""
+
+    def __init__(self, message: str, due: dt.date, submitted: bool) -> None:
+        super().__init__(message)
+        self.due = due
+        self.submitted = submitted
+
+
+EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
+"""Domains kept for examples (RFC 2606), as the templates and the guide use them."""
+
+
+def example_address(address: str | None) -> bool:
+    """Whether an address is on an example domain, or the `.example` top-level domain: the
+    one a new site's mkdocs.yml was copied with, never where a council publishes."""
+    host = (urlsplit(address).hostname or "") if address else ""
+    return any(host == domain or host.endswith(f".{domain}") for domain in EXAMPLE_DOMAINS) \
+        or host == "example" or host.endswith(".example")
+
+
+def setting_line(config_text: str, key: str) -> int | None:
+    """The line of mkdocs.yml that sets a top-level `key`, for a message to point at."""
+    for number, line in enumerate(config_text.splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
 
 
 class PackFailure(Exception):
@@ -75,6 +107,12 @@ def submission_pack(
             "Home Office submission is due"
         )
     due = published + dt.timedelta(days=rule.within_days)
+    if web_address is not None and example_address(web_address):
+        raise ExampleAddress(
+            f"{strategy.home}: no submission pack: the site's address is still the example "
+            f"address ({web_address}), which the PDF's cover and the email to the Home Office "
+            "would give as where the strategy is published", due,
+            strategy.identity.record.submitted_to_home_office is not None)
     digest = hashlib.sha256(pdf.data).hexdigest()
     try:
         email = _email(strategy, pdf, rule.address, published, due, web_address, digest,
@@ -114,8 +152,8 @@ def _email(strategy: Strategy, pdf: RenderedPdf, address: str, published: dt.dat
     lines = [
         "Dear Serious Violence Duty team,",
         "",
-        f"Please find attached {identity.partnership}'s {identity.title} "
-        f"({identity.edition}), published on {long_date(published)}.",
+        f"Please find attached {identity.partnership}'s {identity.title_and_edition}, "
+        f"published on {long_date(published)}.",
         "",
     ]
     if web_address:
@@ -127,10 +165,10 @@ def _email(strategy: Strategy, pdf: RenderedPdf, address: str, published: dt.dat
         f"The attached file is {pdf.name} ({pdf.size_kb} KB, {pdf.pages} pages); "
         f"its SHA-256 checksum is {digest}.",
         "",
-        f"{identity.contact.team}",
-        f"{identity.partnership}",
-        f"{identity.contact.email}",
     ]
+    contact = identity.contact
+    lines += [line for line in (contact.name, contact.role, contact.team, identity.partnership,
+                                contact.email, contact.phone) if line]
     message.set_content("\n".join(lines))
     message.add_attachment(pdf.data, maintype="application", subtype="pdf", filename=pdf.name)
     message.set_boundary(f"strategy-site-{digest[:32]}")
