@@ -440,8 +440,11 @@ def test_a_link_anywhere_the_loader_reads_is_refused(tmp_path: Path, where: str)
     target = data / where
     if target.exists():
         target.rename(elsewhere)
+    elif target.suffix == ".yaml":  # a site's own copy of a file the package gives (shared/)
+        elsewhere.write_text("name: A definition\nstatement: Any violence.\n", encoding="utf-8")
     else:
         elsewhere.mkdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.symlink_to(elsewhere)
     assert f"strategy_data/{where}: {LINK}" in _problems(data)
 

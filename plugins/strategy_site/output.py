@@ -109,11 +109,19 @@ class StagedOutput:
         finally:
             self._release()
 
-    def _check(self, expected: Iterable[Path]) -> None:
+    def replaced(self) -> str | None:
+        """What is wrong, if the staging folder was removed or replaced while this build wrote
+        it (then writing into it fails wherever the build was, often inside MkDocs)."""
         if not self.staging.is_dir() or _identity(self.staging) != self._made:
-            raise OutputError(
-                f"the staging folder {self.staging} was removed or replaced while this build "
-                f"wrote it (by another program); {self.what} is unchanged: build again")
+            return (f"the staging folder {self.staging} was removed or replaced while this "
+                    f"build wrote it (by another program); {self.what} is unchanged: build "
+                    "again")
+        return None
+
+    def _check(self, expected: Iterable[Path]) -> None:
+        replaced = self.replaced()
+        if replaced is not None:
+            raise OutputError(replaced)
         root = self.staging.resolve()
         lacking = [path for path in expected
                    if not path.resolve().is_relative_to(root) or not path.exists()]

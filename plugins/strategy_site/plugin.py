@@ -363,10 +363,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.batch.cancel()
             self.batch = None
         target = self.output.target if self.output is not None else None
+        # A staging folder removed under the build makes MkDocs fail wherever it was writing:
+        # say what happened, not where it noticed.
+        replaced = self.output.replaced() if self.output is not None else None
         for output in (self.output, self.pack_output):
             if output is not None:
                 output.abandon()
         self.output = self.pack_output = None
+        if replaced is not None and not isinstance(error, (Abort, PluginError)):
+            raise Abort(f"The build stopped: {replaced}")
         full = full_disk(error)
         if full is not None:
             # A copy names its source first and what it was writing second (shutil).
