@@ -9,19 +9,14 @@ pin each finding to the behaviour that mends it.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import BuiltSite, in_chromium, served
+from strategy_site.gate.a11y_check import serve
 
 BD = "barking-and-dagenham"
 
@@ -298,47 +293,6 @@ def test_every_page_title_names_its_page_and_partnership(real_site: BuiltSite) -
     assert history.startswith("Edition history") and "Bexley" in history
 
 
-class _ElsewhereHandler(http.server.SimpleHTTPRequestHandler):
-    """A council's server with the site under another prefix than site_url's, showing the
-    site's 404 page at any missing address below it."""
-
-    prefix = "/somewhere/else/"
-
-    def translate_path(self, path: str) -> str:
-        address = urlsplit(path).path
-        if not address.startswith(self.prefix):
-            return str(Path(self.directory) / "__outside__")
-        return super().translate_path("/" + address[len(self.prefix):])
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        if code != 404:
-            super().send_error(code, message, explain)
-            return
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def served_elsewhere(root: Path) -> Iterator[str]:
-    handler = functools.partial(_ElsewhereHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}{_ElsewhereHandler.prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 NOT_FOUND = r"""
 const [address] = args;
 const page = await browser.newPage();
@@ -358,7 +312,9 @@ console.log(JSON.stringify({ status: answer.status(), failed, ...seen }));
 
 
 def test_the_404_page_works_under_any_prefix(real_site: BuiltSite) -> None:
-    with served_elsewhere(real_site.root) as base:
+    """Served as the gate serves a site: under another prefix than site_url's, the site's 404
+    page at any missing address below it, as a council's server shows it."""
+    with serve(real_site.root) as base:
         missing = base + "bexley/no/such/page/"
         seen = in_chromium(NOT_FOUND, missing)
     assert seen["status"] == 404
