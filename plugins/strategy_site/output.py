@@ -109,10 +109,14 @@ class StagedOutput:
         finally:
             self._release()
 
-    def replaced(self) -> str | None:
+    def replaced(self, error: BaseException | None = None) -> str | None:
         """What is wrong, if the staging folder was removed or replaced while this build wrote
-        it (then writing into it fails wherever the build was, often inside MkDocs)."""
-        if not self.staging.is_dir() or _identity(self.staging) != self._made:
+        it, or is being removed (`error`: a file or folder in it vanished): then writing into
+        it fails wherever the build was, often inside MkDocs."""
+        vanished = (isinstance(error, FileNotFoundError) and error.filename is not None
+                    and Path(str(error.filename)).is_relative_to(self.staging))
+        if (vanished or _identity_or_none(self.staging) != self._made
+                or not self.staging.is_dir()):
             return (f"the staging folder {self.staging} was removed or replaced while this "
                     f"build wrote it (by another program); {self.what} is unchanged: build "
                     "again")

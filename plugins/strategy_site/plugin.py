@@ -365,7 +365,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         target = self.output.target if self.output is not None else None
         # A staging folder removed under the build makes MkDocs fail wherever it was writing:
         # say what happened, not where it noticed.
-        replaced = self.output.replaced() if self.output is not None else None
+        replaced = self.output.replaced(error) if self.output is not None else None
         for output in (self.output, self.pack_output):
             if output is not None:
                 output.abandon()
