@@ -155,6 +155,7 @@ async function undecidedProblems(page, incomplete) {
     }
   }
   if (!contrast.length) return found;
+  await withColour(page);
   const outcome = await page.evaluate(async (targets) => {
     const inSvg = (target) => {
       const el = document.querySelector(target);
@@ -190,19 +191,7 @@ async function undecidedProblems(page, incomplete) {
     }
     // What no scroll position decides (text wider than its box) is measured here, where it
     // can be: its colour against the plain colour behind it (no picture or gradient behind).
-    const parse = (colour) => {
-      const m = colour && colour.match(/rgba?\(([^)]+)\)/);
-      if (!m) return null;
-      const [r, g, b, a = "1"] = m[1].split(/[ ,/]+/).filter(Boolean);
-      return [Number(r), Number(g), Number(b), Number(a)];
-    };
-    const luminance = (rgb) => {
-      const [r, g, b] = rgb.map((c) => {
-        const v = c / 255;
-        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    };
+    const { parse, ratio } = window.__a11yColour;
     const measured = (target) => {
       const el = document.querySelector(target);
       if (!el) return null;
@@ -221,12 +210,12 @@ async function undecidedProblems(page, incomplete) {
       if (!colour) return null;
       behind = behind || [255, 255, 255, 1];
       const ink = colour.slice(0, 3).map((c, i) => c * colour[3] + behind[i] * (1 - colour[3]));
-      const [a, b] = [luminance(ink), luminance(behind.slice(0, 3))].sort((p, q) => q - p);
-      const ratio = (a + 0.05) / (b + 0.05);
+      const contrast = ratio(ink, behind);
       const size = parseFloat(getComputedStyle(el).fontSize);
       const bold = Number(getComputedStyle(el).fontWeight) >= 700;
       const large = size >= 24 || (bold && size >= 18.66);
-      return ratio >= (large ? 3 : 4.5) ? "" : `contrast ${ratio.toFixed(2)}:1, under ${large ? 3 : 4.5}:1`;
+      return contrast >= (large ? 3 : 4.5) ? ""
+        : `contrast ${contrast.toFixed(2)}:1, under ${large ? 3 : 4.5}:1`;
     };
     return targets.filter((target) => !inSvg(target)).map((target) => [target,
       decided.has(target) ? decided.get(target) : measured(target)]);
@@ -271,33 +260,9 @@ async function ibmProblems(page) {
 // axis and the labels carry the values), and shapes inside a <pattern> are measured as the
 // pattern's ink against its own ground, not against the page.
 async function svgMarkProblems(page) {
+  await withColour(page);
   return page.evaluate(() => {
-    const parse = (colour) => {
-      const m = colour && colour.match(/rgba?\(([^)]+)\)/);
-      if (!m) return null;
-      const [r, g, b, a = "1"] = m[1].split(/[ ,/]+/).filter(Boolean);
-      return [Number(r), Number(g), Number(b), Number(a)];
-    };
-    const luminance = (rgb) => {
-      const [r, g, b] = rgb.map((c) => {
-        const v = c / 255;
-        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    };
-    const ratio = (x, y) => {
-      const [a, b] = [luminance(x), luminance(y)].sort((p, q) => q - p);
-      return (a + 0.05) / (b + 0.05);
-    };
-    const over = (top, bottom) => top.slice(0, 3).map((c, i) => c * top[3] + bottom[i] * (1 - top[3]));
-    const canvas = () => {  // behind a page that sets no background (see svgTextContrastProblems)
-      const probe = document.createElement("div");
-      probe.style.backgroundColor = "Canvas";
-      document.body.append(probe);
-      const colour = parse(getComputedStyle(probe).backgroundColor);
-      probe.remove();
-      return colour ? colour.slice(0, 3) : [255, 255, 255];
-    };
+    const { parse, ratio, over, canvas } = window.__a11yColour;
     const behind = (el) => {
       for (let node = el; node; node = node.parentElement) {
         const colour = parse(getComputedStyle(node).backgroundColor);
@@ -468,41 +433,58 @@ async function textSpacingProblems(page, width) {
   return found;
 }
 
+// Colours, measured in the page: the checks of drawings, marks and undecided text share these
+// (installed once per page by `withColour`, as page.evaluate cannot take functions along).
+function installColour() {
+  const parse = (colour) => {
+    const m = colour && colour.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const [r, g, b, a = "1"] = m[1].split(/[ ,/]+/).filter(Boolean);
+    return [Number(r), Number(g), Number(b), Number(a)];
+  };
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.slice(0, 3).map((c) => {
+      const v = c / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (x, y) => {
+    const [a, b] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+    return (a + 0.05) / (b + 0.05);
+  };
+  // `top` (with its opacity) painted over `bottom`.
+  const over = (top, bottom) => top.slice(0, 3).map((c, i) => c * top[3] + bottom[i] * (1 - top[3]));
+  // Behind a page that sets no background: the browser's canvas, the system's in forced colours.
+  const canvas = () => {
+    const probe = document.createElement("div");
+    probe.style.backgroundColor = "Canvas";
+    document.body.append(probe);
+    const colour = parse(getComputedStyle(probe).backgroundColor);
+    probe.remove();
+    return colour || [255, 255, 255, 1];
+  };
+  window.__a11yColour = { parse, luminance, ratio, over, canvas };
+}
+
+async function withColour(page) {
+  if (!(await page.evaluate(() => Boolean(window.__a11yColour)))) await page.evaluate(installColour);
+}
+
 // Text drawn in an SVG: axe cannot tell its contrast (the SVG is an image to it, "needs
 // review"), so measure it here: the text's fill against the shape drawn beneath it, or the
 // page behind the drawing. WCAG 1.4.3: 4.5:1 (these labels are all small text).
 async function svgTextContrastProblems(page) {
+  await withColour(page);
   return page.evaluate(() => {
     const found = [];
-    const parse = (colour) => {
-      const m = colour.match(/rgba?\(([^)]+)\)/);
-      if (!m) return null;
-      const [r, g, b, a = "1"] = m[1].split(/[ ,/]+/).filter(Boolean);
-      return [Number(r), Number(g), Number(b), Number(a)];
-    };
-    const over = (top, bottom) => top.slice(0, 3).map((c, i) => c * top[3] + bottom[i] * (1 - top[3]));
-    const luminance = (rgb) => {
-      const [r, g, b] = rgb.map((c) => {
-        const v = c / 255;
-        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    };
+    const { parse, over, ratio, canvas } = window.__a11yColour;
     const pageBehind = (el) => {
       for (let node = el; node; node = node.parentElement) {
         const colour = parse(getComputedStyle(node).backgroundColor);
         if (colour && colour[3] > 0) return colour;
       }
       return canvas();
-    };
-    // Behind a page that sets no background: the browser's canvas, the system's in forced colours.
-    const canvas = () => {
-      const probe = document.createElement("div");
-      probe.style.backgroundColor = "Canvas";
-      document.body.append(probe);
-      const colour = parse(getComputedStyle(probe).backgroundColor);
-      probe.remove();
-      return colour || [255, 255, 255, 1];
     };
     for (const text of document.querySelectorAll("svg text")) {
       if (!text.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
@@ -524,15 +506,13 @@ async function svgTextContrastProblems(page) {
         else if (paint.startsWith("url(")) unknown = true;
       }
       if (!fill) continue;
-      const ink = over(fill, background);
-      const [a, b] = [luminance(ink), luminance(background)].sort((p, q) => q - p);
-      const ratio = (a + 0.05) / (b + 0.05);
-      if (unknown || ratio < 4.5) {
+      const contrast = ratio(over(fill, background), background);
+      if (unknown || contrast < 4.5) {
         found.push({
           tool: "svg-text", rule: "svg-text-contrast",
           message: unknown
             ? "text drawn over a patterned shape: its contrast cannot be measured"
-            : `text in a drawing has contrast ${ratio.toFixed(2)}:1, under 4.5:1`,
+            : `text in a drawing has contrast ${contrast.toFixed(2)}:1, under 4.5:1`,
           element: `${svg.closest("figure") ? "#" + svg.closest("figure").id : "svg"} text "${text.textContent.trim().slice(0, 40)}"`,
           fix: "give diagram text and the shape under it colours 4.5:1 apart in both palettes",
         });
