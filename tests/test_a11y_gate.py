@@ -166,6 +166,19 @@ def test_an_image_without_alt_text_is_named(bad_site_report: tuple[int, str, lis
     assert any(p["rule"] == "image-alt" and "img" in p["element"] for p in problems)
 
 
+def test_html_codesniffer_runs_through_pa11y_on_the_page_the_other_checks_load(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    # pa11y runs in the browser checks' own page load (no pa11y-ci, no second load): its
+    # HTML_CodeSniffer still names the image without alt text, with the W3C technique to read.
+    _, _, problems = bad_site_report
+    htmlcs = [p for p in problems if p["tool"] == "pa11y/htmlcs" and p["page"] == ""
+              and p["rule"].endswith(".H37")]
+    assert {p["width"] for p in htmlcs} == {1280, 320}
+    assert htmlcs[0]["fix"] == "see https://www.w3.org/WAI/WCAG22/Techniques/html/H37"
+    assert "img" in htmlcs[0]["element"]
+
+
 def test_low_contrast_text_is_named(bad_site_report: tuple[int, str, list[dict]]) -> None:
     _, _, problems = bad_site_report
     assert "color-contrast" in _rules(problems)

@@ -1,11 +1,11 @@
-// Browser checks pa11y-ci does not make, run in Debian's chromium through puppeteer-core:
-//   axe-core with the WCAG 2.2 AA tags; IBM Equal Access (accessibility-checker-engine, the
-//   rules of IBM's accessibility-checker); reflow (no sideways page scroll at narrow widths);
-//   keyboard (every link and control reachable with Tab, focus visible and not obscured), with
-//   the phone menu closed and open; a skip link to the main content; the search results count
-//   in a live region; focusable boxes only where they scroll; contrast of drawings' text and
-//   marks, also in forced colours (Windows contrast themes, dark and light); text spacing
-//   (WCAG 1.4.12) clipping no text.
+// The browser checks, run in Debian's chromium through puppeteer-core, each page loaded once:
+//   pa11y with its HTML_CodeSniffer runner (WCAG2AA); axe-core with the WCAG 2.2 AA tags; IBM
+//   Equal Access (accessibility-checker-engine, the rules of IBM's accessibility-checker);
+//   reflow (no sideways page scroll at narrow widths); keyboard (every link and control
+//   reachable with Tab, focus visible and not obscured), with the phone menu closed and open; a
+//   skip link to the main content; the search results count in a live region; focusable boxes
+//   only where they scroll; contrast of drawings' text and marks, also in forced colours
+//   (Windows contrast themes, dark and light); text spacing (WCAG 1.4.12) clipping no text.
 // Input: a JSON file {chromium, axe, ace, concurrency, pages: [{url, width, status}]} (status:
 //   the HTTP status the page must answer, 200 unless given). Output: a JSON file (the second
 //   argument) [{url, width, problems: [{tool, rule, message, element, fix}], review: [...]}]:
@@ -13,6 +13,7 @@
 // Driven by scripts/a11y_check.py; not meant to be run by hand.
 
 import { readFileSync, writeFileSync } from "node:fs";
+import pa11y from "pa11y";
 import puppeteer from "puppeteer-core";
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -93,6 +94,7 @@ async function checkPage(browser, { url, width, status = 200 }) {
         `the page did not load (HTTP ${response ? response.status() : "no response"})`,
         url, "make sure the page exists in the built site"));
     } else {
+      problems.push(...await pa11yProblems(browser, page, url, width));
       problems.push(...await axeProblems(page));
       const ibm = await ibmProblems(page);
       problems.push(...ibm.violations);
@@ -114,6 +116,20 @@ async function checkPage(browser, { url, width, status = 200 }) {
   return { url, width, problems, review };
 }
 writeFileSync(process.argv[3], JSON.stringify(results));
+
+// pa11y itself, HTML_CodeSniffer's WCAG2AA errors, run on this page as it is loaded (pa11y's
+// `ignoreUrl`): pa11y-ci would load every page a second time, in a browser of its own, and wait
+// for the network to idle each time, which took half the gate's time. The fix is found from
+// the rule's code by the gate (a11y_check.py), as for every HTML_CodeSniffer message.
+async function pa11yProblems(browser, page, url, width) {
+  const result = await pa11y(url, {
+    browser, page, ignoreUrl: true, runners: ["htmlcs"], standard: "WCAG2AA",
+    userAgent: "", viewport: { width, height: width <= NARROW ? 640 : 1024 },
+    log: { debug() {}, info() {}, error() {} },
+  });
+  return result.issues.map((issue) =>
+    problem("pa11y/htmlcs", issue.code, issue.message, issue.selector || "", ""));
+}
 
 function problem(tool, rule, message, element, fix) {
   return { tool, rule, message, element, fix };
@@ -139,7 +155,7 @@ async function axeProblems(page, within = null) {
 // measured by svgTextContrastProblems. Text in a box that scrolls (a wide table on a phone, the
 // sidebar under its sticky title) is partly out of view: each such box is scrolled through, and
 // axe asked again at each position, so every piece of it is decided somewhere. What stays
-// undecided is a problem. (pa11y-ci's own axe passes what it cannot decide to this check.)
+// undecided is a problem.
 async function undecidedProblems(page, incomplete) {
   const found = [];
   const contrast = [];
@@ -557,8 +573,7 @@ async function menuKeyboardProblems(page) {
     let outside = 0;
     for (let step = 0; step < 80; step++) {
       await page.keyboard.press("Tab");
-      await settled(page);
-      const state = await page.evaluate(focusState);
+      const state = await settledFocus(page);
       if (state.key === null && !state.inMenu) {
         if (++outside > 2) break;
         continue;
@@ -589,8 +604,7 @@ async function menuKeyboardProblems(page) {
     }, stop.key);
     if (!focused) return null;
     await page.keyboard.press(key);
-    await settled(page);
-    return page.evaluate(focusState);
+    return settledFocus(page);
   };
   let panels = 1;
   // Each sub-panel the stops of the open panel can open: open it, walk it, come back.
@@ -723,8 +737,7 @@ async function keyboardProblems(page) {
   let outside = 0; // presses in a row that left the page (to the browser's own controls)
   for (let step = 0; step < tabbable.length + 20; step++) {
     await page.keyboard.press("Tab");
-    await settled(page);
-    const state = await page.evaluate(focusState);
+    const state = await settledFocus(page);
     if (state.key === null) {
       if (++outside > 2) break;
       continue;
@@ -756,12 +769,23 @@ async function keyboardProblems(page) {
   return found;
 }
 
-// Wait until the page stops moving: focus may scroll it smoothly into view, and panels (the
-// search overlay) fade in and out.
+// Wait until the page stops moving: focus may scroll it into view, and panels (the search
+// overlay) fade in and out.
 async function settled(page) {
-  // One round trip: the page itself waits, frame by frame (at most 40), until two frames in a
-  // row show the same scroll position and focused box and no animation runs.
-  await page.evaluate(() => new Promise((done) => {
+  await page.evaluate(settle);
+}
+
+// The same, then what the focused element looks like: one round trip for each Tab press.
+async function settledFocus(page) {
+  return page.evaluate(`(${settle})().then(${focusState})`);
+}
+
+// Runs in the page: waits, frame by frame (at most 40), until the scroll position and the
+// focused box are as they were a frame before and no animation runs. The first look is taken
+// at once, so a page that did not move is settled after one frame (the frame in which scroll
+// events, and the theme's handlers of them, have run).
+function settle() {
+  return new Promise((done) => {
     let last = null;
     let frames = 0;
     const look = () => {
@@ -775,8 +799,8 @@ async function settled(page) {
         requestAnimationFrame(look);
       }
     };
-    requestAnimationFrame(look);
-  }));
+    look();
+  });
 }
 
 // Runs in the page: what the focused element looks like now. A zero-size control (Material's
