@@ -24,6 +24,7 @@ from .base import (
     Location,
     Record,
     entry_count,
+    field_name,
     invalid,
 )
 from .blocks import (
@@ -208,6 +209,7 @@ __all__ = [
     "Withholdable",
     "entry_count",
     "excerpt",
+    "field_name",
     "invalid",
     "is_identifier",
     "other_site",

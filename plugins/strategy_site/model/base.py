@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from .values import excerpt
+
 Location = tuple[str | int, ...]
 
 
@@ -137,3 +139,26 @@ def check_numbering(field: str, numbers: list[int]) -> None:
                 (field, index, "number"),
                 f"expected {field} numbered 1, 2, 3 ... in order; this one should be {index + 1}",
             )
+
+
+def field_name(at: Location, data: Any = None) -> str:
+    """A field path as an officer reads it, `streams[1].items[2].amount`: list positions
+    counted from 1, as an officer counts. With the file's `data`, a number that is a key
+    (`amounts: {2022: ...}`) is named as the key it is (`amounts.2022`), not as a position."""
+    name = ""
+    for part in at:
+        shown = excerpt(str(part))
+        if isinstance(part, int) and not isinstance(data, dict):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{shown}" if name else shown
+        data = _step(data, part) if isinstance(data, (dict, list)) else None
+    return name
+
+
+def _step(data: dict[Any, Any] | list[Any], part: str | int) -> Any:
+    """One step down a field path into raw data, or None where it leads nowhere."""
+    try:
+        return data[part]  # type: ignore[index]
+    except (KeyError, IndexError, TypeError):
+        return None
