@@ -28,7 +28,9 @@ from .model import (
     Diagram,
     Figure,
     FrameworkDiagram,
+    Funding,
     GroupsDiagram,
+    Series,
     TreeDiagram,
     TreeNode,
 )
@@ -456,3 +458,21 @@ def _short(chart: ChartDiagram, value: Decimal) -> str:
         return f"{prefix}{value / 1000:g}k"
     return f"{prefix}{value.normalize():f}" if value == value.to_integral_value() \
         else f"{prefix}{value:g}"
+
+
+def funding_chart(funding: Funding) -> ChartDiagram | None:
+    """The funding tables as a chart of pounds (streams by year), if the data asks for one:
+    the chart's wording (its units, "£", "Fund", its source) is the site's, not the data's."""
+    if funding.chart is None or not funding.streams:
+        return None
+    years = funding.years
+    return ChartDiagram(
+        id="funding-chart", kind="chart", chart="bar", layout="grouped",
+        title=funding.chart.title, description=funding.chart.description,
+        units="pounds", prefix="£", source="the funding tables on this page",
+        period=f"{years[0]} to {years[-1]}" if len(years) > 1 else years[0],
+        category_label="Fund", categories=tuple(s.name for s in funding.streams),
+        series=tuple(Series(name=year, values=tuple(Figure(value=s.total(year))
+                                                    for s in funding.streams))
+                     for year in years),
+    )

@@ -229,7 +229,7 @@ def _page(name: str, strategy: Strategy, site: Site) -> tuple[str, str, str, dic
     elif name == "objectives":
         context["principles"] = strategy.principles
     elif name == "funding":
-        context["chart"] = part.as_chart()
+        context["chart"] = diagrams.funding_chart(part)
         title = "Funding"
     elif name == "engagement":
         title = _short_title(part.title)

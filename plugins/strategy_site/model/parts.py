@@ -17,8 +17,7 @@ from .base import (
     invalid,
 )
 from .blocks import Block, Contact, Link, Section, Withholdable
-from .diagrams import ChartDiagram, Series
-from .values import Amount, Date, Figure, Identifier, Markdown, Number, Text, slugify
+from .values import Amount, Date, Identifier, Markdown, Number, Text, slugify
 
 # --- the parts of a strategy, one YAML file each -------------------------------------------
 
@@ -482,18 +481,3 @@ class Funding(Record):
     def total(self, year: str) -> Decimal:
         """What every stream adds up to in one financial year."""
         return sum((stream.total(year) for stream in self.streams), Decimal(0))
-
-    def as_chart(self) -> ChartDiagram | None:
-        """The funding table as a chart (streams by year), if the data asks for one."""
-        if self.chart is None or not self.streams:
-            return None
-        return ChartDiagram(
-            id="funding-chart", kind="chart", chart="bar", layout="grouped",
-            title=self.chart.title, description=self.chart.description,
-            units="pounds", prefix="£", source="the funding tables on this page",
-            period=f"{self.years[0]} to {self.years[-1]}" if len(self.years) > 1 else self.years[0],
-            category_label="Fund", categories=tuple(s.name for s in self.streams),
-            series=tuple(Series(name=year, values=tuple(Figure(value=s.total(year))
-                                                        for s in self.streams))
-                         for year in self.years),
-        )
