@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from .formatting import slug
-from .model import ReviewDate, Strategy, Timetable, TimetableRule
+from .model import ReviewDate, Strategy, Timetable, TimetableRule, slugify
 
 
 class Status(Enum):
@@ -54,7 +53,8 @@ class Finding:
     @property
     def uid(self) -> str:
         """A stable identifier, for calendar feeds: the same deadline keeps its UID."""
-        element = "" if self.subject == self.rule.checks else "-" + slug(self.subject)[:60]
+        element = ("" if self.subject == self.rule.checks
+                   else "-" + slugify(self.subject, "section")[:60])
         return f"{self.strategy}-{self.rule.id}{element}@strategy-site"
 
 

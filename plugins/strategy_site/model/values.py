@@ -87,10 +87,12 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: how a title or an edition goes in an address."""
+def slugify(text: str, fallback: str = "") -> str:
+    """Lower-case ASCII words joined by hyphens: how a title or an edition goes in an address,
+    an id or a file name; `fallback` where the text has no such word (an id must not be
+    empty)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())) or fallback
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
