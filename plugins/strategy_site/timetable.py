@@ -113,6 +113,13 @@ def _event_date(strategy: Strategy, event: str | None) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def event_due(strategy: Strategy, rule: TimetableRule) -> dt.date | None:
+    """When an event a rule asks for is due for this strategy (the rule as overridden, see
+    `overridden`): its deadline, or its period from its start; None if the start has no date.
+    The Key dates pages and the Home Office submission pack both give this date."""
+    return _due(rule, _event_date(strategy, rule.starts))
+
+
 def _due(rule: TimetableRule, start: dt.date | None) -> dt.date | None:
     if rule.deadline is not None:
         return rule.deadline
