@@ -247,11 +247,6 @@ class Figure(BaseModel):
     value: Decimal | None = None
     below: int | None = None
 
-    def __str__(self) -> str:
-        if self.value is None:
-            return f"<{self.below}"
-        return f"{self.value:,}"
-
 
 _SUPPRESSED = re.compile(r"^<\s*(\d+)$")
 
