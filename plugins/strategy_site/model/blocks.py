@@ -10,8 +10,6 @@ from pydantic import Field, model_validator
 from .base import Location, Record, invalid
 from .values import Cell, Email, Identifier, Markdown, Phone, Text, WebAddress
 
-# --- building blocks ----------------------------------------------------------------------
-
 
 class Withhold(Record):
     """Why a piece of the strategy is not published: the Serious Violence Duty allows content

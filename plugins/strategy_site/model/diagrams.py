@@ -20,8 +20,6 @@ from .base import (
 from .blocks import Withholdable
 from .values import ChartValue, Figure, Identifier, Text
 
-# --- diagrams: one source for the picture and its text version ---------------------------
-
 
 class DiagramBase(Withholdable):
     """What every diagram has: an id to place it, a title, and a short text alternative."""

@@ -19,8 +19,6 @@ from .base import (
 from .blocks import Block, Contact, Link, Section, Withholdable
 from .values import Amount, Date, Identifier, Markdown, Number, Text, slugify
 
-# --- the parts of a strategy, one YAML file each -------------------------------------------
-
 
 class StrategyRecord(Record):
     """What a partnership has done and when: the dates the timetable checks."""
