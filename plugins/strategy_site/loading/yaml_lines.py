@@ -1,6 +1,6 @@
 """Reading one YAML file with the line of every value in it.
 
-PyYAML's node marks give each value its line; `explaining` joins them to pydantic's field
+PyYAML's node marks give each value its line; `english` joins them to pydantic's field
 paths. Duplicate keys, which PyYAML would silently resolve by keeping the last, are errors
 here, and so are the mistakes YAML reads as something else (a comment for a hashtag, two
 numbers for one with a thousands comma, a name inside a value).
