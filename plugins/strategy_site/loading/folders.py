@@ -404,6 +404,8 @@ def _todo(document: YamlFile, at: Location, text: str) -> DataProblem:
 
 
 def _read_part(path: Path, data_dir: Path, problems: Problems) -> YamlFile | None:
+    """One file of the data folder, with its lines; None, and its problems noted, if it is
+    not readable YAML."""
     try:
         return read_yaml(path, _shown(path, data_dir), data_dir)
     except StrategyDataError as error:
@@ -414,10 +416,10 @@ def _read_part(path: Path, data_dir: Path, problems: Problems) -> YamlFile | Non
 def _validate_file(
     model: type[BaseModel], path: Path, data_dir: Path, problems: Problems
 ) -> Any:
-    try:
-        document = read_yaml(path, _shown(path, data_dir), data_dir)
-    except StrategyDataError as error:
-        problems.extend(error.problems)
+    """One file validated on its own (a shared definition, the timetable); None, and its
+    problems noted, if it is not valid."""
+    document = _read_part(path, data_dir, problems)
+    if document is None:
         return None
     try:
         return model.model_validate(document.data)
