@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, REPO, copy_data, make_project
-from strategy_site import loading
-from strategy_site.loading import StrategyDataError, load_site, read_yaml
+from strategy_site.loading import StrategyDataError, load_site, read_yaml, yaml_lines
 
 BD = "barking-and-dagenham"
 
@@ -378,10 +377,10 @@ def test_strategy_site_check_exits_2_on_bad_data_and_0_on_good(tmp_path: Path) -
 def test_libyaml_and_pyyaml_read_every_real_file_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     """Valid files are parsed by libyaml for speed, invalid ones again by PyYAML to explain
     them: both must give the same values and the same line for every value."""
-    assert loading._FastLoader is not None, "PyYAML without libyaml: loading is ~10x slower"
+    assert yaml_lines._FastLoader is not None, "PyYAML without libyaml: loading is ~10x slower"
     files = sorted(DATA.rglob("*.yaml"))
     fast = [read_yaml(path) for path in files]
-    monkeypatch.setattr(loading, "_FastLoader", None)
+    monkeypatch.setattr(yaml_lines, "_FastLoader", None)
     assert [read_yaml(path) for path in files] == fast
 
 
@@ -524,5 +523,5 @@ def test_libyaml_and_pyyaml_judge_what_was_typed_alike(
             return [str(problem) for problem in error.problems]
 
     fast = outcome()
-    monkeypatch.setattr(loading, "_FastLoader", None)
+    monkeypatch.setattr(yaml_lines, "_FastLoader", None)
     assert outcome() == fast

@@ -28,7 +28,9 @@ from .model import (
     Diagram,
     Figure,
     FrameworkDiagram,
+    Funding,
     GroupsDiagram,
+    Series,
     TreeDiagram,
     TreeNode,
 )
@@ -58,6 +60,8 @@ MARKERS = ("circle", "square", "triangle", "diamond")
 
 @dataclass(frozen=True)
 class Rect:
+    """A box: a diagram's node, a band or layer, a bar."""
+
     tag: ClassVar[str] = "rect"
     x: float
     y: float
@@ -68,14 +72,18 @@ class Rect:
 
 
 @dataclass(frozen=True)
-class Path:
+class Stroke:
+    """A line drawn along an SVG path (`d`): a link, an arrow, an axis, a chart's line."""
+
     tag: ClassVar[str] = "path"
     d: str
     style: str
 
 
 @dataclass(frozen=True)
-class Text:
+class Label:
+    """Words in a drawing, wrapped to `lines` beforehand (SVG text does not wrap)."""
+
     tag: ClassVar[str] = "text"
     x: float
     y: float
@@ -87,6 +95,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Marker:
+    """A line chart's point: a shape per series, so series differ without colour."""
+
     tag: ClassVar[str] = "marker"
     x: float
     y: float
@@ -100,7 +110,7 @@ class Drawing:
 
     width: float
     height: float = 0.0
-    shapes: list[Rect | Path | Text | Marker] = field(default_factory=list)
+    shapes: list[Rect | Stroke | Label | Marker] = field(default_factory=list)
     patterns: int = 0
     """How many series patterns (fills that differ without colour) the drawing uses."""
 
@@ -162,7 +172,7 @@ def _text_block(drawing: Drawing, x: float, y: float, width: float, text: str,
                 style: str) -> float:
     """Wrapped text from the top-left corner (x, y); returns its height."""
     lines = wrap(text, width)
-    drawing.shapes.append(Text(x, y + FONT, lines, style))
+    drawing.shapes.append(Label(x, y + FONT, lines, style))
     return len(lines) * LINE
 
 
@@ -188,7 +198,7 @@ def _draw_node(drawing: Drawing, node: TreeNode, depth: int, y: float) -> float:
     height = len(lines) * LINE + 2 * PAD - (LINE - FONT)
     style = "box-strong" if depth == 0 else "box"
     drawing.shapes.append(Rect(x, y, width, height, style))
-    drawing.shapes.append(Text(x + PAD, y + PAD + FONT - 2, lines,
+    drawing.shapes.append(Label(x + PAD, y + PAD + FONT - 2, lines,
                                "label-strong" if depth == 0 else "label"))
     bottom = y + height
     for child in node.children:
@@ -196,7 +206,7 @@ def _draw_node(drawing: Drawing, node: TreeNode, depth: int, y: float) -> float:
         child_bottom = _draw_node(drawing, child, depth + 1, child_top)
         elbow_x = x + _INDENT / 2
         middle = child_top + PAD + FONT / 2
-        drawing.shapes.append(Path(f"M{elbow_x:g},{bottom:g}V{middle:g}H{x + _INDENT:g}", "link"))
+        drawing.shapes.append(Stroke(f"M{elbow_x:g},{bottom:g}V{middle:g}H{x + _INDENT:g}", "link"))
         bottom = child_bottom
     return bottom
 
@@ -210,14 +220,14 @@ def _draw_groups(diagram: GroupsDiagram) -> Drawing:
         label_lines = wrap(group.label, inner)
         band = len(label_lines) * LINE + PAD
         drawing.shapes.append(Rect(1, y, drawing.width - 2, band, "band"))
-        drawing.shapes.append(Text(1 + PAD, y + PAD / 2 + FONT - 2, label_lines, "band-label"))
+        drawing.shapes.append(Label(1 + PAD, y + PAD / 2 + FONT - 2, label_lines, "band-label"))
         top = y + band
         body_y = top + PAD
-        member_shapes: list[Rect | Path | Text | Marker] = []
+        member_shapes: list[Rect | Stroke | Label | Marker] = []
         for member in group.members:
             lines = wrap(member, inner - 14)
             member_shapes.append(Marker(1 + PAD + 4, body_y + FONT / 2 + 1, "circle", "bullet"))
-            member_shapes.append(Text(1 + PAD + 14, body_y + FONT - 2, lines, "label"))
+            member_shapes.append(Label(1 + PAD + 14, body_y + FONT - 2, lines, "label"))
             body_y += len(lines) * LINE + 4
         box_height = body_y - top + PAD - 4
         drawing.shapes.append(Rect(1, top, drawing.width - 2, box_height, "box"))
@@ -237,21 +247,21 @@ def _draw_framework(diagram: FrameworkDiagram) -> Drawing:
     for index, layer in enumerate(diagram.layers):
         if index:
             middle = drawing.width / 2
-            drawing.shapes.append(Path(f"M{middle:g},{y:g}v14", "link"))
-            drawing.shapes.append(Path(f"M{middle - 6:g},{y + 8:g}l6,7l6,-7", "link"))
+            drawing.shapes.append(Stroke(f"M{middle:g},{y:g}v14", "link"))
+            drawing.shapes.append(Stroke(f"M{middle - 6:g},{y + 8:g}l6,7l6,-7", "link"))
             y += 18
         top = y
-        shapes: list[Rect | Path | Text | Marker] = []
+        shapes: list[Rect | Stroke | Label | Marker] = []
         y += PAD
         if layer.label:
             lines = wrap(layer.label, inner)
-            shapes.append(Text(1 + PAD, y + FONT - 2, lines, "label-strong"))
+            shapes.append(Label(1 + PAD, y + FONT - 2, lines, "label-strong"))
             y += len(lines) * LINE + 4
         for statement in layer.statements:
             lines = wrap(statement, inner - 2 * PAD)
             height = len(lines) * LINE + PAD
             shapes.append(Rect(1 + PAD, y, inner, height, "box"))
-            shapes.append(Text(1 + 2 * PAD, y + PAD / 2 + FONT - 2, lines, "label"))
+            shapes.append(Label(1 + 2 * PAD, y + PAD / 2 + FONT - 2, lines, "label"))
             y += height + 6
         y += PAD - 6
         drawing.shapes.append(Rect(1, top, drawing.width - 2, y - top, "layer"))
@@ -314,7 +324,7 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
         y += GAP
     # The scale: a baseline and ticks, so bar lengths can be read, not only their labels.
     axis = y
-    drawing.shapes.append(Path(f"M1,{chart_top:g}V{axis:g}H{1 + room:g}", "axis"))
+    drawing.shapes.append(Stroke(f"M1,{chart_top:g}V{axis:g}H{1 + room:g}", "axis"))
     tick_lines = 1
     for tick in _ticks(top_tick, step):
         tx = 1 + float(tick) * scale
@@ -323,8 +333,8 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
         room_right = drawing.width - 1 - tx
         lines = wrap(_short(chart, tick), 2 * min(tx - 1, room_right) if tick else room_right)
         tick_lines = max(tick_lines, len(lines))
-        drawing.shapes.append(Path(f"M{tx:g},{axis:g}v5", "axis"))
-        drawing.shapes.append(Text(tx, axis + 6 + FONT, lines, "tick",
+        drawing.shapes.append(Stroke(f"M{tx:g},{axis:g}v5", "axis"))
+        drawing.shapes.append(Label(tx, axis + 6 + FONT, lines, "tick",
                                    anchor="middle" if tick else "start"))
     y = axis + 8 + LINE * tick_lines
     y += _text_block(drawing, 1, y, drawing.width - 2, f"Units: {chart.units}", "note")
@@ -347,10 +357,10 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
     top, bottom = y + 10.0, y + 230.0
     for tick in _ticks(top_tick, tick_step):
         ty = bottom - (bottom - top) * float(tick / top_tick)
-        drawing.shapes.append(Path(f"M{left:g},{ty:g}H{right:g}", "grid"))
-        drawing.shapes.append(Text(left - 6, ty + 5, wrap(_short(chart, tick), left - 7),
+        drawing.shapes.append(Stroke(f"M{left:g},{ty:g}H{right:g}", "grid"))
+        drawing.shapes.append(Label(left - 6, ty + 5, wrap(_short(chart, tick), left - 7),
                                    "tick", "end"))
-    drawing.shapes.append(Path(f"M{left:g},{top:g}V{bottom:g}H{right:g}", "axis"))
+    drawing.shapes.append(Stroke(f"M{left:g},{top:g}V{bottom:g}H{right:g}", "axis"))
     step = (right - left) / max(1, len(chart.categories) - 1)
     label_width = max(step, 40.0)
     category_lines = 1
@@ -359,7 +369,7 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
         # Centred under its point, so no wider than twice the room to the nearer edge.
         lines = wrap(category, min(label_width, 2 * (x - 1), 2 * (drawing.width - 1 - x)))
         category_lines = max(category_lines, len(lines))
-        drawing.shapes.append(Text(x, bottom + 6 + FONT, lines, "tick", "middle"))
+        drawing.shapes.append(Label(x, bottom + 6 + FONT, lines, "tick", "middle"))
     for number, series in enumerate(chart.series):
         points: list[tuple[float, float] | None] = []
         for index, figure in enumerate(series.values):
@@ -368,7 +378,7 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
                 continue
             x = left + index * step if len(chart.categories) > 1 else (left + right) / 2
             points.append((x, bottom - (bottom - top) * float(figure.value / top_tick)))
-        drawing.shapes.append(Path(_polyline(points), f"line-{number}"))
+        drawing.shapes.append(Stroke(_polyline(points), f"line-{number}"))
         for point in points:
             if point is not None:
                 drawing.shapes.append(Marker(point[0], point[1], MARKERS[number % len(MARKERS)],
@@ -383,7 +393,7 @@ def _draw_legend(drawing: Drawing, chart: ChartDiagram, y: float) -> float:
     """A key of series: a swatch (pattern or point shape) and the series name, one per line."""
     for number, series in enumerate(chart.series):
         if chart.chart == "line":
-            drawing.shapes.append(Path(f"M1,{y + 9:g}h28", f"line-{number}"))
+            drawing.shapes.append(Stroke(f"M1,{y + 9:g}h28", f"line-{number}"))
             drawing.shapes.append(Marker(15, y + 9, MARKERS[number % len(MARKERS)],
                                          f"marker-{number}"))
         else:
@@ -396,7 +406,7 @@ def _value_label(drawing: Drawing, x: float, y: float, label: str, row: float) -
     """A bar's value label from `x`, beside the bar whose top is `y`, wrapped to the room left
     of the drawing's right edge; returns the height the bar's row takes (`row` for one line)."""
     lines = wrap(label, drawing.width - 1 - x)
-    drawing.shapes.append(Text(x, y + _BAR - 4, lines, "value"))
+    drawing.shapes.append(Label(x, y + _BAR - 4, lines, "value"))
     return row + (len(lines) - 1) * LINE
 
 
@@ -456,3 +466,21 @@ def _short(chart: ChartDiagram, value: Decimal) -> str:
         return f"{prefix}{value / 1000:g}k"
     return f"{prefix}{value.normalize():f}" if value == value.to_integral_value() \
         else f"{prefix}{value:g}"
+
+
+def funding_chart(funding: Funding) -> ChartDiagram | None:
+    """The funding tables as a chart of pounds (streams by year), if the data asks for one:
+    the chart's wording (its units, "£", "Fund", its source) is the site's, not the data's."""
+    if funding.chart is None or not funding.streams:
+        return None
+    years = funding.years
+    return ChartDiagram(
+        id="funding-chart", kind="chart", chart="bar", layout="grouped",
+        title=funding.chart.title, description=funding.chart.description,
+        units="pounds", prefix="£", source="the funding tables on this page",
+        period=f"{years[0]} to {years[-1]}" if len(years) > 1 else years[0],
+        category_label="Fund", categories=tuple(s.name for s in funding.streams),
+        series=tuple(Series(name=year, values=tuple(Figure(value=s.total(year))
+                                                    for s in funding.streams))
+                     for year in years),
+    )

@@ -120,11 +120,6 @@ def number_word(value: int) -> str:
     return _NUMBER_WORDS[value] if 0 <= value < len(_NUMBER_WORDS) else str(value)
 
 
-def slug(text: str) -> str:
-    """An id for a heading: lower-case ASCII words joined by hyphens."""
-    return slugify(text) or "section"
-
-
 def tel_address(number: str) -> str:
     """A telephone number as a `tel:` link's target: its digits and a leading +, with none of
     the spaces and brackets people write for reading (RFC 3966 allows none of them)."""
@@ -141,5 +136,5 @@ FILTERS = {
     "pounds": pounds,
     "number_word": number_word,
     "figure_text": figure_text,
-    "slug": slug,
+    "slugify": slugify,
 }

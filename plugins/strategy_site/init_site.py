@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import slugify
+from .model import IDENTIFIER_MAX, is_identifier, slugify
 from .output import write_new_atomically
 from .scaffold import ScaffoldError, scaffold
 from .schema import EDITOR_FOLDER, TIMETABLE, header, write_editor_files
@@ -33,9 +33,10 @@ def init_site(target: Path, slug: str, name: str, force: bool = False) -> list[P
     """Write a site for the partnership `name` (folder `slug`) into `target`; return the files
     written. A folder with anything in it is refused unless `force`, and even then no file
     that is there is replaced: each is kept and left out of the list."""
-    if slugify(slug) != slug:
+    if not is_identifier(slug):
         raise ScaffoldError(f"expected a folder name of lower-case letters, digits and "
-                            f"hyphens, like '{slugify(name) or 'newham'}'; found '{slug}'")
+                            f"hyphens (at most {IDENTIFIER_MAX}), like "
+                            f"'{slugify(name, 'newham')}'; found '{slug}'")
     if not name.strip() or len(name.strip().splitlines()) > 1:
         raise ScaffoldError("expected the partnership's name on one line, like --name "
                             "\"Newham\"")

@@ -20,7 +20,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from . import diagrams, formatting
-from .model import APPENDIX_PAGE, PART_NAMES, Document, EditionRecord, Site, Strategy
+from .model import APPENDIX_PAGE, PART_NAMES, Document, EditionRecord, Site, Strategy, slugify
 from .records import RecordState
 from .timetable import Finding
 
@@ -229,7 +229,7 @@ def _page(name: str, strategy: Strategy, site: Site) -> tuple[str, str, str, dic
     elif name == "objectives":
         context["principles"] = strategy.principles
     elif name == "funding":
-        context["chart"] = part.as_chart()
+        context["chart"] = diagrams.funding_chart(part)
         title = "Funding"
     elif name == "engagement":
         title = _short_title(part.title)
@@ -344,7 +344,7 @@ def web_address(site_url: str | None, strategy: Strategy) -> str | None:
 def _heading_id(context: jinja2.runtime.Context, title: str) -> str:
     """A heading's id from its title: unique on its web page, and in the print document,
     where every part is one page, prefixed by its part (`id_prefix` in the context)."""
-    return f"{context.get('id_prefix', '')}{formatting.slug(title)}"
+    return f"{context.get('id_prefix', '')}{slugify(title, 'section')}"
 
 
 def part_anchor(spec: PageSpec) -> str:

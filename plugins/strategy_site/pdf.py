@@ -18,8 +18,7 @@ from typing import TypeGuard
 import pikepdf
 import weasyprint
 
-from .formatting import slug
-from .model import Strategy
+from .model import Strategy, slugify
 from .output import write_atomically
 
 PDF_VARIANT = "pdf/ua-1"
@@ -343,7 +342,7 @@ def pdf_name(strategy: Strategy) -> str:
     """A stable file name: borough, title and edition, e.g. 'barking-and-dagenham-serious-
     violence-duty-strategy-2024.pdf' (the edition only when the title does not hold it)."""
     identity = strategy.identity
-    name = _shortened(slug(identity.full_title), 100)
+    name = _shortened(slugify(identity.full_title, "section"), 100)
     edition = _shortened(identity.edition_id, 40)
     if edition not in name:
         name = f"{name}-{edition}"

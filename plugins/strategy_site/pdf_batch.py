@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import subprocess
 import threading
 import time
@@ -124,6 +125,8 @@ class PdfCache:
         return self.folder / key[:2] / f"{key}.pdf"
 
 
+log = logging.getLogger("mkdocs.plugins.strategy_site")
+
 _ENTRY = re.compile(r"(?P<writing>\.)?(?P<key>[0-9a-f]{64})\.pdf(?(writing)\.\w+|)")
 """A cache entry's file name (`<key>.pdf`), or write_atomically's temporary file for one."""
 
@@ -141,12 +144,15 @@ def engine_fingerprint() -> str:
 
 def _fonts() -> str:
     """The installed fonts (fontconfig's list with versions): a new or updated font can change
-    every page's layout."""
+    every page's layout. Fonts that cannot be listed give a fingerprint no other build makes,
+    so that no PDF cached before a font changed is served after it: each is rendered."""
     try:
         listed = subprocess.run(["fc-list", "--format", "%{file}|%{fontversion}\n"],
                                 capture_output=True, text=True, timeout=30, check=True).stdout
-    except (OSError, subprocess.SubprocessError):
-        return "fonts unknown"
+    except (OSError, subprocess.SubprocessError) as error:
+        log.info("The installed fonts cannot be listed (fc-list: %s), so no PDF is served from "
+                  "the cache: each is rendered", error)
+        return f"fonts unknown ({error}): {secrets.token_hex(16)}"
     return hashlib.sha256("\n".join(sorted(listed.splitlines())).encode()).hexdigest()
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from .defaults import DEFAULTS
 from .loading import SHARED_FOLDER
-from .model import TEMPLATES, slugify
+from .model import IDENTIFIER_MAX, TEMPLATES, is_identifier, slugify
 from .schema import EDITOR_FOLDER, header
 
 SCAFFOLDS = Path(__file__).parent / "scaffold"
@@ -33,9 +33,10 @@ def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
     """Write a borough folder for `name` under `data_dir`; return the files written. Each
     begins with the line that tells an editor its schema, in the site repository's
     `.schemas/` beside `data_dir` (`schema.write_editor_files` writes them)."""
-    if slugify(folder) != folder:
+    if not is_identifier(folder):
         raise ScaffoldError(f"expected a folder name of lower-case letters, digits and "
-                            f"hyphens, like '{slugify(name) or 'newham'}'; found '{folder}'")
+                            f"hyphens (at most {IDENTIFIER_MAX}), like "
+                            f"'{slugify(name, 'newham')}'; found '{folder}'")
     if not name.strip():
         raise ScaffoldError("expected the borough's name, like --name \"Newham\"")
     if len(name.strip().splitlines()) > 1:

@@ -41,6 +41,7 @@ from .model import (
     SharedDefinition,
     Strategy,
     Timetable,
+    values,
 )
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -115,38 +116,38 @@ def _stripped(pattern: str) -> str:
 
 _BEFORE: dict[Callable[..., Any], JsonSchemaValue | None] = {
     # A date: pydantic's own `format: date` string, as the YAML language server reads 2024-01-31.
-    model._date: None,
+    values._date: None,
     # An amount: the validator refuses text ('£125,305'), which pydantic's Decimal allows.
-    model._amount: {"type": "number", "minimum": 0},
+    values._amount: {"type": "number", "minimum": 0},
     # A chart's figure: a number, or '<N' where the source only says it is below N; pydantic
     # sees only the Figure model it is turned into.
-    model._figure: {"anyOf": [{"type": "number"},
-                              {"type": "string", "pattern": _stripped(model._SUPPRESSED.pattern)}]},
+    values._figure: {"anyOf": [{"type": "number"}, {
+        "type": "string", "pattern": _stripped(values._SUPPRESSED.pattern)}]},
     # A table cell: text or a number, both kept as written; pydantic sees only the text.
-    model._cell: {"anyOf": [{"type": "string"}, {"type": "number"}]},
+    values._cell: {"anyOf": [{"type": "string"}, {"type": "number"}]},
 }
 """What each BeforeValidator of the model accepts, where pydantic cannot see it (None: what
 pydantic says is right)."""
 
 _AFTER: dict[Callable[..., Any], JsonSchemaValue | None] = {
     # An identifier: lower-case words joined by hyphens, as short as a file name needs.
-    model._identifier: {"pattern": model._SLUG.pattern, "maxLength": IDENTIFIER_MAX,
+    values._identifier: {"pattern": values._SLUG.pattern, "maxLength": IDENTIFIER_MAX,
                         "patternErrorMessage": "expected lower-case letters, digits and "
                                                "hyphens, like 'definition'"},
     # One line: some text, and no line break once stripped.
-    model._line: {"pattern": r"^\s*\S(?:[^\r\n]*\S)?\s*$",
+    values._line: {"pattern": r"^\s*\S(?:[^\r\n]*\S)?\s*$",
                   "patternErrorMessage": "expected some text, on one line"},
     # Prose: some text.
-    model._text: {"pattern": r"\S", "patternErrorMessage": "expected some text"},
+    values._text: {"pattern": r"\S", "patternErrorMessage": "expected some text"},
     # One e-mail address (after `_line`, which strips it).
-    model._email: {"pattern": _stripped(model._EMAIL.pattern),
+    values._email: {"pattern": _stripped(values._EMAIL.pattern),
                    "patternErrorMessage": "expected one e-mail address, like "
                                           "csp@council.gov.uk, and nothing else"},
     # Which schemes a link may have is a rule on the parsed address: left to the loader.
-    model._web_address: None,
+    values._web_address: None,
     # A telephone number: digits, spaces, brackets and hyphens, perhaps a + (after `_line`);
     # "at least six digits" is left to the loader.
-    model._phone: {"pattern": _stripped(model._PHONE.pattern),
+    values._phone: {"pattern": _stripped(values._PHONE.pattern),
                    "patternErrorMessage": "expected a telephone number written with digits "
                                           "and spaces, like 020 8227 3000"},
 }

@@ -22,7 +22,7 @@ from .formatting import long_date
 from .model import Strategy, Timetable
 from .output import write_atomically
 from .pdf import RenderedPdf
-from .timetable import overridden
+from .timetable import event_due, overridden
 
 SUBMISSION_RULE = "home-office-submission"
 """The timetable rule that says where the strategy goes and within how many days."""
@@ -106,7 +106,13 @@ def submission_pack(
             f"{strategy.home}: strategy.yaml has no 'published' date, so there is no date the "
             "Home Office submission is due"
         )
-    due = published + dt.timedelta(days=rule.within_days)
+    due = event_due(strategy, rule)
+    if due is None:
+        raise SubmissionError(
+            f"{strategy.home}: strategy.yaml has no date for '{rule.starts}', which the "
+            f"timetable's '{SUBMISSION_RULE}' rule counts from, so there is no date the Home "
+            "Office submission is due"
+        )
     if web_address is not None and example_address(web_address):
         raise ExampleAddress(
             f"{strategy.home}: no submission pack: the site's address is still the example "

@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from .formatting import slug
-from .model import ReviewDate, Strategy, Timetable, TimetableRule
+from .model import ReviewDate, Strategy, Timetable, TimetableRule, slugify
 
 
 class Status(Enum):
@@ -54,7 +53,8 @@ class Finding:
     @property
     def uid(self) -> str:
         """A stable identifier, for calendar feeds: the same deadline keeps its UID."""
-        element = "" if self.subject == self.rule.checks else "-" + slug(self.subject)[:60]
+        element = ("" if self.subject == self.rule.checks
+                   else "-" + slugify(self.subject, "section")[:60])
         return f"{self.strategy}-{self.rule.id}{element}@strategy-site"
 
 
@@ -111,6 +111,13 @@ def _event_date(strategy: Strategy, event: str | None) -> dt.date | None:
         return None
     value = getattr(strategy.identity.record, event, None)
     return value if isinstance(value, dt.date) else None
+
+
+def event_due(strategy: Strategy, rule: TimetableRule) -> dt.date | None:
+    """When an event a rule asks for is due for this strategy (the rule as overridden, see
+    `overridden`): its deadline, or its period from its start; None if the start has no date.
+    The Key dates pages and the Home Office submission pack both give this date."""
+    return _due(rule, _event_date(strategy, rule.starts))
 
 
 def _due(rule: TimetableRule, start: dt.date | None) -> dt.date | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import Block, Record, Strategy, Withheld, Withholdable
+from .model import Block, Record, Strategy, Withheld, Withholdable, field_name
 
 
 def publishable(strategy: Strategy) -> tuple[Strategy, list[Withheld]]:
@@ -87,16 +87,8 @@ def _is_withheld(value: Any) -> bool:
 
 def _record(piece: Withholdable, at: tuple[str | int, ...]) -> Withheld:
     assert piece.withhold is not None
-    return Withheld(home="", edition="", field=_field(at), what=_name(piece),
+    return Withheld(home="", edition="", field=field_name(at), what=_name(piece),
                     reason=piece.withhold.reason, note=piece.withhold.note)
-
-
-def _field(at: tuple[str | int, ...]) -> str:
-    """The piece's place as an officer reads it: `objectives.objectives[3]`."""
-    text = ""
-    for part in at:
-        text += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if text else str(part)
-    return text
 
 
 def _name(piece: Record) -> str:

@@ -1,0 +1,238 @@
+"""A document and its editions: an edition (`Strategy`) is every part together, checked as a
+whole; a document keeps its editions and the record of those published (`published.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from .base import MAX_ENTRIES, Location, Record, entry_count, invalid, refuse, value_at
+from .diagrams import Diagram, Diagrams
+from .parts import (
+    Definition,
+    Foreword,
+    Funding,
+    Identity,
+    NeedsAssessment,
+    Objectives,
+    Principles,
+    ProsePart,
+    Recommendations,
+    ReviewDate,
+    ReviewDates,
+    Themes,
+)
+from .values import Date, Identifier, Text
+
+
+class Strategy(Record):
+    """One borough's strategy: every part, each from its own YAML file.
+
+    Which parts a strategy must have depends on its template (`TEMPLATES`); `pages` holds the
+    free-form parts that `identity.contents` lists, each from its own file too.
+    """
+
+    folder: Identifier
+    """The partnership's folder in strategy_data/."""
+    document: Identifier | None = None
+    """The document's sub-folder, or none for the partnership's main document."""
+    latest: bool = True
+    """Whether this is the document's newest edition, which is also served at its home."""
+    identity: Identity
+    foreword: Foreword | None = None
+    introduction: ProsePart | None = None
+    review_dates: ReviewDates | None = None
+    definition: Definition | None = None
+    partnership: ProsePart | None = None
+    needs_assessment: NeedsAssessment | None = None
+    objectives: Objectives | None = None
+    principles: Principles | None = None
+    current_arrangements: ProsePart | None = None
+    themes: Themes | None = None
+    engagement: ProsePart | None = None
+    funding: Funding | None = None
+    recommendations: Recommendations | None = None
+    diagrams: Diagrams | None = None
+    pages: dict[Identifier, ProsePart] = Field(default={})
+
+    @model_validator(mode="after")
+    def _within_entry_limit(self) -> Strategy:
+        parts = {name: entry_count(getattr(self, name)) for name in type(self).model_fields}
+        total = sum(parts.values())
+        if total > MAX_ENTRIES:
+            largest = max(parts, key=lambda name: parts[name])
+            where: Location = ("pages", max(self.pages, key=lambda page: entry_count(
+                self.pages[page]))) if largest == "pages" else (largest,)
+            raise invalid(where, f"expected a document of at most {MAX_ENTRIES:,} entries in "
+                                 f"all its lists together (the largest real one has 210), so "
+                                 f"that its PDF is built in seconds; this one has {total:,}, "
+                                 f"{entry_count(value_at(self, where)):,} of them in this "
+                                 "file: split the document into further documents (a "
+                                 "sub-folder each)")
+        return self
+
+    @model_validator(mode="after")
+    def _template_parts_present(self, info: ValidationInfo) -> Strategy:
+        for name in TEMPLATES[self.identity.template]:
+            if getattr(self, PART_NAMES[name]) is None:
+                refuse(info, ("identity", "template"),
+                       f"expected the part {name}.yaml, which the "
+                       f"{self.identity.template} template needs")
+        return self
+
+    @model_validator(mode="after")
+    def _contents_name_pages(self, info: ValidationInfo) -> Strategy:
+        pages = self.page_names()
+        contents = self.identity.contents
+        for index, name in enumerate(contents):
+            if name not in pages:
+                refuse(info, ("identity", "contents", index),
+                       f"expected the name of a page of this strategy ({', '.join(pages)})")
+        left_out = [name for name in pages if contents and name not in contents]
+        if left_out:
+            refuse(info, ("identity", "contents"),
+                   f"expected every page in 'contents'; these parts have files but would not "
+                   f"be published: {', '.join(left_out)}")
+        return self
+
+    @model_validator(mode="after")
+    def _review_rows_name_parts(self, info: ValidationInfo) -> Strategy:
+        present = [name for name in PART_NAMES if getattr(self, PART_NAMES[name]) is not None]
+        rows = self.review_dates.elements if self.review_dates else ()
+        for index, row in enumerate(rows):
+            if row.part is not None and row.part not in present:
+                refuse(info, ("review_dates", "elements", index, "part"),
+                       f"expected the name of a part of this strategy ({', '.join(present)})")
+        return self
+
+    @model_validator(mode="after")
+    def _diagrams_placed_and_known(self, info: ValidationInfo) -> Strategy:
+        known = [d.id for d in self.diagrams.diagrams] if self.diagrams else []
+        placed: set[str] = set()
+        for at, ident in self.diagram_places():
+            if ident not in known:
+                refuse(info, (*at,), f"expected the id of a diagram in diagrams.yaml "
+                                     f"({', '.join(known) or 'there are none'})")
+            placed.add(ident)
+        for index, ident in enumerate(known):
+            if ident not in placed:
+                refuse(info, ("diagrams", "diagrams", index, "id"),
+                       f"expected diagram '{ident}' to be placed on a page (a block with "
+                       f"'diagram: {ident}'); it appears nowhere")
+        return self
+
+    @property
+    def home(self) -> str:
+        """The document's address in the site: 'bexley' or 'bexley/delivery-2024'."""
+        return f"{self.folder}/{self.document}" if self.document else self.folder
+
+    @property
+    def record_address(self) -> str:
+        """This edition's own lasting address: 'bexley/2022-2025'."""
+        return f"{self.home}/{self.identity.edition_id}"
+
+    def diagram_places(self) -> list[tuple[Location, str]]:
+        """Every diagram placed in a prose part or page, with the field path that places it."""
+        found: list[tuple[Location, str]] = []
+        for field in ("introduction", "partnership", "current_arrangements", "engagement"):
+            part = getattr(self, field)
+            if part is not None:
+                found += [((field, *at), ident) for at, ident in part.diagram_ids()]
+        for name, page in self.pages.items():
+            found += [(("pages", name, *at), ident) for at, ident in page.diagram_ids()]
+        return found
+
+    def diagram(self, ident: str) -> Diagram:
+        """The diagram with this id (validation guarantees it exists)."""
+        assert self.diagrams is not None
+        found = self.diagrams.get(ident)
+        assert found is not None, ident
+        return found
+
+    def page_names(self) -> list[str]:
+        """The names of every part that has a page of its own, plus the free-form pages."""
+        names = [name for name in PAGE_PARTS if getattr(self, PART_NAMES[name]) is not None]
+        if self.needs_assessment is not None:
+            names.append(APPENDIX_PAGE)
+        return names + list(self.pages)
+
+    def review_of(self, part: str) -> ReviewDate | None:
+        """The review-dates row for a part (by its file name without .yaml), if it has one."""
+        rows = self.review_dates.elements if self.review_dates else ()
+        return next((row for row in rows if row.part == part), None)
+
+
+PART_NAMES: dict[str, str] = {
+    name.replace("_", "-"): name for name in Strategy.model_fields
+    if name not in ("folder", "document", "latest", "pages")
+}
+"""Each typed part's name (its YAML file without .yaml) and its field in `Strategy`."""
+PART_NAMES["strategy"] = PART_NAMES.pop("identity")
+
+PAGE_PARTS = (
+    "foreword", "introduction", "definition", "partnership", "needs-assessment", "objectives",
+    "current-arrangements", "themes", "engagement", "funding",
+)
+"""Typed parts that have a page of their own, in the London template's order."""
+
+APPENDIX_PAGE = "needs-assessment-summary"
+"""The page of the needs assessment's findings (the London template's Appendix A)."""
+
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "london-serious-violence-duty": (
+        "introduction", "review-dates", "definition", "partnership", "needs-assessment",
+        "objectives", "themes", "engagement", "funding",
+    ),
+    "free": (),
+}
+"""The parts each template requires; a strategy names its template in strategy.yaml."""
+
+
+class EditionRecord(Record):
+    """One published edition as recorded in a document's `published.yaml`: fingerprints of
+    its data and of the PDF that was published, so neither can change unnoticed."""
+
+    edition: Text
+    amendments: int = Field(ge=0)
+    """How many amendments the recorded data includes (0: as first published)."""
+    published: Date
+    recorded: Date
+    data_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    pdf: Annotated[str, Field(pattern=r"^published/[a-z0-9]+(-[a-z0-9]+)*\.pdf$", max_length=120)]
+    """The published PDF, kept beside the data in `published/` (never anywhere else)."""
+    pdf_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Manifest(Record):
+    """`published.yaml`: the record of a document's published editions, written by
+    `strategy-site publish` and checked by every build."""
+
+    records: tuple[EditionRecord, ...] = ()
+
+    def current(self, edition: str) -> EditionRecord | None:
+        """The newest record of an edition (its latest amendment), if it has one."""
+        found = [record for record in self.records if record.edition == edition]
+        return max(found, key=lambda record: record.amendments) if found else None
+
+
+class Document(Record):
+    """A partnership's document (its strategy, an annual report, an assessment) with every
+    edition kept: the newest first, then the earlier ones from `editions/`."""
+
+    folder: Identifier
+    """The partnership's folder in strategy_data/."""
+    id: Identifier | None = None
+    """The document's sub-folder, or none for the partnership's main document."""
+    editions: tuple[Strategy, ...] = Field(min_length=1)
+    manifest: Manifest = Field(default_factory=lambda: Manifest())
+
+    @property
+    def latest(self) -> Strategy:
+        """The newest edition, the one at the document's home address."""
+        return self.editions[0]
+
+    @property
+    def home(self) -> str:
+        """The document's address in the site."""
+        return self.latest.home

@@ -1,0 +1,75 @@
+"""The statutory timetable as data: each rule says what it checks, who it concerns, the event
+that meets it and when it falls due (`timetable.py` checks a strategy against it)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .base import Record, invalid
+from .values import Date, Email, Identifier, Text
+
+Event = Literal["published", "submitted_to_home_office", "action_plan_submitted",
+                "accessibility_statement_reviewed"]
+"""Something that happens once and is recorded with its date."""
+
+
+class TimetableRule(Record):
+    """A statutory deadline as data: what it checks, when it falls, and who it concerns.
+
+    A rule is met by an `event` (or, with `each_review_element`, by the review of each row of
+    the review-dates table). Its deadline is a fixed `deadline`, or `within_days` /
+    `within_months` of the `starts` event.
+    """
+
+    id: Identifier
+    checks: Text
+    concerns: Text
+    address: Email | None = None
+    templates: tuple[Literal["london-serious-violence-duty", "free"], ...] = ()
+    """The templates the rule applies to; empty: every strategy."""
+    event: Event | None = None
+    each_review_element: bool = False
+    starts: Event | None = None
+    deadline: Date | None = None
+    within_days: int | None = Field(default=None, ge=0)
+    within_months: int | None = Field(default=None, ge=1)
+    not_before_start: bool = False
+    """Doing it before its start counts as not done (sending a strategy before publishing it)."""
+    site_wide: bool = False
+    """The rule concerns the website, not each strategy (the accessibility statement)."""
+
+    @model_validator(mode="after")
+    def _one_way_to_fall_due(self) -> TimetableRule:
+        if (self.event is None) == (not self.each_review_element):
+            raise invalid(("event",), "expected either 'event' or 'each_review_element: true'")
+        if self.deadline is None and (self.within_days is None) == (self.within_months is None):
+            raise invalid(("deadline",), "expected a 'deadline', or one of 'within_days' and "
+                                         "'within_months' counted from 'starts'")
+        if self.deadline is None and self.starts is None and not self.each_review_element:
+            raise invalid(("starts",), "expected the event the period is counted from")
+        return self
+
+
+class Timetable(Record):
+    """`strategy_data/timetable.yaml`: the statutory timetable as data. With `extends:
+    statutory` it adds to the package's statutory timetable (defaults.py): a rule with one of
+    its ids replaces that rule, a new id adds a rule, and `timezone` or `due_soon_days`, when
+    given, replace the package's."""
+
+    extends: Literal["statutory"] | None = None
+    timezone: Text = "Europe/London"
+    due_soon_days: int = Field(default=30, ge=0)
+    rules: tuple[TimetableRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _rules_or_extends(self) -> Timetable:
+        if not self.rules and self.extends is None:
+            raise invalid(("rules",), "expected at least one rule, or 'extends: statutory' to "
+                                      "use the statutory timetable the package ships")
+        return self
+
+    def rule(self, ident: str) -> TimetableRule | None:
+        """The rule with this id."""
+        return next((rule for rule in self.rules if rule.id == ident), None)
