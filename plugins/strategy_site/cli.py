@@ -18,7 +18,8 @@ from .loading import StrategyDataError, load_site
 from .model import Manifest
 from .output import write_atomically, write_new_atomically
 from .pages import Renderer, web_address
-from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
+from .pdf import strategy_pdf
+from .plan import SITE_FINDINGS, Options, made_pdf, plan_site
 from .records import (
     MANIFEST_FILE,
     document_folder,
@@ -26,7 +27,6 @@ from .records import (
     manifest_yaml,
     new_record,
     record_state,
-    stored_pdf,
 )
 from .scaffold import ScaffoldError, scaffold
 from .schema import write_editor_files, write_schemas
@@ -37,7 +37,7 @@ from .submission import (
     submission_pack,
     write_pack,
 )
-from .timetable import Finding, Status, site_findings, strategy_findings, today_in
+from .timetable import Finding, Status
 from .withholding import withheld_line
 
 EXIT_OK = 0
@@ -164,25 +164,23 @@ def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str,
     if not data_dir.is_dir():
         print(f"{data_dir}: expected a folder of strategy data, found none", file=sys.stderr)
         return EXIT_INVALID
+    reviewed = _statement_reviewed(config) if config is not None else None
     try:
-        site = load_site(data_dir.resolve())
+        plan = plan_site(load_site(data_dir.resolve()), Options(
+            data_dir=data_dir.resolve(), today=today, statement_reviewed=reviewed))
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    site, today = plan.site, plan.today or today  # without a timetable, as given
     findings: list[Finding] = []
-    if site.timetable is not None:
-        today = today or today_in(site.timetable)
-        for strategy in site.strategies:
-            findings += strategy_findings(strategy, site.timetable, today)
-        reviewed = _statement_reviewed(config) if config is not None else None
-        site_wide = site_findings(site.timetable, {"accessibility_statement_reviewed": reviewed},
-                                  today)
-        if config is None:  # say where the date would be, not only that it is missing
-            site_wide = [dataclasses.replace(finding, note=(
+    for owner, found in plan.findings.items():
+        if owner == SITE_FINDINGS and config is None:
+            # say where the date would be, not only that it is missing
+            found = tuple(dataclasses.replace(finding, note=(
                 f"no mkdocs.yml in {data_dir.absolute().parent} or in this folder, where "
                 "accessibility: last_reviewed is set: give the site's with --config"))
-                if finding.status is Status.MISSING else finding for finding in site_wide]
-        findings += site_wide
+                if finding.status is Status.MISSING else finding for finding in found)
+        findings += found
     if output == "json":
         print(json.dumps({"today": today.isoformat() if today else None, "findings": [
             {"strategy": f.strategy, "rule": f.rule.id, "subject": f.subject,
@@ -233,25 +231,23 @@ def _statement_reviewed(config: Path) -> dt.date | None:
 def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | None,
                 config: Path | None) -> int:
     try:
-        site = load_site(data_dir.resolve())
+        plan = plan_site(load_site(data_dir.resolve()), Options(
+            data_dir=data_dir, site_url=site_url or _site_url(config)))
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    site = plan.site
     strategy = next((s for s in site.strategies if s.home == borough), None)
     if strategy is None:
         names = ", ".join(s.home for s in site.strategies)
         print(f"{data_dir}/{borough}: no such strategy; expected one of: {names}",
               file=sys.stderr)
         return EXIT_INVALID
-    address = web_address(site_url or _site_url(config), strategy)
-    document = next(d for d in site.documents if d.home == strategy.home)
-    kept = stored_pdf(document, strategy, document_folder(data_dir, strategy),
-                      dict(site.definitions))
+    job = plan.pdf_of(strategy)
     # A recorded edition sends the PDF it published, byte for byte; others are rendered now.
-    pdf = (RenderedPdf(pdf_name(strategy), kept, page_count(kept)) if kept is not None
-           else strategy_pdf(strategy, Renderer().render_print(strategy, site, address)))
+    pdf = made_pdf(job, Renderer(), site)
     try:
-        pack = submission_pack(strategy, pdf, site.timetable, address)
+        pack = submission_pack(strategy, pdf, site.timetable, job.web_address)
     except ExampleAddress as error:
         where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
         print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)

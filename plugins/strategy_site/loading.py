@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .addresses import RESERVED_NAMES
 from .datafiles import (
     LINK_MESSAGE,
     SPECIAL_MESSAGE,
@@ -440,10 +441,6 @@ def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, Sha
         if document is not None:
             documents.append(document)
     return documents
-
-
-RESERVED_NAMES = ("index", "editions", "key-dates")
-"""Addresses under a document's home that the site itself uses."""
 
 
 def _addresses(document: Document) -> set[str]:

@@ -20,6 +20,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from . import diagrams, formatting
+from .addresses import EDITIONS, FEED, KEY_DATES, TIMETABLE
 from .model import APPENDIX_PAGE, PART_NAMES, Document, EditionRecord, Site, Strategy
 from .records import RecordState
 from .timetable import Finding
@@ -161,10 +162,6 @@ def _landing_title(strategy: Strategy) -> str:
     return strategy.identity.borough if strategy.document is None else strategy.identity.title
 
 
-EDITIONS = "editions"
-"""The page of a document's edition history."""
-
-
 @dataclass(frozen=True)
 class EditionEntry:
     """One edition on the history page."""
@@ -192,11 +189,6 @@ def editions_page(document: Document, states: Mapping[str, RecordState]) -> Page
                     page_place(document.latest, titled=True))
 
 
-KEY_DATES = "key-dates"
-"""The page (and .ics feed) name of a strategy's deadlines."""
-FEED = "key-dates.ics"
-
-
 def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) -> PageSpec:
     """A strategy's Key dates page: each deadline and where it stands."""
     return PageSpec(f"{strategy.home}/{KEY_DATES}.md", "Key dates", "key_dates.html",
@@ -206,7 +198,7 @@ def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Finding]], today: dt.date) -> PageSpec:
     """The site's timetable dashboard: every strategy's deadlines and the site's own."""
-    return PageSpec("timetable.md", "Timetable", "timetable.html",
+    return PageSpec(f"{TIMETABLE}.md", "Timetable", "timetable.html",
                     {"rows": rows, "today": today, "feed": FEED}, "Timetable")
 
 
