@@ -11,8 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
+from .config import SiteConfigError, SiteSettings, read_site_config
 from .init_site import init_site
 from .loading import StrategyDataError, load_site
 from .model import Manifest
@@ -135,12 +134,17 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     config = _config_file(args.data, args.config)
+    try:
+        settings = read_site_config(config) if config is not None else None
+    except SiteConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
     if args.command == "publish":
-        return _publish(args.data, args.document, args.edition, args.site_url, args.today,
-                        config)
+        return _publish(args.data, args.document, args.edition,
+                        args.site_url or _site_url(settings), args.today)
     if args.command == "submission":
-        return _submission(args.borough, args.data, args.out, args.site_url, config)
-    return _check(args.data, args.today, args.strict, args.format, config)
+        return _submission(args.borough, args.data, args.out, args.site_url, config, settings)
+    return _check(args.data, args.today, args.strict, args.format, settings)
 
 
 CONFIG_HELP = ("the site's mkdocs.yml, for its site_url and accessibility statement (default: "
@@ -160,11 +164,11 @@ def _config_file(data_dir: Path, given: Path | None) -> Path | None:
 
 
 def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str,
-           config: Path | None) -> int:
+           config: SiteSettings | None) -> int:
     if not data_dir.is_dir():
         print(f"{data_dir}: expected a folder of strategy data, found none", file=sys.stderr)
         return EXIT_INVALID
-    reviewed = _statement_reviewed(config) if config is not None else None
+    reviewed = config.statement_reviewed if config is not None else None
     try:
         plan = plan_site(load_site(data_dir.resolve()), Options(
             data_dir=data_dir.resolve(), today=today, statement_reviewed=reviewed))
@@ -218,21 +222,11 @@ def _table(findings: list[Finding], today: dt.date) -> str:
     return "\n".join(lines)
 
 
-def _statement_reviewed(config: Path) -> dt.date | None:
-    """When the accessibility statement was last reviewed, from mkdocs.yml."""
-    settings = _read_mkdocs_yml(config)
-    for plugin in settings.get("plugins", []) if isinstance(settings, dict) else []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("strategy_site"), dict):
-            value = (plugin["strategy_site"].get("accessibility") or {}).get("last_reviewed")
-            return value if isinstance(value, dt.date) else None
-    return None
-
-
 def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | None,
-                config: Path | None) -> int:
+                config: Path | None, settings: SiteSettings | None) -> int:
     try:
         plan = plan_site(load_site(data_dir.resolve()), Options(
-            data_dir=data_dir, site_url=site_url or _site_url(config)))
+            data_dir=data_dir, site_url=site_url or _site_url(settings)))
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
@@ -291,7 +285,7 @@ def _editor(site: Path, data: str) -> int:
 
 
 def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: str | None,
-             today: dt.date | None, config: Path | None) -> int:
+             today: dt.date | None) -> int:
     """Keep an edition's PDF beside its data and record both fingerprints."""
     try:
         site = load_site(data_dir.resolve())
@@ -322,7 +316,7 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
     folder = document_folder(data_dir, edition)
     if (folder / kept_pdf_name(edition)).exists():
         return _refuse_overwrite(folder / kept_pdf_name(edition))
-    url = web_address(site_url or _site_url(config), edition)
+    url = web_address(site_url, edition)
     pdf = strategy_pdf(edition, Renderer().render_print(edition, site, url))
     record = new_record(document, edition, pdf.data, definitions, today or dt.date.today())
     try:
@@ -390,19 +384,6 @@ def _gate(site: Path, only: list[str], report: Path | None, install_only: bool) 
                             *(["--json", str(report)] if report else [])])
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for one value, passing over MkDocs' own tags (!ENV, !relative)."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _read_mkdocs_yml(config: Path | None) -> object:
-    if config is None or not config.exists():
-        return {}
-    return yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-
-
 def _where_set(config: Path | None, key: str) -> str:
     """Where a setting of mkdocs.yml is, as a message names it: 'line 7 of ./mkdocs.yml'."""
     if config is None:
@@ -411,10 +392,8 @@ def _where_set(config: Path | None, key: str) -> str:
     return f"line {line} of {config}" if line else f"a line '{key}:' in {config}"
 
 
-def _site_url(config: Path | None) -> str | None:
-    settings = _read_mkdocs_yml(config)
-    value = settings.get("site_url") if isinstance(settings, dict) else None
-    return str(value) if value else None
+def _site_url(settings: SiteSettings | None) -> str | None:
+    return settings.site_url if settings is not None else None
 
 
 if __name__ == "__main__":  # pragma: no cover
