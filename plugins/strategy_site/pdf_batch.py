@@ -214,13 +214,6 @@ class PdfBatch:
             self.progress(self._done, len(self.jobs), self.jobs[index], result)
 
 
-def render_all(jobs: list[PdfJob], cache: PdfCache, workers: int,
-               progress: Progress | None = None) -> list[PdfResult]:
-    """Every job's PDF, in the jobs' order: cached ones at once, the others rendered by up to
-    `workers` processes."""
-    return PdfBatch(jobs, cache, workers, progress).results()
-
-
 def _end_with_parent(parent: int) -> None:
     """In a worker process: end when the build that started it has ended (killed, it cannot
     stop its workers; they would wait for work for ever, a few hundred MB each)."""
@@ -242,7 +235,6 @@ def render_one(html: str) -> tuple[bytes, float, tuple[str, ...]]:
     start = time.perf_counter()
     with _warnings_of("weasyprint") as warnings:
         data = pdf.write_pdf(html)
-    assert data is not None
     return data, time.perf_counter() - start, tuple(warnings)
 
 
