@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +89,37 @@ def fill_in_pdf_facts(html: str, facts: Callable[[int], tuple[int, int]]) -> str
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading found in a rendered page, for the table of contents."""
+    """A heading of a rendered page, for the table of contents."""
 
     level: int
     id: str
     text: str
     children: list[Heading] = field(default_factory=list, compare=False)
+
+
+TOC_LEVELS = (2, 3)
+"""The heading levels a page's table of contents lists (its title is the first level)."""
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A generated page's content and its headings, nested, for the table of contents."""
+
+    html: str
+    headings: list[Heading]
+
+
+_recording: ContextVar[list[Heading] | None] = ContextVar("headings", default=None)
+"""The headings of the web page being rendered; none while the print document is."""
+
+
+def _record_heading(level: int, ident: str, text: str) -> str:
+    """Called by _heading.html as it writes a heading: kept for the page's table of contents
+    (its text as a reader sees it: white space collapsed). Writes nothing itself."""
+    found = _recording.get()
+    if found is not None:
+        found.append(Heading(level, str(ident), " ".join(str(text).split())))
+    return ""
 
 
 @dataclass(frozen=True)
@@ -262,17 +287,26 @@ class Renderer:
         self.env.filters.update(formatting.FILTERS)
         self.env.filters["part_anchor"] = part_anchor
         self.env.filters["heading_id"] = _heading_id
+        self.env.globals["record_heading"] = _record_heading
 
-    def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> str:
-        """The page's HTML content (everything inside the theme's article); `extra` adds what
-        is known only at build time, such as the PDF's size."""
-        content = self.env.get_template(spec.template).render(
-            spec.context, url=url, page=spec, draw=diagrams.draw, **extra)
+    def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> RenderedPage:
+        """The page's HTML content (everything inside the theme's article) and its headings,
+        as its templates wrote them (_heading.html); `extra` adds what is known only at build
+        time, such as the PDF's size."""
+        found: list[Heading] = []
+        recording = _recording.set(found)
+        try:
+            content = self.env.get_template(spec.template).render(
+                spec.context, url=url, page=spec, draw=diagrams.draw, **extra)
+        finally:
+            _recording.reset(recording)
+        toc = _nest(iter([heading for heading in found if heading.level in TOC_LEVELS]),
+                    min(TOC_LEVELS))
         notice = spec.context.get("notice")
-        if notice is None:
-            return content
-        return self.env.get_template("_edition_notice.html").render(
-            notice=notice, strategy=spec.context["strategy"], url=url) + content
+        if notice is not None:
+            content = self.env.get_template("_edition_notice.html").render(
+                notice=notice, strategy=spec.context["strategy"], url=url) + content
+        return RenderedPage(content, toc)
 
     def render_print(self, strategy: Strategy, site: Site, web_address: str | None) -> str:
         """The whole strategy as one HTML document for print and PDF: cover, contents, then
@@ -348,14 +382,6 @@ def _read_template_file(name: str) -> str:
     return (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
 
 
-def headings(html: str, levels: tuple[int, ...] = (2, 3)) -> list[Heading]:
-    """The page's headings with ids, nested, for the table of contents."""
-    parser = _HeadingParser(levels)
-    parser.feed(html)
-    parser.close()
-    return _nest(iter(parser.found), min(levels))
-
-
 def _nest(found: Iterator[Heading], level: int) -> list[Heading]:
     result: list[Heading] = []
     for heading in found:
@@ -364,28 +390,3 @@ def _nest(found: Iterator[Heading], level: int) -> list[Heading]:
         else:
             result[-1].children.append(heading)
     return result
-
-
-class _HeadingParser(HTMLParser):
-    def __init__(self, levels: tuple[int, ...]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.levels = {f"h{level}": level for level in levels}
-        self.found: list[Heading] = []
-        self._open: tuple[int, str] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        ident = dict(attrs).get("id")
-        if tag in self.levels and ident:
-            self._open = (self.levels[tag], ident)
-            self._text = []
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open and tag == f"h{self._open[0]}":
-            text = " ".join("".join(self._text).split())
-            self.found.append(Heading(self._open[0], self._open[1], text))
-            self._open = None

@@ -40,7 +40,6 @@ from .pages import (
     UrlFor,
     fill_in_pdf_facts,
     has_pdf_facts,
-    headings,
 )
 from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
@@ -275,9 +274,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if spec is None:
             return self._render_strategy_list(html, url)
         download = self.downloads.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF
-        content = self.renderer.render(spec, url, download=download, downloads=self.downloads)
-        page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
-        return content
+        rendered = self.renderer.render(spec, url, download=download, downloads=self.downloads)
+        page.toc = get_toc([_toc_token(heading) for heading in rendered.headings])
+        return rendered.html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Note a page that gives a PDF's size and pages: they are filled in when it is made."""
