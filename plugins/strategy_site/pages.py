@@ -8,7 +8,6 @@ could be served by another engine. Templates hold the markup; this module choose
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -53,38 +52,6 @@ class PageSpec:
         """The page's title in the browser's tab and history: its heading and what it belongs
         to, so that no two pages of the site share one (WCAG 2.4.2)."""
         return f"{self.full_title} - {self.place}" if self.place else self.full_title
-
-
-@dataclass(frozen=True)
-class PdfDownload:
-    """A PDF the pages link to, which may still be rendering while they are built: its file
-    name now; its size and page count as markers that `fill_in_pdf_facts` replaces in the
-    finished page (HTML comments, so the search index never holds a marker)."""
-
-    number: int
-    name: str
-
-    @property
-    def size_kb(self) -> Markup:
-        return Markup(f"<!--strategy-site:pdf-{self.number}-size_kb-->")
-
-    @property
-    def pages(self) -> Markup:
-        return Markup(f"<!--strategy-site:pdf-{self.number}-pages-->")
-
-
-PDF_FACT = re.compile(r"<!--strategy-site:pdf-(\d+)-(size_kb|pages)-->")
-
-
-def has_pdf_facts(html: str) -> bool:
-    """Whether a page waits for a PDF's size or page count."""
-    return "<!--strategy-site:pdf-" in html
-
-
-def fill_in_pdf_facts(html: str, facts: Callable[[int], tuple[int, int]]) -> str:
-    """The page with each PDF's size in KB and page count, `facts(number)`, in place."""
-    return PDF_FACT.sub(lambda match: str(facts(int(match.group(1)))[
-        0 if match.group(2) == "size_kb" else 1]), html)
 
 
 @dataclass(frozen=True)

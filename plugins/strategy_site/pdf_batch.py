@@ -155,7 +155,7 @@ class PdfBatch:
     others started at once in up to `workers` processes. `results` waits for them.
 
     The pages only need a PDF's name while they are built (its size and page count are filled
-    in afterwards, pages.fill_in_pdf_facts), so rendering overlaps the HTML build: an officer's
+    in afterwards, pdf_facts.py), so rendering overlaps the HTML build: an officer's
     rebuild after one change costs about the longer of the two, not their sum."""
 
     def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: int,

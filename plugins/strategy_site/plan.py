@@ -23,7 +23,6 @@ from .model import Document, Site, Strategy
 from .pages import (
     EditionNotice,
     PageSpec,
-    PdfDownload,
     Renderer,
     editions_page,
     key_dates_page,
@@ -32,6 +31,7 @@ from .pages import (
     web_address,
 )
 from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
+from .pdf_facts import PdfDownload
 from .records import RecordState, document_folder, kept_pdf, record_state
 from .timetable import Finding, Status, site_findings, strategy_findings, today_in
 

@@ -35,14 +35,12 @@ from .output import OutputError, StagedOutput, full_disk, write_atomically
 from .pages import (
     Heading,
     PageSpec,
-    PdfDownload,
     Renderer,
     UrlFor,
-    fill_in_pdf_facts,
-    has_pdf_facts,
 )
 from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
+from .pdf_facts import PdfDownload, fill_in_pdf_facts, has_pdf_facts
 from .plan import Options, SitePlan, partnership_of, plan_site
 from .records import RecordState
 from .schema import packaged_schemas
@@ -85,8 +83,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.pdfs: dict[str, RenderedPdf] = {}
         """The same PDFs made, once the batch is done (on_post_build)."""
         self.batch: PdfBatch | None = None
-        self.waiting_pages: list[Path] = []
-        """Pages written with markers for a PDF's size and pages, to fill in at the end."""
+        self.waiting_pages: dict[Path, str] = {}
+        """Pages written with markers for a PDF's size and pages, as written, to fill in at
+        the end."""
         self.pdf_start = 0.0
         self.renderer = Renderer()
         self.output: StagedOutput | None = None
@@ -279,9 +278,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return rendered.html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Note a page that gives a PDF's size and pages: they are filled in when it is made."""
-        if has_pdf_facts(output):
-            self.waiting_pages.append(Path(page.file.abs_dest_path))
+        """Keep a page that gives a PDF's size and pages: they are filled in when it is made."""
+        if has_pdf_facts(output):  # kept as MkDocs writes it, not read back (pdf_facts.py)
+            self.waiting_pages[Path(page.file.abs_dest_path)] = output
         return output
 
     @event_priority(-100)  # after every other plugin has written its files (the search index)
@@ -487,7 +486,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         recorded edition's as kept when it was published; the others from the cache, or
         rendered in parallel processes."""
         assert self.plan is not None
-        self.downloads, self.pdfs, self.waiting_pages, self.batch = {}, {}, [], None
+        self.downloads, self.pdfs, self.waiting_pages, self.batch = {}, {}, {}, None
         self.pdf_start = time.perf_counter()
         if not self.config.pdfs:
             log.info("PDFs: none (pdfs: false), so the pages have no download links")
@@ -520,10 +519,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         made = [result.pdf for result in results]
         self.pdfs = {address: made[download.number]
                      for address, download in self.downloads.items()}
-        for path in self.waiting_pages:
+        for path, output in self.waiting_pages.items():
             write_atomically(path, fill_in_pdf_facts(
-                path.read_text(encoding="utf-8"),
-                lambda number: (made[number].size_kb, made[number].pages)).encode("utf-8"))
+                output, lambda number: (made[number].size_kb, made[number].pages)
+            ).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs encodes a page
         rendered = sum(1 for result in results if not result.cached)
         published = sum(1 for result in results if result.published)
         how = f" with {batch.workers} processes" if rendered > 1 else ""
