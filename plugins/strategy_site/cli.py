@@ -16,8 +16,7 @@ from .init_site import init_site
 from .loading import StrategyDataError, load_site
 from .model import Manifest
 from .output import write_atomically, write_new_atomically
-from .pages import Renderer, web_address
-from .pdf import strategy_pdf
+from .pages import Renderer
 from .plan import SITE_FINDINGS, Options, made_pdf, plan_site
 from .records import (
     MANIFEST_FILE,
@@ -25,7 +24,6 @@ from .records import (
     kept_pdf_name,
     manifest_yaml,
     new_record,
-    record_state,
 )
 from .scaffold import ScaffoldError, scaffold
 from .schema import write_editor_files, write_schemas
@@ -288,10 +286,12 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
              today: dt.date | None) -> int:
     """Keep an edition's PDF beside its data and record both fingerprints."""
     try:
-        site = load_site(data_dir.resolve())
+        plan = plan_site(load_site(data_dir.resolve()),
+                         Options(data_dir=data_dir, site_url=site_url))
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    site = plan.site
     document = next((d for d in site.documents if d.home == address.strip("/")), None)
     if document is None:
         print(f"{data_dir}/{address}: no such document; expected one of: "
@@ -307,8 +307,8 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
         print(f"{address}: edition {edition.identity.edition} has no 'published' date in "
               "strategy.yaml: add the date it is published, then record it", file=sys.stderr)
         return EXIT_INVALID
-    definitions = dict(site.definitions)
-    state = record_state(document, edition, definitions)
+    job = plan.pdf_of(edition)
+    state = job.state
     if state.record is not None and state.unchanged:
         print(f"{address}: edition {edition.identity.edition} is already recorded "
               f"({state.record.recorded.isoformat()}), unchanged.")
@@ -316,9 +316,9 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
     folder = document_folder(data_dir, edition)
     if (folder / kept_pdf_name(edition)).exists():
         return _refuse_overwrite(folder / kept_pdf_name(edition))
-    url = web_address(site_url, edition)
-    pdf = strategy_pdf(edition, Renderer().render_print(edition, site, url))
-    record = new_record(document, edition, pdf.data, definitions, today or dt.date.today())
+    pdf = made_pdf(job, Renderer(), site)  # not kept (recorded and unchanged): rendered now
+    record = new_record(document, edition, pdf.data, dict(site.definitions),
+                        today or dt.date.today())
     try:
         write_new_atomically(folder / record.pdf, pdf.data)
     except FileExistsError:  # kept by another `publish` meanwhile
