@@ -101,3 +101,35 @@ def reserved_folders(partnerships: Mapping[str, str]) -> list[tuple[str, str]]:
                      f"{RESERVED_AT_THE_TOP[folder]} is; rename the folder (a partnership's "
                      f"folder cannot take a name the site keeps at its top: {names})")
             for folder, source in sorted(partnerships.items()) if folder in RESERVED_AT_THE_TOP]
+
+
+def page_source(folder: str, name: str) -> str:
+    """A generated page's source path (`bexley/funding.md`, at `bexley/funding/`; the site's
+    own pages in folder '': `timetable.md`). A folder's landing page is its INDEX."""
+    return f"{folder}/{name}.md" if folder else f"{name}.md"
+
+
+def folder_page(folder: str, name: str = "") -> str:
+    """A page by its path in the site, as pages link to it: `bexley/`, `bexley/editions/`."""
+    return f"{folder}/{name}/" if name else f"{folder}/"
+
+
+def feed_path(home: str = "") -> str:
+    """A strategy's calendar feed (`bexley/key-dates.ics`), or the site's (`key-dates.ics`)."""
+    return f"{home}/{FEED}" if home else FEED
+
+
+def moved(source: str, home: str, base: str) -> str:
+    """A document's page (its source path under `home`) at another base: the same page at
+    its edition's own address (`bexley/funding.md` -> `bexley/2022-2025/funding.md`)."""
+    return base + source[len(home):]
+
+
+def editions_of(home: str) -> str:
+    """A document's edition history, by its path in the site: `bexley/editions/`."""
+    return folder_page(home, EDITIONS)
+
+
+def key_dates_of(home: str) -> str:
+    """A strategy's Key dates page, by its path in the site: `bexley/key-dates/`."""
+    return folder_page(home, KEY_DATES)

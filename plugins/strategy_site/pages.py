@@ -19,7 +19,17 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from . import diagrams, formatting
-from .addresses import EDITIONS, FEED, KEY_DATES, TIMETABLE
+from .addresses import (
+    EDITIONS,
+    INDEX,
+    KEY_DATES,
+    TIMETABLE,
+    editions_of,
+    feed_path,
+    folder_page,
+    key_dates_of,
+    page_source,
+)
 from .model import APPENDIX_PAGE, PART_NAMES, Document, EditionRecord, Site, Strategy
 from .records import RecordState
 from .timetable import Finding
@@ -125,14 +135,14 @@ def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
     for name in strategy.identity.contents or strategy.page_names():
         template, title, heading, context = _page(name, strategy, site)
         part_pages[name] = PageSpec(
-            f"{base}/{name}.md", title, template,
+            page_source(base, name), title, template,
             {**shared, **context, "review": strategy.review_of(name)}, heading, place,
         )
-    related = [Related(d.latest.identity.title, f"{d.home}/", d.id is None)
+    related = [Related(d.latest.identity.title, folder_page(d.home), d.id is None)
                for d in site.documents_of(strategy.folder) if d.home != strategy.home]
-    landing = PageSpec(f"{base}/index.md", _landing_title(strategy), "landing.html",
+    landing = PageSpec(page_source(base, INDEX), _landing_title(strategy), "landing.html",
                        {**shared, "contents": list(part_pages.values()), "related": related,
-                        "history": f"{strategy.home}/{EDITIONS}/"},
+                        "history": editions_of(strategy.home)},
                        strategy.identity.full_title,
                        page_place(strategy, earlier=notice is not None, titled=True))
     return [landing, *part_pages.values()]
@@ -173,9 +183,9 @@ def editions_page(document: Document, states: Mapping[str, RecordState]) -> Page
     entries = []
     for edition in document.editions:
         state = states[edition.identity.edition]
-        entries.append(EditionEntry(edition, f"{edition.record_address}/", state.record,
+        entries.append(EditionEntry(edition, folder_page(edition.record_address), state.record,
                                     state.record is not None and not state.unchanged))
-    return PageSpec(f"{document.home}/{EDITIONS}.md", "Edition history", "editions.html",
+    return PageSpec(page_source(document.home, EDITIONS), "Edition history", "editions.html",
                     {"document": document, "strategy": document.latest, "entries": entries},
                     f"Edition history: {document.latest.identity.title}",
                     page_place(document.latest, titled=True))
@@ -183,15 +193,15 @@ def editions_page(document: Document, states: Mapping[str, RecordState]) -> Page
 
 def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) -> PageSpec:
     """A strategy's Key dates page: each deadline and where it stands."""
-    return PageSpec(f"{strategy.home}/{KEY_DATES}.md", "Key dates", "key_dates.html",
+    return PageSpec(page_source(strategy.home, KEY_DATES), "Key dates", "key_dates.html",
                     {"strategy": strategy, "findings": findings, "today": today,
-                     "feed": f"{strategy.home}/{FEED}"}, "Key dates", page_place(strategy))
+                     "feed": feed_path(strategy.home)}, "Key dates", page_place(strategy))
 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Finding]], today: dt.date) -> PageSpec:
     """The site's timetable dashboard: every strategy's deadlines and the site's own."""
-    return PageSpec(f"{TIMETABLE}.md", "Timetable", "timetable.html",
-                    {"rows": rows, "today": today, "feed": FEED}, "Timetable")
+    return PageSpec(page_source("", TIMETABLE), "Timetable", "timetable.html",
+                    {"rows": rows, "today": today, "feed": feed_path()}, "Timetable")
 
 
 def _page(name: str, strategy: Strategy, site: Site) -> tuple[str, str, str, dict[str, Any]]:
@@ -255,6 +265,7 @@ class Renderer:
         self.env.filters["part_anchor"] = part_anchor
         self.env.filters["heading_id"] = _heading_id
         self.env.globals["record_heading"] = _record_heading
+        self.env.globals.update(editions_of=editions_of, key_dates_of=key_dates_of)
 
     def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> RenderedPage:
         """The page's HTML content (everything inside the theme's article) and its headings,

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from .addresses import EDITIONS, FEED, reserved_folders
+from .addresses import editions_of, feed_path, folder_page, moved, reserved_folders
 from .loading import DataProblem, StrategyDataError
 from .model import Document, Site, Strategy
 from .pages import (
@@ -174,7 +174,7 @@ def plan_site(site: Site, options: Options) -> SitePlan:
     for document in site.documents:
         sections[document.home] = strategy_pages(document.latest, site)
         for spec in sections[document.home]:
-            own = document.latest.record_address + spec.src_uri[len(document.home):]
+            own = moved(spec.src_uri, document.home, document.latest.record_address)
             redirects.append(Redirect(own, spec))
         for edition in document.editions:
             if not edition.latest:
@@ -232,10 +232,10 @@ def _feeds(findings: Mapping[str, tuple[Finding, ...]], options: Options) -> tup
     """Each strategy's calendar feed, and the site's of every deadline, when public."""
     if not options.timetable_public or not findings:
         return ()
-    feeds = [Feed(f"{owner}/{FEED}", f"{owner}: key dates", found)
+    feeds = [Feed(feed_path(owner), f"{owner}: key dates", found)
              for owner, found in findings.items() if owner != SITE_FINDINGS and found]
     everything = tuple(finding for found in findings.values() for finding in found)
-    return (*feeds, Feed(FEED, options.site_name, everything))
+    return (*feeds, Feed(feed_path(), options.site_name, everything))
 
 
 def _pdfs(site: Site, options: Options,
@@ -271,8 +271,8 @@ def _notice(document: Document, edition: Strategy) -> EditionNotice | None:
     """The notice an earlier edition's pages carry: where the newest edition is."""
     if edition.latest:
         return None
-    return EditionNotice(document.latest.identity.edition, f"{document.home}/",
-                         f"{document.home}/{EDITIONS}/")
+    return EditionNotice(document.latest.identity.edition, folder_page(document.home),
+                         editions_of(document.home))
 
 
 def timetable_summary(findings: list[Finding]) -> str:
