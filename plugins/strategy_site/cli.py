@@ -235,11 +235,12 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
         print(f"{data_dir}/{borough}: no such strategy; expected one of: {names}",
               file=sys.stderr)
         return EXIT_INVALID
-    job = plan.pdf_of(strategy)
+    planned = plan.pack_of(strategy.home)
+    assert planned is not None  # every strategy has its pack in the plan
     # A recorded edition sends the PDF it published, byte for byte; others are rendered now.
-    pdf = made_pdf(job, Renderer(), site)
+    pdf = made_pdf(planned.pdf, Renderer(), site)
     try:
-        pack = submission_pack(strategy, pdf, site.timetable, job.web_address)
+        pack = submission_pack(strategy, pdf, site.timetable, planned.address)
     except ExampleAddress as error:
         where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
         print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)

@@ -93,6 +93,19 @@ class PdfPlan:
 
 
 @dataclass(frozen=True)
+class PackPlan:
+    """A strategy's Home Office submission pack: made from its PDF, once that is made, and
+    sent naming the edition's lasting address (submission.py says when it cannot be)."""
+
+    strategy: Strategy
+    pdf: PdfPlan
+
+    @property
+    def address(self) -> str | None:
+        return self.pdf.web_address
+
+
+@dataclass(frozen=True)
 class SitePlan:
     """Everything one build of the site makes, decided before any of it is made."""
 
@@ -111,6 +124,8 @@ class SitePlan:
     """Each strategy's deadlines by its home, and the site's under SITE_FINDINGS."""
     feeds: tuple[Feed, ...]
     pdfs: tuple[PdfPlan, ...]
+    packs: tuple[PackPlan, ...]
+    """Each strategy's submission pack (a document's newest edition), in order."""
 
     @property
     def pages(self) -> dict[str, PageSpec]:
@@ -129,8 +144,18 @@ class SitePlan:
         return {base: job.download for job in self.pdfs for base in job.bases}
 
     def pdf_of(self, strategy: Strategy) -> PdfPlan:
-        """The PDF of a strategy (a document's newest edition)."""
+        """The PDF of an edition."""
         return next(job for job in self.pdfs if job.edition is strategy)
+
+    def pack_of(self, home: str) -> PackPlan | None:
+        """The submission pack of the strategy at a document's home, if there is one."""
+        return next((pack for pack in self.packs if pack.strategy.home == home), None)
+
+    def pack_is_needed(self, due: dt.date, submitted: bool) -> bool:
+        """Whether a pack that cannot be made yet is still needed (a build says so loudly):
+        not sent, and not due before the day the timetable is checked as of. Quiet for a
+        strategy sent already or long overdue, such as this repository's historical ones."""
+        return not submitted and (self.today is None or self.today <= due)
 
     def statuses(self) -> dict[str, str]:
         """Each document's deadlines in a few words for the home page, when public."""
@@ -184,12 +209,13 @@ def plan_site(site: Site, options: Options) -> SitePlan:
     for document in site.documents:
         sections[document.home].append(editions_page(document, {
             edition.identity.edition: states[id(edition)] for edition in document.editions}))
+    pdfs = _pdfs(site, options, states)
     return SitePlan(
         site=site, options=options, today=today,
         sections={home: tuple(section) for home, section in sections.items()},
         copies=tuple(copies), site_pages=tuple(site_pages), redirects=tuple(redirects),
-        findings=findings, feeds=_feeds(findings, options),
-        pdfs=_pdfs(site, options, states),
+        findings=findings, feeds=_feeds(findings, options), pdfs=pdfs,
+        packs=tuple(PackPlan(job.edition, job) for job in pdfs if job.edition.latest),
     )
 
 

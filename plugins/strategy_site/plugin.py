@@ -403,18 +403,16 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         cannot be made stops the build before the site is swapped."""
         assert self.plan is not None
         packs = []
-        for strategy in self.plan.site.strategies:
+        for planned in self.plan.packs:
+            strategy = planned.strategy
             pdf = self.pdfs.get(strategy.home)
             if pdf is None:
                 continue  # no PDFs in this build
             try:
-                pack = submission_pack(strategy, pdf, self.plan.site.timetable,
-                                       self.plan.pdf_of(strategy).web_address)
+                pack = submission_pack(strategy, pdf, self.plan.site.timetable, planned.address)
             except ExampleAddress as error:
-                # Loud while the pack is needed (a strict build stops), quiet for a strategy
-                # sent already or long overdue, such as this repository's historical examples.
-                today = self.plan.today
-                needed = not error.submitted and (today is None or today <= error.due)
+                # Loud while the pack is needed: a strict build stops.
+                needed = self.plan.pack_is_needed(error.due, error.submitted)
                 log.log(logging.WARNING if needed else logging.INFO,
                         "%s; set site_url (%s) to the address the site is published at",
                         error, _site_url_line(config))
