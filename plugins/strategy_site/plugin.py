@@ -140,20 +140,20 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             files.append(File.generated(config, STATEMENT,
                                         content=STATEMENT_PAGE.read_text(encoding="utf-8")))
         _stop_if("A partnership's folder name is taken", self._taken_addresses(files, config))
+        assert self.plan is not None
+        # Earlier editions' pages are reached from the edition history, not the navigation.
+        outside_nav = {spec.src_uri for spec in self.plan.copies}
         for src_uri, spec in self.pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
                     f"docs/{src_uri} would be hidden by the generated page '{spec.title}': "
                     "rename or remove it"
                 )
-            files.append(File.generated(config, src_uri, content=""))
+            files.append(File.generated(
+                config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
+                if src_uri in outside_nav else InclusionLevel.UNDEFINED))
         _stop_if("Two pages would be at one address", same_address(
             Claim(file.url, self._source(file, config)) for file in files.documentation_pages()))
-        assert self.plan is not None
-        for spec in self.plan.copies:  # reached from the edition history, not the navigation
-            file = files.get_file_from_path(spec.src_uri)
-            assert file is not None
-            file.inclusion = InclusionLevel.NOT_IN_NAV
         if config.nav is None:
             config.nav = self._generate_nav(files)
         else:
