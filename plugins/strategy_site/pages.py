@@ -8,7 +8,7 @@ could be served by another engine. Templates hold the markup; this module choose
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,10 +286,12 @@ class Renderer:
                 notice=notice, strategy=spec.context["strategy"], url=url) + content
         return RenderedPage(content, toc)
 
-    def render_print(self, strategy: Strategy, site: Site, web_address: str | None) -> str:
+    def render_print(self, strategy: Strategy, site: Site, web_address: str | None,
+                     part_pages: Sequence[PageSpec] | None = None) -> str:
         """The whole strategy as one HTML document for print and PDF: cover, contents, then
-        every part by the web pages' own templates; links between parts become anchors."""
-        specs = strategy_pages(strategy, site)[1:]
+        every part by the web pages' own templates; links between parts become anchors.
+        `part_pages`: its part pages as the site's plan has them already (else made here)."""
+        specs = part_pages if part_pages is not None else strategy_pages(strategy, site)[1:]
         print_css = _read_template_file("print/diagram.css")
 
         def anchor(target: PageSpec | str) -> str:

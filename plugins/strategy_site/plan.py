@@ -85,11 +85,13 @@ class PdfPlan:
     state: RecordState
     kept: bytes | None
     web_address: str | None
+    parts: tuple[PageSpec, ...]
+    """The edition's part pages, as its web pages have them: the print document's parts."""
 
     def print_document(self, renderer: Renderer, site: Site) -> str:
         """The print HTML to render ('' for a kept PDF, which is never rendered again)."""
         return "" if self.kept is not None else renderer.render_print(
-            self.edition, site, self.web_address)
+            self.edition, site, self.web_address, self.parts)
 
 
 @dataclass(frozen=True)
@@ -196,20 +198,25 @@ def plan_site(site: Site, options: Options) -> SitePlan:
     sections: dict[str, list[PageSpec]] = {}
     copies: list[PageSpec] = []
     redirects: list[Redirect] = []
+    parts: dict[int, tuple[PageSpec, ...]] = {}
+    """Each edition's part pages (after its landing page), by the edition: its PDF's parts."""
     for document in site.documents:
         sections[document.home] = strategy_pages(document.latest, site)
+        parts[id(document.latest)] = tuple(sections[document.home][1:])
         for spec in sections[document.home]:
             own = moved(spec.src_uri, document.home, document.latest.record_address)
             redirects.append(Redirect(own, spec))
         for edition in document.editions:
             if not edition.latest:
-                copies += strategy_pages(edition, site, edition.record_address,
-                                         _notice(document, edition))
+                pages = strategy_pages(edition, site, edition.record_address,
+                                       _notice(document, edition))
+                parts[id(edition)] = tuple(pages[1:])
+                copies += pages
     today, findings, site_pages = _timetable(site, options, sections)
     for document in site.documents:
         sections[document.home].append(editions_page(document, {
             edition.identity.edition: states[id(edition)] for edition in document.editions}))
-    pdfs = _pdfs(site, options, states)
+    pdfs = _pdfs(site, options, states, parts)
     return SitePlan(
         site=site, options=options, today=today,
         sections={home: tuple(section) for home, section in sections.items()},
@@ -264,8 +271,8 @@ def _feeds(findings: Mapping[str, tuple[Finding, ...]], options: Options) -> tup
     return (*feeds, Feed(feed_path(), options.site_name, everything))
 
 
-def _pdfs(site: Site, options: Options,
-          states: Mapping[int, RecordState]) -> tuple[PdfPlan, ...]:
+def _pdfs(site: Site, options: Options, states: Mapping[int, RecordState],
+          parts: Mapping[int, tuple[PageSpec, ...]]) -> tuple[PdfPlan, ...]:
     """Every edition's PDF, numbered in order: kept as published, or to render."""
     jobs: list[PdfPlan] = []
     for document in site.documents:
@@ -277,7 +284,8 @@ def _pdfs(site: Site, options: Options,
             bases = (edition.record_address, *([document.home] if edition.latest else []))
             jobs.append(PdfPlan(PdfDownload(len(jobs), pdf_name(edition)), edition,
                                 f"{edition.home} {edition.identity.edition}", bases, state,
-                                kept, web_address(options.site_url, edition)))
+                                kept, web_address(options.site_url, edition),
+                                parts[id(edition)]))
     return tuple(jobs)
 
 
