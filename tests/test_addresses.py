@@ -10,6 +10,7 @@ import pytest
 from mkdocs.exceptions import Abort, PluginError
 
 from conftest import DATA, FIXTURES, build_site, copy_data
+from strategy_site.cli import main
 
 
 def _partnership_named(tmp_path: Path, folder: str) -> Path:
@@ -53,12 +54,22 @@ def test_a_partnership_cannot_take_a_name_the_site_writes(
             f"where {owner}") in message, message
 
 
-def test_a_partnership_named_site_keeps_its_own_deadlines(tmp_path: Path) -> None:
-    """The site's own deadlines were kept under the name 'site', among the partnerships':
-    a partnership of that name lost its calendar feed to them."""
-    site = build_site(tmp_path, _partnership_named(tmp_path, "site"), pdfs=False)
-    feed = (site.root / "site" / "key-dates.ics").read_text(encoding="utf-8")
-    assert "X-WR-CALNAME:site: key dates" in feed and "Home Office" in feed
+def test_a_partnership_named_site_is_refused_by_the_build_and_the_check(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """'site' is the name the site's own deadlines go by: `strategy-site check` printed a
+    partnership of that name and the site's accessibility statement as one, under 'site',
+    and its JSON gave both as strategy 'site'. Both the build and the check now refuse the
+    folder, naming it and the names the site keeps."""
+    reason = ("strategy_data/site/strategy.yaml: its landing page would be at /site/, where "
+              "the name the site's own deadlines go by (in `strategy-site check` and the "
+              "calendar feeds) is; rename the folder (a partnership's folder cannot take a "
+              "name the site keeps at its top: accessibility, assets, schema, search, site, "
+              "timetable)")
+    assert reason in _refusal(tmp_path, "site", caplog)
+    data = tmp_path / "strategy_data"
+    assert main(["check", "--data", str(data), "--today", "2024-02-10"]) == 2
+    assert reason in capsys.readouterr().err
 
 
 def test_a_hand_written_page_at_a_generated_pages_address_is_refused(

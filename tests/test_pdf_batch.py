@@ -16,7 +16,7 @@ from conftest import FIXTURES, build_site, copy_data
 from strategy_site.loading import load_site
 from strategy_site.pages import Renderer
 from strategy_site.pdf import write_pdf
-from strategy_site.pdf_batch import PdfCache, PdfJob, engine_fingerprint, render_all
+from strategy_site.pdf_batch import PdfBatch, PdfCache, PdfJob, engine_fingerprint
 
 
 def _two_boroughs(tmp_path: Path) -> Path:
@@ -75,8 +75,8 @@ def test_parallel_rendering_gives_the_same_pdfs_as_serial(tmp_path: Path) -> Non
     jobs = [PdfJob(s.home + ".pdf", renderer.render_print(s, site, None), s.home)
             for s in site.strategies]
     seen: list[tuple[int, int, str]] = []
-    parallel = render_all(jobs, PdfCache(None), workers=2,
-                          progress=lambda n, total, job, _: seen.append((n, total, job.label)))
+    parallel = PdfBatch(jobs, PdfCache(None), workers=2, progress=lambda n, total, job, _:
+                        seen.append((n, total, job.label))).results()
     serial = [write_pdf(job.html) for job in jobs]
     assert [result.pdf.data for result in parallel] == serial
     assert [result.pdf.name for result in parallel] == [job.name for job in jobs]

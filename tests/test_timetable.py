@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import icalendar
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import DATA, REPO, BuiltSite, build_site
+from conftest import DATA, REPO, BuiltSite, build_site, make_project
 from strategy_site.loading import load_site
 from strategy_site.model import Override, Site, Strategy, StrategyRecord
 from strategy_site.timetable import Finding, Status, add_months, site_findings, strategy_findings
@@ -292,3 +293,35 @@ def test_check_says_which_config_to_give_and_takes_it(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "nowhere.yml: expected the site's mkdocs.yml (--config), found no such file" \
         in missing.stderr
+
+
+def test_check_reads_mkdocs_yml_as_mkdocs_does(tmp_path: Path) -> None:
+    """`strategy-site check` read mkdocs.yml by hand, taking every tag of MkDocs' own (!ENV,
+    !relative) as nothing: a review date given as `!ENV [VARIABLE, default]`, which the build
+    reads as its default, was "cannot be checked"."""
+    project = make_project(tmp_path, DATA)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "last_reviewed: 2026-11-21\n" in text
+    config.write_text(text.replace(
+        "last_reviewed: 2026-11-21\n",
+        "last_reviewed: !ENV [STRATEGY_SITE_TEST_NOT_SET, 2026-11-21]\n"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "STRATEGY_SITE_TEST_NOT_SET"}
+    run = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", "--data",
+                          str(DATA), "--today", "2026-12-01", "--format", "json", "--config",
+                          str(config)], capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path, env=env)
+    assert _statement(run)["status"] == "not yet due", _statement(run)
+    assert _statement(run)["note"] == "last done on 2026-11-21"
+
+
+def test_check_refuses_a_mkdocs_yml_mkdocs_refuses(tmp_path: Path) -> None:
+    """A mkdocs.yml the build would refuse is not read halfway: the check says why, exit 2."""
+    config = make_project(tmp_path, DATA) / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "docs_dir: docs", "docs_dir: no-such-folder"), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", "--data",
+                          str(DATA), "--config", str(config)], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode == 2
+    assert f"{config}: " in run.stderr and "no-such-folder" in run.stderr, run.stderr

@@ -11,22 +11,19 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
+from .config import SiteConfigError, SiteSettings, read_site_config
 from .init_site import init_site
 from .loading import StrategyDataError, load_site
 from .model import Manifest
 from .output import write_atomically, write_new_atomically
-from .pages import Renderer, web_address
-from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
+from .pages import Renderer
+from .plan import SITE_FINDINGS, Options, made_pdf, plan_site
 from .records import (
     MANIFEST_FILE,
     document_folder,
     kept_pdf_name,
     manifest_yaml,
     new_record,
-    record_state,
-    stored_pdf,
 )
 from .scaffold import ScaffoldError, scaffold
 from .schema import write_editor_files, write_schemas
@@ -37,7 +34,7 @@ from .submission import (
     submission_pack,
     write_pack,
 )
-from .timetable import Finding, Status, site_findings, strategy_findings, today_in
+from .timetable import Finding, Status
 from .withholding import withheld_line
 
 EXIT_OK = 0
@@ -135,12 +132,17 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     config = _config_file(args.data, args.config)
+    try:
+        settings = read_site_config(config) if config is not None else None
+    except SiteConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
     if args.command == "publish":
-        return _publish(args.data, args.document, args.edition, args.site_url, args.today,
-                        config)
+        return _publish(args.data, args.document, args.edition,
+                        args.site_url or _site_url(settings), args.today)
     if args.command == "submission":
-        return _submission(args.borough, args.data, args.out, args.site_url, config)
-    return _check(args.data, args.today, args.strict, args.format, config)
+        return _submission(args.borough, args.data, args.out, args.site_url, config, settings)
+    return _check(args.data, args.today, args.strict, args.format, settings)
 
 
 CONFIG_HELP = ("the site's mkdocs.yml, for its site_url and accessibility statement (default: "
@@ -160,29 +162,27 @@ def _config_file(data_dir: Path, given: Path | None) -> Path | None:
 
 
 def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str,
-           config: Path | None) -> int:
+           config: SiteSettings | None) -> int:
     if not data_dir.is_dir():
         print(f"{data_dir}: expected a folder of strategy data, found none", file=sys.stderr)
         return EXIT_INVALID
+    reviewed = config.statement_reviewed if config is not None else None
     try:
-        site = load_site(data_dir.resolve())
+        plan = plan_site(load_site(data_dir.resolve()), Options(
+            data_dir=data_dir.resolve(), today=today, statement_reviewed=reviewed))
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    site, today = plan.site, plan.today or today  # without a timetable, as given
     findings: list[Finding] = []
-    if site.timetable is not None:
-        today = today or today_in(site.timetable)
-        for strategy in site.strategies:
-            findings += strategy_findings(strategy, site.timetable, today)
-        reviewed = _statement_reviewed(config) if config is not None else None
-        site_wide = site_findings(site.timetable, {"accessibility_statement_reviewed": reviewed},
-                                  today)
-        if config is None:  # say where the date would be, not only that it is missing
-            site_wide = [dataclasses.replace(finding, note=(
+    for owner, found in plan.findings.items():
+        if owner == SITE_FINDINGS and config is None:
+            # say where the date would be, not only that it is missing
+            found = tuple(dataclasses.replace(finding, note=(
                 f"no mkdocs.yml in {data_dir.absolute().parent} or in this folder, where "
                 "accessibility: last_reviewed is set: give the site's with --config"))
-                if finding.status is Status.MISSING else finding for finding in site_wide]
-        findings += site_wide
+                if finding.status is Status.MISSING else finding for finding in found)
+        findings += found
     if output == "json":
         print(json.dumps({"today": today.isoformat() if today else None, "findings": [
             {"strategy": f.strategy, "rule": f.rule.id, "subject": f.subject,
@@ -220,38 +220,27 @@ def _table(findings: list[Finding], today: dt.date) -> str:
     return "\n".join(lines)
 
 
-def _statement_reviewed(config: Path) -> dt.date | None:
-    """When the accessibility statement was last reviewed, from mkdocs.yml."""
-    settings = _read_mkdocs_yml(config)
-    for plugin in settings.get("plugins", []) if isinstance(settings, dict) else []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("strategy_site"), dict):
-            value = (plugin["strategy_site"].get("accessibility") or {}).get("last_reviewed")
-            return value if isinstance(value, dt.date) else None
-    return None
-
-
 def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | None,
-                config: Path | None) -> int:
+                config: Path | None, settings: SiteSettings | None) -> int:
     try:
-        site = load_site(data_dir.resolve())
+        plan = plan_site(load_site(data_dir.resolve()), Options(
+            data_dir=data_dir, site_url=site_url or _site_url(settings)))
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    site = plan.site
     strategy = next((s for s in site.strategies if s.home == borough), None)
     if strategy is None:
         names = ", ".join(s.home for s in site.strategies)
         print(f"{data_dir}/{borough}: no such strategy; expected one of: {names}",
               file=sys.stderr)
         return EXIT_INVALID
-    address = web_address(site_url or _site_url(config), strategy)
-    document = next(d for d in site.documents if d.home == strategy.home)
-    kept = stored_pdf(document, strategy, document_folder(data_dir, strategy),
-                      dict(site.definitions))
+    planned = plan.pack_of(strategy.home)
+    assert planned is not None  # every strategy has its pack in the plan
     # A recorded edition sends the PDF it published, byte for byte; others are rendered now.
-    pdf = (RenderedPdf(pdf_name(strategy), kept, page_count(kept)) if kept is not None
-           else strategy_pdf(strategy, Renderer().render_print(strategy, site, address)))
+    pdf = made_pdf(planned.pdf, Renderer(), site)
     try:
-        pack = submission_pack(strategy, pdf, site.timetable, address)
+        pack = submission_pack(strategy, pdf, site.timetable, planned.address)
     except ExampleAddress as error:
         where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
         print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)
@@ -295,13 +284,15 @@ def _editor(site: Path, data: str) -> int:
 
 
 def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: str | None,
-             today: dt.date | None, config: Path | None) -> int:
+             today: dt.date | None) -> int:
     """Keep an edition's PDF beside its data and record both fingerprints."""
     try:
-        site = load_site(data_dir.resolve())
+        plan = plan_site(load_site(data_dir.resolve()),
+                         Options(data_dir=data_dir, site_url=site_url))
     except StrategyDataError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    site = plan.site
     document = next((d for d in site.documents if d.home == address.strip("/")), None)
     if document is None:
         print(f"{data_dir}/{address}: no such document; expected one of: "
@@ -317,8 +308,8 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
         print(f"{address}: edition {edition.identity.edition} has no 'published' date in "
               "strategy.yaml: add the date it is published, then record it", file=sys.stderr)
         return EXIT_INVALID
-    definitions = dict(site.definitions)
-    state = record_state(document, edition, definitions)
+    job = plan.pdf_of(edition)
+    state = job.state
     if state.record is not None and state.unchanged:
         print(f"{address}: edition {edition.identity.edition} is already recorded "
               f"({state.record.recorded.isoformat()}), unchanged.")
@@ -326,9 +317,9 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
     folder = document_folder(data_dir, edition)
     if (folder / kept_pdf_name(edition)).exists():
         return _refuse_overwrite(folder / kept_pdf_name(edition))
-    url = web_address(site_url or _site_url(config), edition)
-    pdf = strategy_pdf(edition, Renderer().render_print(edition, site, url))
-    record = new_record(document, edition, pdf.data, definitions, today or dt.date.today())
+    pdf = made_pdf(job, Renderer(), site)  # not kept (recorded and unchanged): rendered now
+    record = new_record(document, edition, pdf.data, dict(site.definitions),
+                        today or dt.date.today())
     try:
         write_new_atomically(folder / record.pdf, pdf.data)
     except FileExistsError:  # kept by another `publish` meanwhile
@@ -394,19 +385,6 @@ def _gate(site: Path, only: list[str], report: Path | None, install_only: bool) 
                             *(["--json", str(report)] if report else [])])
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for one value, passing over MkDocs' own tags (!ENV, !relative)."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _read_mkdocs_yml(config: Path | None) -> object:
-    if config is None or not config.exists():
-        return {}
-    return yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-
-
 def _where_set(config: Path | None, key: str) -> str:
     """Where a setting of mkdocs.yml is, as a message names it: 'line 7 of ./mkdocs.yml'."""
     if config is None:
@@ -415,10 +393,8 @@ def _where_set(config: Path | None, key: str) -> str:
     return f"line {line} of {config}" if line else f"a line '{key}:' in {config}"
 
 
-def _site_url(config: Path | None) -> str | None:
-    settings = _read_mkdocs_yml(config)
-    value = settings.get("site_url") if isinstance(settings, dict) else None
-    return str(value) if value else None
+def _site_url(settings: SiteSettings | None) -> str | None:
+    return settings.site_url if settings is not None else None
 
 
 if __name__ == "__main__":  # pragma: no cover

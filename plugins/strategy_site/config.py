@@ -1,11 +1,20 @@
-"""The plugin's options, as MkDocs config classes so mistakes are reported like MkDocs' own."""
+"""The plugin's options, as MkDocs config classes so mistakes are reported like MkDocs' own;
+and the site's mkdocs.yml read for `strategy-site` by MkDocs' own loader (an adapter, as
+plugin.py is: the core imports nothing of MkDocs)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 from mkdocs.config import config_options as c
+from mkdocs.config import load_config
 from mkdocs.config.base import Config
+from mkdocs.exceptions import MkDocsException
 
 
 class AccessibilityConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
@@ -118,3 +127,61 @@ def _written(name: str, value: object) -> bool:
     if value is None or (isinstance(value, str) and value.strip().upper().startswith("TODO")):
         return False
     return isinstance(value, dt.date) or not STATEMENT_EXAMPLES[name][:1].isdigit()
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What `strategy-site` needs of a site's mkdocs.yml, read as MkDocs reads it (its !ENV
+    and !relative tags, its defaults and its checks of every option)."""
+
+    site_url: str | None
+    statement_reviewed: dt.date | None
+
+
+class SiteConfigError(Exception):
+    """mkdocs.yml cannot be read as MkDocs would read it; the message says why."""
+
+
+def read_site_config(path: Path) -> SiteSettings:
+    """The site's settings from its mkdocs.yml, by MkDocs' own config loading (so the
+    command and the build read one file one way). Nothing is built."""
+    with _collected(logging.getLogger("mkdocs")) as complaints:
+        try:
+            config = load_config(str(path))
+        except (MkDocsException, OSError) as error:  # Abort: complaints logged, as a build's
+            said = "; ".join(complaints) or str(error)
+            raise SiteConfigError(f"{path}: expected a mkdocs.yml MkDocs can read: {said}"
+                                  ) from None
+    plugin = config.plugins.get("strategy_site")
+    options = getattr(plugin, "config", None)
+    reviewed = options.accessibility.last_reviewed if isinstance(
+        options, StrategySiteConfig) else None
+    return SiteSettings(config.site_url or None,
+                        reviewed if isinstance(reviewed, dt.date) else None)
+
+
+@contextmanager
+def _collected(logger: logging.Logger) -> Iterator[list[str]]:
+    """What MkDocs warns about while it reads the file, kept for the command's own message
+    instead of logged as a build would log it."""
+    complaints: list[str] = []
+    handler = _Collector(complaints)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield complaints
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+class _Collector(logging.Handler):
+    def __init__(self, complaints: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.complaints = complaints
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.complaints.append(record.getMessage())

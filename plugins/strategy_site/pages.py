@@ -8,10 +8,9 @@ could be served by another engine. Templates hold the markup; this module choose
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,17 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from . import diagrams, formatting
+from .addresses import (
+    EDITIONS,
+    INDEX,
+    KEY_DATES,
+    TIMETABLE,
+    editions_of,
+    feed_path,
+    folder_page,
+    key_dates_of,
+    page_source,
+)
 from .model import APPENDIX_PAGE, PART_NAMES, Document, EditionRecord, Site, Strategy, slugify
 from .records import RecordState
 from .timetable import Finding
@@ -55,45 +65,38 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
-class PdfDownload:
-    """A PDF the pages link to, which may still be rendering while they are built: its file
-    name now; its size and page count as markers that `fill_in_pdf_facts` replaces in the
-    finished page (HTML comments, so the search index never holds a marker)."""
-
-    number: int
-    name: str
-
-    @property
-    def size_kb(self) -> Markup:
-        return Markup(f"<!--strategy-site:pdf-{self.number}-size_kb-->")
-
-    @property
-    def pages(self) -> Markup:
-        return Markup(f"<!--strategy-site:pdf-{self.number}-pages-->")
-
-
-PDF_FACT = re.compile(r"<!--strategy-site:pdf-(\d+)-(size_kb|pages)-->")
-
-
-def has_pdf_facts(html: str) -> bool:
-    """Whether a page waits for a PDF's size or page count."""
-    return "<!--strategy-site:pdf-" in html
-
-
-def fill_in_pdf_facts(html: str, facts: Callable[[int], tuple[int, int]]) -> str:
-    """The page with each PDF's size in KB and page count, `facts(number)`, in place."""
-    return PDF_FACT.sub(lambda match: str(facts(int(match.group(1)))[
-        0 if match.group(2) == "size_kb" else 1]), html)
-
-
-@dataclass(frozen=True)
 class Heading:
-    """A heading found in a rendered page, for the table of contents."""
+    """A heading of a rendered page, for the table of contents."""
 
     level: int
     id: str
     text: str
     children: list[Heading] = field(default_factory=list, compare=False)
+
+
+TOC_LEVELS = (2, 3)
+"""The heading levels a page's table of contents lists (its title is the first level)."""
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A generated page's content and its headings, nested, for the table of contents."""
+
+    html: str
+    headings: list[Heading]
+
+
+_recording: ContextVar[list[Heading] | None] = ContextVar("headings", default=None)
+"""The headings of the web page being rendered; none while the print document is."""
+
+
+def _record_heading(level: int, ident: str, text: str) -> str:
+    """Called by _heading.html as it writes a heading: kept for the page's table of contents
+    (its text as a reader sees it: white space collapsed). Writes nothing itself."""
+    found = _recording.get()
+    if found is not None:
+        found.append(Heading(level, str(ident), " ".join(str(text).split())))
+    return ""
 
 
 @dataclass(frozen=True)
@@ -132,14 +135,14 @@ def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
     for name in strategy.identity.contents or strategy.page_names():
         template, title, heading, context = _page(name, strategy, site)
         part_pages[name] = PageSpec(
-            f"{base}/{name}.md", title, template,
+            page_source(base, name), title, template,
             {**shared, **context, "review": strategy.review_of(name)}, heading, place,
         )
-    related = [Related(d.latest.identity.title, f"{d.home}/", d.id is None)
+    related = [Related(d.latest.identity.title, folder_page(d.home), d.id is None)
                for d in site.documents_of(strategy.folder) if d.home != strategy.home]
-    landing = PageSpec(f"{base}/index.md", _landing_title(strategy), "landing.html",
+    landing = PageSpec(page_source(base, INDEX), _landing_title(strategy), "landing.html",
                        {**shared, "contents": list(part_pages.values()), "related": related,
-                        "history": f"{strategy.home}/{EDITIONS}/"},
+                        "history": editions_of(strategy.home)},
                        strategy.identity.full_title,
                        page_place(strategy, earlier=notice is not None, titled=True))
     return [landing, *part_pages.values()]
@@ -161,10 +164,6 @@ def _landing_title(strategy: Strategy) -> str:
     return strategy.identity.borough if strategy.document is None else strategy.identity.title
 
 
-EDITIONS = "editions"
-"""The page of a document's edition history."""
-
-
 @dataclass(frozen=True)
 class EditionEntry:
     """One edition on the history page."""
@@ -184,30 +183,25 @@ def editions_page(document: Document, states: Mapping[str, RecordState]) -> Page
     entries = []
     for edition in document.editions:
         state = states[edition.identity.edition]
-        entries.append(EditionEntry(edition, f"{edition.record_address}/", state.record,
+        entries.append(EditionEntry(edition, folder_page(edition.record_address), state.record,
                                     state.record is not None and not state.unchanged))
-    return PageSpec(f"{document.home}/{EDITIONS}.md", "Edition history", "editions.html",
+    return PageSpec(page_source(document.home, EDITIONS), "Edition history", "editions.html",
                     {"document": document, "strategy": document.latest, "entries": entries},
                     f"Edition history: {document.latest.identity.title}",
                     page_place(document.latest, titled=True))
 
 
-KEY_DATES = "key-dates"
-"""The page (and .ics feed) name of a strategy's deadlines."""
-FEED = "key-dates.ics"
-
-
 def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) -> PageSpec:
     """A strategy's Key dates page: each deadline and where it stands."""
-    return PageSpec(f"{strategy.home}/{KEY_DATES}.md", "Key dates", "key_dates.html",
+    return PageSpec(page_source(strategy.home, KEY_DATES), "Key dates", "key_dates.html",
                     {"strategy": strategy, "findings": findings, "today": today,
-                     "feed": f"{strategy.home}/{FEED}"}, "Key dates", page_place(strategy))
+                     "feed": feed_path(strategy.home)}, "Key dates", page_place(strategy))
 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Finding]], today: dt.date) -> PageSpec:
     """The site's timetable dashboard: every strategy's deadlines and the site's own."""
-    return PageSpec("timetable.md", "Timetable", "timetable.html",
-                    {"rows": rows, "today": today, "feed": FEED}, "Timetable")
+    return PageSpec(page_source("", TIMETABLE), "Timetable", "timetable.html",
+                    {"rows": rows, "today": today, "feed": feed_path()}, "Timetable")
 
 
 def _page(name: str, strategy: Strategy, site: Site) -> tuple[str, str, str, dict[str, Any]]:
@@ -270,22 +264,34 @@ class Renderer:
         self.env.filters.update(formatting.FILTERS)
         self.env.filters["part_anchor"] = part_anchor
         self.env.filters["heading_id"] = _heading_id
+        self.env.globals["record_heading"] = _record_heading
+        self.env.globals.update(editions_of=editions_of, key_dates_of=key_dates_of)
 
-    def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> str:
-        """The page's HTML content (everything inside the theme's article); `extra` adds what
-        is known only at build time, such as the PDF's size."""
-        content = self.env.get_template(spec.template).render(
-            spec.context, url=url, page=spec, draw=diagrams.draw, **extra)
+    def render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> RenderedPage:
+        """The page's HTML content (everything inside the theme's article) and its headings,
+        as its templates wrote them (_heading.html); `extra` adds what is known only at build
+        time, such as the PDF's size."""
+        found: list[Heading] = []
+        recording = _recording.set(found)
+        try:
+            content = self.env.get_template(spec.template).render(
+                spec.context, url=url, page=spec, draw=diagrams.draw, **extra)
+        finally:
+            _recording.reset(recording)
+        toc = _nest(iter([heading for heading in found if heading.level in TOC_LEVELS]),
+                    min(TOC_LEVELS))
         notice = spec.context.get("notice")
-        if notice is None:
-            return content
-        return self.env.get_template("_edition_notice.html").render(
-            notice=notice, strategy=spec.context["strategy"], url=url) + content
+        if notice is not None:
+            content = self.env.get_template("_edition_notice.html").render(
+                notice=notice, strategy=spec.context["strategy"], url=url) + content
+        return RenderedPage(content, toc)
 
-    def render_print(self, strategy: Strategy, site: Site, web_address: str | None) -> str:
+    def render_print(self, strategy: Strategy, site: Site, web_address: str | None,
+                     part_pages: Sequence[PageSpec] | None = None) -> str:
         """The whole strategy as one HTML document for print and PDF: cover, contents, then
-        every part by the web pages' own templates; links between parts become anchors."""
-        specs = strategy_pages(strategy, site)[1:]
+        every part by the web pages' own templates; links between parts become anchors.
+        `part_pages`: its part pages as the site's plan has them already (else made here)."""
+        specs = part_pages if part_pages is not None else strategy_pages(strategy, site)[1:]
         print_css = _read_template_file("print/diagram.css")
 
         def anchor(target: PageSpec | str) -> str:
@@ -356,14 +362,6 @@ def _read_template_file(name: str) -> str:
     return (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
 
 
-def headings(html: str, levels: tuple[int, ...] = (2, 3)) -> list[Heading]:
-    """The page's headings with ids, nested, for the table of contents."""
-    parser = _HeadingParser(levels)
-    parser.feed(html)
-    parser.close()
-    return _nest(iter(parser.found), min(levels))
-
-
 def _nest(found: Iterator[Heading], level: int) -> list[Heading]:
     result: list[Heading] = []
     for heading in found:
@@ -372,28 +370,3 @@ def _nest(found: Iterator[Heading], level: int) -> list[Heading]:
         else:
             result[-1].children.append(heading)
     return result
-
-
-class _HeadingParser(HTMLParser):
-    def __init__(self, levels: tuple[int, ...]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.levels = {f"h{level}": level for level in levels}
-        self.found: list[Heading] = []
-        self._open: tuple[int, str] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        ident = dict(attrs).get("id")
-        if tag in self.levels and ident:
-            self._open = (self.levels[tag], ident)
-            self._text = []
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open and tag == f"h{self._open[0]}":
-            text = " ".join("".join(self._text).split())
-            self.found.append(Heading(self._open[0], self._open[1], text))
-            self._open = None

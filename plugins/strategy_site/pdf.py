@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeGuard
 
 import pikepdf
 import weasyprint
 
 from .model import Strategy, slugify
-from .output import write_atomically
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -38,18 +36,10 @@ class RenderedPdf:
         return -(-len(self.data) // 1024)
 
 
-def write_pdf(html: str, target: Path | None = None) -> bytes | None:
-    """HTML in; the PDF/UA-1 bytes out, or written atomically to `target` (None returned).
-
-    A failure leaves no partial file: the PDF is written to a temporary file beside the
-    target and renamed over it only when complete.
-    """
+def write_pdf(html: str) -> bytes:
+    """HTML in; the PDF/UA-1 bytes out (its callers write them atomically)."""
     document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
-    data = complete_tagging(document.write_pdf(pdf_variant=PDF_VARIANT), link_words(document))
-    if target is None:
-        return data
-    write_atomically(target, data)
-    return None
+    return complete_tagging(document.write_pdf(pdf_variant=PDF_VARIANT), link_words(document))
 
 
 LinkWords = list[list[tuple[str, str]]]
@@ -328,7 +318,6 @@ def _scope_headers(element: pikepdf.Object, section: str | None) -> None:
 def strategy_pdf(strategy: Strategy, html: str) -> RenderedPdf:
     """A strategy's PDF from its print document (`Renderer.render_print`)."""
     data = write_pdf(html)
-    assert data is not None
     return RenderedPdf(pdf_name(strategy), data, page_count(data))
 
 

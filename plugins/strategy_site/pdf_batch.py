@@ -161,7 +161,7 @@ class PdfBatch:
     others started at once in up to `workers` processes. `results` waits for them.
 
     The pages only need a PDF's name while they are built (its size and page count are filled
-    in afterwards, pages.fill_in_pdf_facts), so rendering overlaps the HTML build: an officer's
+    in afterwards, pdf_facts.py), so rendering overlaps the HTML build: an officer's
     rebuild after one change costs about the longer of the two, not their sum."""
 
     def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: int,
@@ -220,13 +220,6 @@ class PdfBatch:
             self.progress(self._done, len(self.jobs), self.jobs[index], result)
 
 
-def render_all(jobs: list[PdfJob], cache: PdfCache, workers: int,
-               progress: Progress | None = None) -> list[PdfResult]:
-    """Every job's PDF, in the jobs' order: cached ones at once, the others rendered by up to
-    `workers` processes."""
-    return PdfBatch(jobs, cache, workers, progress).results()
-
-
 def _end_with_parent(parent: int) -> None:
     """In a worker process: end when the build that started it has ended (killed, it cannot
     stop its workers; they would wait for work for ever, a few hundred MB each)."""
@@ -248,7 +241,6 @@ def render_one(html: str) -> tuple[bytes, float, tuple[str, ...]]:
     start = time.perf_counter()
     with _warnings_of("weasyprint") as warnings:
         data = pdf.write_pdf(html)
-    assert data is not None
     return data, time.perf_counter() - start, tuple(warnings)
 
 

@@ -27,33 +27,22 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from .addresses import Claim, same_address, taken_names, top_name
+from .addresses import FEED, SCHEMA_FOLDER, Claim, same_address, taken_names, top_name
 from .config import StrategySiteConfig, missing_statement_settings
 from .loading import StrategyDataError, load_site
-from .model import Document, Site, Strategy
+from .model import Strategy
 from .output import OutputError, StagedOutput, full_disk, write_atomically
 from .pages import (
-    EDITIONS,
-    FEED,
-    EditionNotice,
     Heading,
     PageSpec,
-    PdfDownload,
     Renderer,
     UrlFor,
-    editions_page,
-    fill_in_pdf_facts,
-    has_pdf_facts,
-    headings,
-    key_dates_page,
-    strategy_pages,
-    timetable_page,
-    web_address,
 )
-from .pdf import RenderedPdf, pdf_name
+from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
-from .records import RecordState, document_folder, record_state, stored_pdf
-from .schema import SITE_FOLDER as SCHEMA_FOLDER
+from .pdf_facts import PdfDownload, fill_in_pdf_facts, has_pdf_facts
+from .plan import Options, SitePlan, partnership_of, plan_site
+from .records import RecordState
 from .schema import packaged_schemas
 from .submission import (
     ExampleAddress,
@@ -66,20 +55,10 @@ from .submission import (
     write_pack,
 )
 from .theme_filters import FILTERS as THEME_FILTERS
-from .timetable import (
-    Finding,
-    Status,
-    calendar_feed,
-    site_findings,
-    strategy_findings,
-    today_in,
-)
+from .timetable import Finding, Status, calendar_feed
 from .withholding import withheld_line
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
-
-SITE_FINDINGS = ""
-"""The site's own deadlines among the strategies' (by home): no folder has this name."""
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 """Templates that take precedence over the theme's own (after the site's `custom_dir`)."""
@@ -94,14 +73,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     """Publishes every strategy in the data folder as a section of the site."""
 
     def __init__(self) -> None:
-        self.site: Site | None = None
+        self.plan: SitePlan | None = None
+        """What this build makes (plan.py): the plugin turns it into MkDocs' files."""
         self.pages: dict[str, PageSpec] = {}
-        self.sections: dict[str, list[PageSpec]] = {}
-        """Each document's pages in the navigation (its newest edition), by its home."""
-        self.copies: set[str] = set()
-        """Earlier editions' pages at the edition's own address (outside the navigation)."""
-        self.redirects: dict[str, PageSpec] = {}
-        """The newest editions' own addresses (source paths), each to its page at home."""
         self.files: Files | None = None
         self.downloads: dict[str, PdfDownload] = {}
         """Each edition's PDF as the pages link to it, by where its pages are (a document's
@@ -109,11 +83,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.pdfs: dict[str, RenderedPdf] = {}
         """The same PDFs made, once the batch is done (on_post_build)."""
         self.batch: PdfBatch | None = None
-        self.waiting_pages: list[Path] = []
-        """Pages written with markers for a PDF's size and pages, to fill in at the end."""
+        self.waiting_pages: dict[Path, str] = {}
+        """Pages written with markers for a PDF's size and pages, as written, to fill in at
+        the end."""
         self.pdf_start = 0.0
-        self.extra_pages: list[PageSpec] = []
-        self.findings: dict[str, list[Finding]] = {}
         self.renderer = Renderer()
         self.output: StagedOutput | None = None
         self.pack_output: StagedOutput | None = None
@@ -138,34 +111,21 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         missing = missing_statement_settings(self.config.accessibility)
         if missing is not None:
             raise PluginError(missing)
+        reviewed = self.config.accessibility.last_reviewed  # a date: checked just above
         try:
-            self.site = load_site(data_dir)
+            self.plan = plan_site(load_site(data_dir), Options(
+                data_dir=data_dir, site_url=config.site_url, site_name=config.site_name,
+                today=self.config.timetable_today,
+                timetable_public=self.config.timetable_public,
+                statement_reviewed=reviewed if isinstance(reviewed, dt.date) else None))
         except StrategyDataError as error:
             raise PluginError(str(error)) from None
-        self.sections = {}
-        editions: list[PageSpec] = []
-        self.redirects = {}
-        for document in self.site.documents:
-            self.sections[document.home] = strategy_pages(document.latest, self.site)
-            for spec in self.sections[document.home]:
-                own = document.latest.record_address + spec.src_uri[len(document.home):]
-                self.redirects[own] = spec
-            for edition in document.editions:
-                if not edition.latest:
-                    editions += strategy_pages(edition, self.site, edition.record_address,
-                                               _notice(document, edition))
-        self.copies = {spec.src_uri for spec in editions}
-        self.extra_pages = self._check_timetable()
-        for document in self.site.documents:
-            self.sections[document.home].append(editions_page(document, {
-                edition.identity.edition: self._record(document, edition)
-                for edition in document.editions}))
-        self.pages = {spec.src_uri: spec for section in self.sections.values()
-                      for spec in section}
-        self.pages.update({spec.src_uri: spec for spec in [*editions, *self.extra_pages]})
-        log.info("Loaded %d documents (%d editions) from %s", len(self.site.documents),
-                 sum(len(d.editions) for d in self.site.documents), data_dir)
-        for item in self.site.withheld:
+        self.pages = self.plan.pages
+        self._log_timetable(self.plan)
+        site = self.plan.site
+        log.info("Loaded %d documents (%d editions) from %s", len(site.documents),
+                 sum(len(d.editions) for d in site.documents), data_dir)
+        for item in site.withheld:
             log.info("Withheld from %s (edition %s): %s", item.home, item.edition,
                      withheld_line(item))
         self._stage(config)
@@ -180,23 +140,24 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             files.append(File.generated(config, STATEMENT,
                                         content=STATEMENT_PAGE.read_text(encoding="utf-8")))
         _stop_if("A partnership's folder name is taken", self._taken_addresses(files, config))
+        assert self.plan is not None
+        # Earlier editions' pages are reached from the edition history, not the navigation.
+        outside_nav = {spec.src_uri for spec in self.plan.copies}
         for src_uri, spec in self.pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
                     f"docs/{src_uri} would be hidden by the generated page '{spec.title}': "
                     "rename or remove it"
                 )
-            files.append(File.generated(config, src_uri, content=""))
+            files.append(File.generated(
+                config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
+                if src_uri in outside_nav else InclusionLevel.UNDEFINED))
         _stop_if("Two pages would be at one address", same_address(
             Claim(file.url, self._source(file, config)) for file in files.documentation_pages()))
-        for src_uri in self.copies:  # reached from the edition history, not the navigation
-            file = files.get_file_from_path(src_uri)
-            assert file is not None
-            file.inclusion = InclusionLevel.NOT_IN_NAV
         if config.nav is None:
             config.nav = self._generate_nav(files)
         else:
-            config.nav = [*config.nav, *self._generate_strategy_nav()]
+            config.nav = [*config.nav, *self.plan.strategy_nav()]
         self._start_pdfs(config)
         self.files = files
         return files
@@ -204,14 +165,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def _taken_addresses(self, files: Files, config: MkDocsConfig) -> list[str]:
         """Each partnership whose folder name is taken at the top of the site by what MkDocs,
         the theme, the hand-written pages or the site's own pages write there."""
-        assert self.site is not None
+        assert self.plan is not None
         data = Path(self.config.data_dir).name
         partnerships = {document.folder: f"{data}/{document.folder}/strategy.yaml"
-                        for document in self.site.documents if document.id is None}
+                        for document in self.plan.site.documents if document.id is None}
         taken = [Claim(file.src_uri if file.is_documentation_page() else file.dest_uri,
                        self._source(file, config)) for file in files]
         taken += [Claim(spec.src_uri, f"the site's {spec.title} page")
-                  for spec in self.extra_pages]
+                  for spec in self.plan.site_pages]
         taken.append(Claim(FEED, "the site's calendar feed"))
         taken.append(Claim(SCHEMA_FOLDER, "the site's JSON Schemas of the data files"))
         return taken_names(partnerships, taken)
@@ -236,10 +197,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         other partnership's documents; under "", the site's pages alone, for pages outside
         any partnership."""
         self.navs = {}
-        if self.config.nav_scope == "all":
+        if self.config.nav_scope == "all" or self.plan is None:
             return nav
-        landing = {spec.src_uri: _partnership(home)
-                   for home, section in self.sections.items() for spec in section[:1]}
+        landing = self.plan.landings()
         owners = {id(item): landing.get(_first_source(item) or "", "") for item in nav.items}
         for partnership in {*landing.values(), ""}:
             kept = [item for item in nav.items if owners[id(item)] in ("", partnership)]
@@ -258,7 +218,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         number of partnerships on the site (and nor does the time to render it)."""
         if self.navs:
             # A generated page's path starts with its partnership's folder (or is site-wide).
-            owner = _partnership(page.file.src_uri) if page.file.src_uri in self.pages else ""
+            owner = partnership_of(page.file.src_uri) if page.file.src_uri in self.pages \
+                else ""
             context["nav"] = self.navs.get(owner, self.navs[""])
         return context
 
@@ -312,14 +273,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if spec is None:
             return self._render_strategy_list(html, url)
         download = self.downloads.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF
-        content = self.renderer.render(spec, url, download=download, downloads=self.downloads)
-        page.toc = get_toc([_toc_token(heading) for heading in headings(content)])
-        return content
+        rendered = self.renderer.render(spec, url, download=download, downloads=self.downloads)
+        page.toc = get_toc([_toc_token(heading) for heading in rendered.headings])
+        return rendered.html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Note a page that gives a PDF's size and pages: they are filled in when it is made."""
-        if has_pdf_facts(output):
-            self.waiting_pages.append(Path(page.file.abs_dest_path))
+        """Keep a page that gives a PDF's size and pages: they are filled in when it is made."""
+        if has_pdf_facts(output):  # kept as MkDocs writes it, not read back (pdf_facts.py)
+            self.waiting_pages[Path(page.file.abs_dest_path)] = output
         return output
 
     @event_priority(-100)  # after every other plugin has written its files (the search index)
@@ -406,15 +367,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return [*files, *templates, *search, *self.written]
 
     def _write_outputs(self, config: MkDocsConfig) -> None:
-        assert self.site is not None
+        assert self.plan is not None
         site_dir = Path(config.site_dir)
-        for owner, findings in self.findings.items() if self.config.timetable_public else ():
-            if owner == SITE_FINDINGS or not findings:
-                continue
-            self._write(site_dir / owner / FEED, calendar_feed(findings, f"{owner}: key dates"))
-        everything = [f for findings in self.findings.values() for f in findings]
-        if self.findings and self.config.timetable_public:
-            self._write(site_dir / FEED, calendar_feed(everything, f"{config.site_name}"))
+        for feed in self.plan.feeds:
+            self._write(site_dir / feed.path, calendar_feed(feed.findings, feed.name))
         for base, pdf in self.pdfs.items():
             self._write(site_dir / base / pdf.name, pdf.data)
         # The data files' schemas, so a council's files (or anyone's) can name their site's own.
@@ -430,11 +386,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """The newest edition's own address sends readers to its pages at the document's
         home: one copy of each page to build, check and search, and an address that lasts
         (when a later edition comes, this edition's pages are built there from editions/)."""
-        assert self.files is not None
-        for own, spec in self.redirects.items():
+        assert self.files is not None and self.plan is not None
+        for redirect in self.plan.redirects:
+            spec = redirect.target
             target = self.files.get_file_from_path(spec.src_uri)
             assert target is not None, spec.src_uri
-            at = File(own, config.docs_dir, config.site_dir, config.use_directory_urls)
+            at = File(redirect.source, config.docs_dir, config.site_dir,
+                      config.use_directory_urls)
             html = self.renderer.render_redirect(spec.browser_title,
                                                  get_relative_url(target.url, at.url),
                                                  config.theme.locale.language)
@@ -443,19 +401,18 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def _make_packs(self, config: MkDocsConfig) -> list[tuple[Strategy, SubmissionPack]]:
         """Each published strategy's Home Office pack, made (not written yet); a pack that
         cannot be made stops the build before the site is swapped."""
-        assert self.site is not None
+        assert self.plan is not None
         packs = []
-        for strategy in self.site.strategies:
+        for planned in self.plan.packs:
+            strategy = planned.strategy
             pdf = self.pdfs.get(strategy.home)
             if pdf is None:
                 continue  # no PDFs in this build
             try:
-                pack = submission_pack(strategy, pdf, self.site.timetable,
-                                       web_address(config.site_url, strategy))
+                pack = submission_pack(strategy, pdf, self.plan.site.timetable, planned.address)
             except ExampleAddress as error:
-                # Loud while the pack is needed (a strict build stops), quiet for a strategy
-                # sent already or long overdue, such as this repository's historical examples.
-                needed = not error.submitted and self.today <= error.due
+                # Loud while the pack is needed: a strict build stops.
+                needed = self.plan.pack_is_needed(error.due, error.submitted)
                 log.log(logging.WARNING if needed else logging.INFO,
                         "%s; set site_url (%s) to the address the site is published at",
                         error, _site_url_line(config))
@@ -526,8 +483,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Start making every edition's PDF (pdf_batch.py) while the pages are built: a
         recorded edition's as kept when it was published; the others from the cache, or
         rendered in parallel processes."""
-        assert self.site is not None
-        self.downloads, self.pdfs, self.waiting_pages, self.batch = {}, {}, [], None
+        assert self.plan is not None
+        self.downloads, self.pdfs, self.waiting_pages, self.batch = {}, {}, {}, None
         self.pdf_start = time.perf_counter()
         if not self.config.pdfs:
             log.info("PDFs: none (pdfs: false), so the pages have no download links")
@@ -536,24 +493,14 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             log.info("site_url (%s) is the example address %s, which every PDF's cover gives "
                      "as where its strategy is published: set it to the address the site is "
                      "published at", _site_url_line(config), config.site_url)
+        self.downloads = self.plan.downloads()
         jobs: list[PdfJob] = []
-        for document in self.site.documents:
-            for edition in document.editions:
-                download = PdfDownload(len(jobs), pdf_name(edition))  # the job's number
-                self.downloads[edition.record_address] = download
-                if edition.latest:
-                    self.downloads[document.home] = download
-                label = f"{edition.home} {edition.identity.edition}"
-                published = stored_pdf(document, edition,
-                                       document_folder(Path(self.config.data_dir), edition),
-                                       dict(self.site.definitions))
-                if published is not None:
-                    jobs.append(PdfJob(download.name, "", label, published))
-                    continue
-                self._log_unrecorded(edition, self._record(document, edition))
-                html = self.renderer.render_print(edition, self.site,
-                                                  web_address(config.site_url, edition))
-                jobs.append(PdfJob(download.name, html, label))
+        for job in self.plan.pdfs:
+            if job.kept is None:
+                self._log_unrecorded(job.edition, job.state)
+            jobs.append(PdfJob(job.download.name, job.print_document(self.renderer,
+                                                                     self.plan.site),
+                               job.label, job.kept))
         cache_dir = self.config.pdf_cache_dir
         cache = PdfCache(Path(config.config_file_path).parent / cache_dir if cache_dir
                          else None)
@@ -570,10 +517,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         made = [result.pdf for result in results]
         self.pdfs = {address: made[download.number]
                      for address, download in self.downloads.items()}
-        for path in self.waiting_pages:
+        for path, output in self.waiting_pages.items():
             write_atomically(path, fill_in_pdf_facts(
-                path.read_text(encoding="utf-8"),
-                lambda number: (made[number].size_kb, made[number].pages)).encode("utf-8"))
+                output, lambda number: (made[number].size_kb, made[number].pages)
+            ).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs encodes a page
         rendered = sum(1 for result in results if not result.cached)
         published = sum(1 for result in results if result.published)
         how = f" with {batch.workers} processes" if rendered > 1 else ""
@@ -600,10 +547,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                      "to keep it as a record", edition.home, edition.identity.edition,
                      edition.home)
 
-    def _record(self, document: Document, edition: Strategy) -> RecordState:
-        assert self.site is not None
-        return record_state(document, edition, dict(self.site.definitions))
-
     def _generate_nav(self, files: Files) -> list[Any]:
         """Home first, then each strategy and the timetable, then the hand-written pages."""
         written = sorted(
@@ -616,40 +559,16 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         sections = [_folder_section(folder, [src for src in written
                                              if src.startswith(f"{folder}/")], files)
                     for folder in folders]
-        return [*home, *self._generate_strategy_nav(), *top, *sections]
+        assert self.plan is not None
+        return [*home, *self.plan.strategy_nav(), *top, *sections]
 
-    def _check_timetable(self) -> list[PageSpec]:
-        """Each strategy's deadlines as of today: logged, on its Key dates page, and on the
-        site's timetable dashboard."""
-        assert self.site is not None
-        self.findings = {}
-        timetable = self.site.timetable
-        if timetable is None:
-            return []
-        self.today = self.config.timetable_today or today_in(timetable)
-        rows: list[tuple[PageSpec | None, Finding]] = []
-        for strategy in self.site.strategies:
-            section = self.sections[strategy.home]
-            findings = strategy_findings(strategy, timetable, self.today)
-            self.findings[strategy.home] = findings
-            if findings and self.config.timetable_public:
-                page = key_dates_page(strategy, findings, self.today)
-                section.append(page)
-                rows += [(page, finding) for finding in findings]
-        reviewed = self.config.accessibility.last_reviewed  # a date: on_config checked it
-        site_events: dict[str, dt.date | None] = {
-            "accessibility_statement_reviewed":
-                reviewed if isinstance(reviewed, dt.date) else None}
-        self.findings[SITE_FINDINGS] = site_findings(timetable, site_events, self.today)
-        rows += [(None, finding) for finding in self.findings[SITE_FINDINGS]]
-        for findings in self.findings.values():
-            for finding in findings:
-                self._log_finding(finding)
-        if not self.config.timetable_public:
+    def _log_timetable(self, plan: SitePlan) -> None:
+        """Each deadline that needs action, or is due soon, in the build's log."""
+        for finding in plan.all_findings():
+            self._log_finding(finding)
+        if plan.site.timetable is not None and not self.config.timetable_public:
             log.info("Timetable: kept to this log and `strategy-site check` (timetable_public: "
                      "false): no dashboard, Key dates pages, calendar feeds or status published")
-            return []
-        return [timetable_page(rows, self.today)]
 
     def _log_finding(self, finding: Finding) -> None:
         due = finding.due.isoformat() if finding.due else "no due date"
@@ -663,31 +582,12 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         log.log(level, "Timetable: %s: %s %s (due %s)%s", finding.strategy, finding.subject,
                 finding.status.value, due, f"; {finding.note}" if finding.note else "")
 
-    def _generate_strategy_nav(self) -> list[Any]:
-        """A section per document, a partnership's further documents right after its main
-        one (two levels, as Material's navigation reads best). Earlier editions are reached
-        from the edition history."""
-        # Titles come from the data. Material prints them raw in places and escapes them in
-        # others (aria-label), so they go in as Markup: escaped once, never twice.
-        assert self.site is not None
-        nav: list[Any] = []
-        for document in self.site.documents:
-            section = self.sections[document.home]
-            title = section[0].title if document.id is None else section[0].full_title
-            nav.append({escape(title): [
-                section[0].src_uri,
-                *({escape(spec.title): spec.src_uri} for spec in section[1:]),
-            ]})
-        return nav + [{spec.title: spec.src_uri} for spec in self.extra_pages]
-
     def _render_strategy_list(self, html: str, url: UrlFor) -> str:
         marker = self.config.strategies_marker
-        if marker not in html or self.site is None:
+        if marker not in html or self.plan is None:
             return html
-        status = {home: _timetable_summary(findings) for home, findings in self.findings.items()
-                  if home != SITE_FINDINGS and findings and self.config.timetable_public}
         return html.replace(marker, self.renderer.render_strategy_list(
-            self.site, url, downloads=self.downloads, status=status))
+            self.plan.site, url, downloads=self.downloads, status=self.plan.statuses()))
 
 
 def _site_url_line(config: MkDocsConfig) -> str:
@@ -715,11 +615,6 @@ def _folder_section(folder: str, pages: list[str], files: Files) -> Any:
     return pages if index is None else {_first_heading(index.content_string) or folder: pages}
 
 
-def _partnership(home: str) -> str:
-    """The partnership a document belongs to: the first folder of its home."""
-    return home.split("/")[0]
-
-
 def _first_source(item: Any) -> str | None:
     """The source of a navigation section's first page (a strategy's landing page)."""
     while isinstance(item, Section) and item.children:
@@ -731,25 +626,6 @@ def _first_source(item: Any) -> str | None:
 def _first_heading(markdown: str) -> str | None:
     match = re.search(r"^# (.+)$", markdown, re.M)
     return match.group(1).strip() if match else None
-
-
-def _notice(document: Document, edition: Strategy) -> EditionNotice | None:
-    """The notice an earlier edition's pages carry: where the newest edition is."""
-    if edition.latest:
-        return None
-    return EditionNotice(document.latest.identity.edition, f"{document.home}/",
-                         f"{document.home}/{EDITIONS}/")
-
-
-def _timetable_summary(findings: list[Finding]) -> str:
-    """A document's deadlines in a few words for the home page: what needs action first."""
-    counts = {status: sum(1 for f in findings if f.status is status) for status in Status}
-    needing = [f"{n} {status.value}" for status, n in counts.items() if n and status.needs_action]
-    if needing:
-        return ", ".join(needing)
-    if counts[Status.DUE_SOON]:
-        return f"{counts[Status.DUE_SOON]} due soon"
-    return "nothing needs action"
 
 
 def _toc_token(heading: Heading) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,28 @@ Home Office, each review) and how the timetable treats it: not what the edition 
 
 def data_sha256(strategy: Strategy, definitions: dict[str, SharedDefinition]) -> str:
     """The fingerprint of what an edition says: its validated data (comments and layout of the
-    YAML do not count), with the shared definition it adopts."""
+    YAML do not count), with the shared definition it adopts. Computed once per edition (the
+    loader's record check and the site's plan both ask): an edition is frozen data."""
+    adopted = strategy.definition.adopts if strategy.definition else None
+    shared = definitions.get(adopted) if adopted else None
+    known = _FINGERPRINTS.get(id(strategy))
+    if known is not None and known[0]() is strategy and known[1] is shared:
+        return known[2]
+    digest = _fingerprint(strategy, shared)
+    _FINGERPRINTS[id(strategy)] = (weakref.ref(strategy), shared, digest)
+    weakref.finalize(strategy, _FINGERPRINTS.pop, id(strategy), None)
+    return digest
+
+
+_FINGERPRINTS: dict[int, tuple[weakref.ref[Strategy], SharedDefinition | None, str]] = {}
+"""Each live edition's fingerprint, with the shared definition it was taken with."""
+
+
+def _fingerprint(strategy: Strategy, shared: SharedDefinition | None) -> str:
     content: dict[str, Any] = strategy.model_dump(
         mode="json", exclude={**dict.fromkeys(_LOCATION, True), "identity": _AFTERWARDS})
-    adopted = strategy.definition.adopts if strategy.definition else None
-    if adopted and adopted in definitions:
-        content["adopted_definition"] = definitions[adopted].model_dump(mode="json")
+    if shared is not None:
+        content["adopted_definition"] = shared.model_dump(mode="json")
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

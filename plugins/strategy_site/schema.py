@@ -34,6 +34,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import model
+from .addresses import SCHEMA_FOLDER
 from .model import (
     IDENTIFIER_MAX,
     PART_NAMES,
@@ -48,7 +49,7 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 
 SCHEMA_SUFFIX = ".schema.json"
 
-SITE_FOLDER = "schema"
+SITE_FOLDER = SCHEMA_FOLDER
 """Where the build publishes the schemas in the site: `site/schema/strategy.schema.json`."""
 
 EDITOR_FOLDER = ".schemas"

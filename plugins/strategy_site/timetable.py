@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from .addresses import SITE_OWNER
 from .model import ReviewDate, Strategy, Timetable, TimetableRule, slugify
 
 
@@ -88,7 +89,7 @@ def strategy_findings(strategy: Strategy, timetable: Timetable, today: dt.date) 
 def site_findings(timetable: Timetable, events: dict[str, dt.date | None],
                   today: dt.date) -> list[Finding]:
     """The deadlines that concern the website itself (the accessibility statement)."""
-    return [_periodic("site", rule, events.get(rule.event or ""), timetable, today)
+    return [_periodic(SITE_OWNER, rule, events.get(rule.event or ""), timetable, today)
             for rule in timetable.rules if rule.site_wide]
 
 

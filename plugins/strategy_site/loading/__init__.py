@@ -10,7 +10,6 @@ data folder and the edition policy). Every name other modules use is importable 
 from __future__ import annotations
 
 from .folders import (
-    RESERVED_NAMES,
     SHARED_FOLDER,
     TIMETABLE_FILE,
     TODO_MARK,
@@ -25,7 +24,6 @@ from .yaml_lines import MAX_FILE_BYTES, YamlFile, read_yaml
 
 __all__ = [
     "MAX_FILE_BYTES",
-    "RESERVED_NAMES",
     "SHARED_FOLDER",
     "TIMETABLE_FILE",
     "TODO_MARK",

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..addresses import RESERVED_NAMES
 from ..datafiles import LINK_MESSAGE, SPECIAL_MESSAGE, Entry, entry
 from ..defaults import DEFAULTS, extended
 from ..model import (
@@ -113,10 +114,6 @@ def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, Sha
         if document is not None:
             documents.append(document)
     return documents
-
-
-RESERVED_NAMES = ("index", "editions", "key-dates")
-"""Addresses under a document's home that the site itself uses."""
 
 
 def _addresses(document: Document) -> set[str]:

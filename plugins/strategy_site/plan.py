@@ -1,0 +1,321 @@
+"""The site's plan: from the loaded data and the build's options to everything a build makes.
+
+One step decides every generated page (its address, title, template and context), each
+document's place in the navigation, the redirects of the newest editions' own addresses,
+the earlier editions' copies, the calendar feeds, the PDFs (kept as published or to render)
+and the submission packs. The MkDocs plugin and the `strategy-site` command both take their
+decisions from here, so they cannot disagree; neither engine nor command is imported here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from .addresses import editions_of, feed_path, folder_page, moved, reserved_folders
+from .loading import DataProblem, StrategyDataError
+from .model import Document, Site, Strategy
+from .pages import (
+    EditionNotice,
+    PageSpec,
+    Renderer,
+    editions_page,
+    key_dates_page,
+    strategy_pages,
+    timetable_page,
+    web_address,
+)
+from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
+from .pdf_facts import PdfDownload
+from .records import RecordState, document_folder, kept_pdf, record_state
+from .timetable import Finding, Status, site_findings, strategy_findings, today_in
+
+SITE_FINDINGS = ""
+"""The site's own deadlines among the strategies' (by home): no folder has this name."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the plan needs from the site's configuration besides the data."""
+
+    data_dir: Path
+    site_url: str | None = None
+    site_name: str = ""
+    today: dt.date | None = None
+    """The date the timetable is checked as of (None: today in the timetable's zone)."""
+    timetable_public: bool = True
+    statement_reviewed: dt.date | None = None
+    """When the accessibility statement was last reviewed (the site's own deadline)."""
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A newest edition's own address (a page source) that sends readers to its page at
+    the document's home."""
+
+    source: str
+    target: PageSpec
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A calendar feed: where it goes in the site, its name, and its deadlines."""
+
+    path: str
+    name: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class PdfPlan:
+    """One edition's PDF: its number (the pages' markers), file name, where in the site it
+    goes, and either the PDF as kept when it was recorded or the print document to render."""
+
+    download: PdfDownload
+    edition: Strategy
+    label: str
+    bases: tuple[str, ...]
+    """The folders of the site it is written in: the edition's own address, and the
+    document's home while it is the newest."""
+    state: RecordState
+    kept: bytes | None
+    web_address: str | None
+    parts: tuple[PageSpec, ...]
+    """The edition's part pages, as its web pages have them: the print document's parts."""
+
+    def print_document(self, renderer: Renderer, site: Site) -> str:
+        """The print HTML to render ('' for a kept PDF, which is never rendered again)."""
+        return "" if self.kept is not None else renderer.render_print(
+            self.edition, site, self.web_address, self.parts)
+
+
+@dataclass(frozen=True)
+class PackPlan:
+    """A strategy's Home Office submission pack: made from its PDF, once that is made, and
+    sent naming the edition's lasting address (submission.py says when it cannot be)."""
+
+    strategy: Strategy
+    pdf: PdfPlan
+
+    @property
+    def address(self) -> str | None:
+        return self.pdf.web_address
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Everything one build of the site makes, decided before any of it is made."""
+
+    site: Site
+    options: Options
+    today: dt.date | None
+    """The date the timetable was checked as of (None without a timetable)."""
+    sections: Mapping[str, tuple[PageSpec, ...]]
+    """Each document's pages in the navigation, landing page first, by its home."""
+    copies: tuple[PageSpec, ...]
+    """Earlier editions' pages at the edition's own address (outside the navigation)."""
+    site_pages: tuple[PageSpec, ...]
+    """The site's own pages (the timetable dashboard)."""
+    redirects: tuple[Redirect, ...]
+    findings: Mapping[str, tuple[Finding, ...]]
+    """Each strategy's deadlines by its home, and the site's under SITE_FINDINGS."""
+    feeds: tuple[Feed, ...]
+    pdfs: tuple[PdfPlan, ...]
+    packs: tuple[PackPlan, ...]
+    """Each strategy's submission pack (a document's newest edition), in order."""
+
+    @property
+    def pages(self) -> dict[str, PageSpec]:
+        """Every generated page by its source path: the documents', the copies, the site's."""
+        pages = {spec.src_uri: spec for section in self.sections.values() for spec in section}
+        pages.update({spec.src_uri: spec for spec in [*self.copies, *self.site_pages]})
+        return pages
+
+    def all_findings(self) -> list[Finding]:
+        """Every deadline, the strategies' in order, then the site's own."""
+        return [finding for findings in self.findings.values() for finding in findings]
+
+    def downloads(self) -> dict[str, PdfDownload]:
+        """Each PDF as the pages link to it, by where its pages are (a document's home, an
+        edition's own address)."""
+        return {base: job.download for job in self.pdfs for base in job.bases}
+
+    def pdf_of(self, strategy: Strategy) -> PdfPlan:
+        """The PDF of an edition."""
+        return next(job for job in self.pdfs if job.edition is strategy)
+
+    def pack_of(self, home: str) -> PackPlan | None:
+        """The submission pack of the strategy at a document's home, if there is one."""
+        return next((pack for pack in self.packs if pack.strategy.home == home), None)
+
+    def pack_is_needed(self, due: dt.date, submitted: bool) -> bool:
+        """Whether a pack that cannot be made yet is still needed (a build says so loudly):
+        not sent, and not due before the day the timetable is checked as of. Quiet for a
+        strategy sent already or long overdue, such as this repository's historical ones."""
+        return not submitted and (self.today is None or self.today <= due)
+
+    def statuses(self) -> dict[str, str]:
+        """Each document's deadlines in a few words for the home page, when public."""
+        if not self.options.timetable_public:
+            return {}
+        return {home: timetable_summary(list(findings))
+                for home, findings in self.findings.items()
+                if home != SITE_FINDINGS and findings}
+
+    def strategy_nav(self) -> list[Any]:
+        """A section per document, a partnership's further documents right after its main
+        one (two levels, as Material's navigation reads best), then the site's pages.
+        Earlier editions are reached from the edition history."""
+        # Titles come from the data. Material prints them raw in places and escapes them in
+        # others (aria-label), so they go in as Markup: escaped once, never twice.
+        nav: list[Any] = []
+        for document in self.site.documents:
+            section = self.sections[document.home]
+            title = section[0].title if document.id is None else section[0].full_title
+            nav.append({escape(title): [
+                section[0].src_uri,
+                *({escape(spec.title): spec.src_uri} for spec in section[1:]),
+            ]})
+        return nav + [{spec.title: spec.src_uri} for spec in self.site_pages]
+
+    def landings(self) -> dict[str, str]:
+        """Each document's landing page (source path) and the partnership it belongs to."""
+        return {section[0].src_uri: partnership_of(home)
+                for home, section in self.sections.items()}
+
+
+def plan_site(site: Site, options: Options) -> SitePlan:
+    """The whole site from its data; a partnership folder that takes a name the site keeps
+    at its top stops it, as a data problem."""
+    _check_folders(site, options.data_dir)
+    states = {id(edition): record_state(document, edition, dict(site.definitions))
+              for document in site.documents for edition in document.editions}
+    sections: dict[str, list[PageSpec]] = {}
+    copies: list[PageSpec] = []
+    redirects: list[Redirect] = []
+    parts: dict[int, tuple[PageSpec, ...]] = {}
+    """Each edition's part pages (after its landing page), by the edition: its PDF's parts."""
+    for document in site.documents:
+        sections[document.home] = strategy_pages(document.latest, site)
+        parts[id(document.latest)] = tuple(sections[document.home][1:])
+        for spec in sections[document.home]:
+            own = moved(spec.src_uri, document.home, document.latest.record_address)
+            redirects.append(Redirect(own, spec))
+        for edition in document.editions:
+            if not edition.latest:
+                pages = strategy_pages(edition, site, edition.record_address,
+                                       _notice(document, edition))
+                parts[id(edition)] = tuple(pages[1:])
+                copies += pages
+    today, findings, site_pages = _timetable(site, options, sections)
+    for document in site.documents:
+        sections[document.home].append(editions_page(document, {
+            edition.identity.edition: states[id(edition)] for edition in document.editions}))
+    pdfs = _pdfs(site, options, states, parts)
+    return SitePlan(
+        site=site, options=options, today=today,
+        sections={home: tuple(section) for home, section in sections.items()},
+        copies=tuple(copies), site_pages=tuple(site_pages), redirects=tuple(redirects),
+        findings=findings, feeds=_feeds(findings, options), pdfs=pdfs,
+        packs=tuple(PackPlan(job.edition, job) for job in pdfs if job.edition.latest),
+    )
+
+
+def _check_folders(site: Site, data_dir: Path) -> None:
+    partnerships = {document.folder: f"{data_dir.name}/{document.folder}/strategy.yaml"
+                    for document in site.documents if document.id is None}
+    problems = reserved_folders(partnerships)
+    if problems:
+        raise StrategyDataError([DataProblem(Path(source), None, None, message)
+                                 for source, message in problems])
+
+
+def _timetable(site: Site, options: Options, sections: dict[str, list[PageSpec]],
+               ) -> tuple[dt.date | None, dict[str, tuple[Finding, ...]], list[PageSpec]]:
+    """Each strategy's deadlines as of today, its Key dates page (appended to its section)
+    and the site's timetable dashboard, when the timetable is public."""
+    timetable = site.timetable
+    if timetable is None:
+        return None, {}, []
+    today = options.today or today_in(timetable)
+    findings: dict[str, tuple[Finding, ...]] = {}
+    rows: list[tuple[PageSpec | None, Finding]] = []
+    for strategy in site.strategies:
+        found = strategy_findings(strategy, timetable, today)
+        findings[strategy.home] = tuple(found)
+        if found and options.timetable_public:
+            page = key_dates_page(strategy, found, today)
+            sections[strategy.home].append(page)
+            rows += [(page, finding) for finding in found]
+    events: dict[str, dt.date | None] = {
+        "accessibility_statement_reviewed": options.statement_reviewed}
+    findings[SITE_FINDINGS] = tuple(site_findings(timetable, events, today))
+    rows += [(None, finding) for finding in findings[SITE_FINDINGS]]
+    if not options.timetable_public:
+        return today, findings, []
+    return today, findings, [timetable_page(rows, today)]
+
+
+def _feeds(findings: Mapping[str, tuple[Finding, ...]], options: Options) -> tuple[Feed, ...]:
+    """Each strategy's calendar feed, and the site's of every deadline, when public."""
+    if not options.timetable_public or not findings:
+        return ()
+    feeds = [Feed(feed_path(owner), f"{owner}: key dates", found)
+             for owner, found in findings.items() if owner != SITE_FINDINGS and found]
+    everything = tuple(finding for found in findings.values() for finding in found)
+    return (*feeds, Feed(feed_path(), options.site_name, everything))
+
+
+def _pdfs(site: Site, options: Options, states: Mapping[int, RecordState],
+          parts: Mapping[int, tuple[PageSpec, ...]]) -> tuple[PdfPlan, ...]:
+    """Every edition's PDF, numbered in order: kept as published, or to render."""
+    jobs: list[PdfPlan] = []
+    for document in site.documents:
+        for edition in document.editions:
+            state = states[id(edition)]
+            kept = None
+            if state.record is not None and state.unchanged:
+                kept = kept_pdf(document_folder(options.data_dir, edition), state.record)
+            bases = (edition.record_address, *([document.home] if edition.latest else []))
+            jobs.append(PdfPlan(PdfDownload(len(jobs), pdf_name(edition)), edition,
+                                f"{edition.home} {edition.identity.edition}", bases, state,
+                                kept, web_address(options.site_url, edition),
+                                parts[id(edition)]))
+    return tuple(jobs)
+
+
+def made_pdf(job: PdfPlan, renderer: Renderer, site: Site) -> RenderedPdf:
+    """An edition's PDF made on its own (outside a build's batch): as kept, or rendered."""
+    if job.kept is not None:
+        return RenderedPdf(job.download.name, job.kept, page_count(job.kept))
+    return strategy_pdf(job.edition, job.print_document(renderer, site))
+
+
+def partnership_of(home: str) -> str:
+    """The partnership a document or page belongs to: the first folder of its path."""
+    return home.split("/")[0]
+
+
+def _notice(document: Document, edition: Strategy) -> EditionNotice | None:
+    """The notice an earlier edition's pages carry: where the newest edition is."""
+    if edition.latest:
+        return None
+    return EditionNotice(document.latest.identity.edition, folder_page(document.home),
+                         editions_of(document.home))
+
+
+def timetable_summary(findings: list[Finding]) -> str:
+    """A document's deadlines in a few words for the home page: what needs action first."""
+    counts = {status: sum(1 for f in findings if f.status is status) for status in Status}
+    needing = [f"{n} {status.value}" for status, n in counts.items() if n and status.needs_action]
+    if needing:
+        return ", ".join(needing)
+    if counts[Status.DUE_SOON]:
+        return f"{counts[Status.DUE_SOON]} due soon"
+    return "nothing needs action"
+
