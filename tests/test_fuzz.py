@@ -261,8 +261,13 @@ def workspaces(tmp_path_factory: pytest.TempPathFactory) -> Workspaces:
 # --- the property -------------------------------------------------------------------------
 
 
+def _full(file: Path, data_dir: Path) -> Path:
+    """A problem's file as a full path (problems name files from the data folder's parent)."""
+    return Path(os.path.normpath(file if file.is_absolute() else data_dir.parent / file))
+
+
 def _inside(file: Path, data_dir: Path) -> bool:
-    full = Path(os.path.normpath(file if file.is_absolute() else data_dir.parent / file))
+    full = _full(file, data_dir)
     return full == data_dir or data_dir in full.parents
 
 
@@ -920,38 +925,87 @@ def _manifest(document: RealDocument, pdf: str) -> bytes:
 
 BD, BEXLEY = "barking-and-dagenham", "bexley"
 FOREWORD = f"{BEXLEY}/foreword.yaml"
+CONTENTS = f"{BEXLEY}/strategy.yaml"
 MAIN = {document.folder: document for document in DOCUMENTS}
+
+
+def _title(value: bytes) -> bytes:
+    """Bexley's foreword with its title given as `value`: every other field as it is, so a
+    refusal can only be the title's."""
+    raw = RAW[FOREWORD]
+    assert raw.count(b"\ntitle: Foreword\n") == 1
+    return raw.replace(b"\ntitle: Foreword\n", b"\ntitle: " + value + b"\n")
+
+
+def _listed(*names: str) -> bytes:
+    """Bexley's strategy.yaml with `names` added to its real `contents`."""
+    return _with_contents(CONTENTS, [*PARSED[CONTENTS]["contents"], *names])
+
+
+@dataclass(frozen=True)
+class Known:
+    """An input that once broke the loader, and what the loader must do with it now."""
+
+    file: str
+    content: bytes
+    refused: str | None
+    """Part of the message of a problem naming `file` that refuses it; None: it loads."""
+
+
+ALIAS = "found a YAML alias (*name) or merge (<<), which strategy files do not use"
+NOT_UTF8 = "expected UTF-8 text, found the byte"
+TOO_DEEP = "its lists or blocks are nested hundreds of levels deep"
 KNOWN = {
-    "NUL byte": (FOREWORD, RAW[FOREWORD] + b"\x00"),
-    "control character": (FOREWORD, b"title: \x01\n"),
-    "UTF-16": (FOREWORD, RAW[FOREWORD].decode("utf-8").encode("utf-16")),
-    "byte-order mark": (FOREWORD, b"\xef\xbb\xbf" + RAW[FOREWORD]),
-    "invalid UTF-8": (FOREWORD, RAW[FOREWORD][:40] + b"\xc3\x28" + RAW[FOREWORD][40:]),
-    "recursive alias": (FOREWORD, b"&a [*a]\n"),
-    "recursive alias in a block": (FOREWORD, b"title: &a {x: *a}\n"),
-    "recursive merge": (FOREWORD, b"&a {<<: *a}\n"),
-    "alias bomb": (FOREWORD, alias_bomb(5, 5)),
-    "deep flow nesting": (FOREWORD, _nesting(5000, "[")),
-    "deep block nesting": (FOREWORD, _nesting(2000, "-")),
-    "a list as a key": (FOREWORD, b"? [a]\n: 1\n"),
-    "!!timestamp of no date": (FOREWORD, b"title: !!timestamp abc\n"),
-    "!!bool of no boolean": (FOREWORD, b"title: !!bool maybe\n"),
-    "!!int of no number": (FOREWORD, b"title: !!int zz\n"),
-    "!!binary of no base64": (FOREWORD, b"title: !!binary '@'\n"),
-    "a python tag": (FOREWORD, b"title: !!python/object/apply:os.system [echo]\n"),
-    "a very long line": (FOREWORD, b"title: " + b"x" * 200_000 + b"\n"),
-    "an empty file": (FOREWORD, b""),
-    "a long name in contents": (
-        f"{BEXLEY}/strategy.yaml", _with_contents(f"{BEXLEY}/strategy.yaml", ["a" * 300])),
-    "a name in contents that is a path": (
-        f"{BEXLEY}/strategy.yaml", _with_contents(f"{BEXLEY}/strategy.yaml", ["../foreword"])),
-    "a shared definition named like no identifier": (
-        "shared/Bad Name.yaml", LONDON_DEFINITION),
-    "a hidden shared definition": ("shared/.hidden.yaml", LONDON_DEFINITION),
-    "a kept PDF with a name too long for the file system": (
-        f"{BD}/{MANIFEST_FILE}", _manifest(MAIN[BD], "a" * 300 + ".pdf")),
-    "a kept PDF outside the data folder": (
-        f"{BD}/{MANIFEST_FILE}", _manifest(MAIN[BD], "../../outside.pdf")),
+    "NUL byte": Known(FOREWORD, RAW[FOREWORD] + b"\x00", "holds the character U+0000"),
+    "control character": Known(FOREWORD, _title(b"Fore\x01word"),
+                               "foreword.yaml:2: this is not valid YAML: it holds the character "
+                               "U+0001"),
+    "UTF-16": Known(FOREWORD, RAW[FOREWORD].decode("utf-8").encode("utf-16"),
+                    f"{NOT_UTF8} 0xFF"),
+    "byte-order mark": Known(FOREWORD, b"\xef\xbb\xbf" + RAW[FOREWORD], None),
+    "invalid UTF-8": Known(FOREWORD, RAW[FOREWORD][:40] + b"\xc3\x28" + RAW[FOREWORD][40:],
+                           f"{NOT_UTF8} 0xC3"),
+    "recursive alias": Known(FOREWORD, b"&a [*a]\n", ALIAS),
+    "recursive alias in a block": Known(FOREWORD, _title(b"&a {x: *a}"),
+                                        f"foreword.yaml:2: field 'title.x': expected the value "
+                                        f"written out in full; {ALIAS}"),
+    # The merge is not reported as one: the title is refused as a block, not text.
+    "recursive merge": Known(FOREWORD, _title(b"&a {<<: *a}"),
+                             "foreword.yaml:2: field 'title': expected text; found a block"),
+    "alias bomb": Known(FOREWORD, alias_bomb(5, 5), ALIAS),
+    "deep flow nesting": Known(FOREWORD, _nesting(5000, "["), TOO_DEEP),
+    "deep block nesting": Known(FOREWORD, _nesting(2000, "-"), TOO_DEEP),
+    "a list as a key": Known(FOREWORD, b"? [a]\n: 1\n",
+                             "expected a plain name before the colon, found a list or block"),
+    # An explicit tag is not obeyed: the value stays the text written after it.
+    "!!timestamp of no date": Known(FOREWORD, _title(b"!!timestamp abc"), None),
+    "!!bool of no boolean": Known(FOREWORD, _title(b"!!bool maybe"), None),
+    "!!int of no number": Known(FOREWORD, _title(b"!!int zz"), None),
+    "!!binary of no base64": Known(FOREWORD, _title(b"!!binary '@'"),
+                                   "foreword.yaml:2: field 'title': expected some text, found an "
+                                   "empty value"),
+    "a python tag": Known(FOREWORD, _title(b"!!python/object/apply:os.system [echo]"),
+                          "foreword.yaml:2: field 'title': expected text; found a list"),
+    "a very long line": Known(FOREWORD, _title(b"x" * 200_000), None),
+    "an empty file": Known(FOREWORD, b"", "expected YAML content, found an empty file"),
+    "a long name in contents": Known(
+        CONTENTS, _listed("a" * 300),
+        "field 'contents[12]': expected an identifier of at most 80 characters"),
+    "a name in contents that is a path": Known(
+        CONTENTS, _listed("../foreword"),
+        "field 'contents[12]': expected an identifier of lower-case letters, digits and "
+        "hyphens, like 'definition'; found the text '../foreword'"),
+    "a shared definition named like no identifier": Known(
+        "shared/Bad Name.yaml", LONDON_DEFINITION,
+        "expected a file name of lower-case letters, digits and hyphens"),
+    # Dot files are not read at all.
+    "a hidden shared definition": Known("shared/.hidden.yaml", LONDON_DEFINITION, None),
+    "a kept PDF with a name too long for the file system": Known(
+        f"{BD}/{MANIFEST_FILE}", _manifest(MAIN[BD], "a" * 300 + ".pdf"),
+        "field 'records[1].pdf': expected at most 120 characters"),
+    "a kept PDF outside the data folder": Known(
+        f"{BD}/{MANIFEST_FILE}", _manifest(MAIN[BD], "../../outside.pdf"),
+        "field 'records[1].pdf': expected a value of the form ^published/"),
 }
 
 
@@ -1015,9 +1069,20 @@ def test_published_records(workspaces: Workspaces, mutation: Mutation) -> None:
 
 @pytest.mark.parametrize("case", KNOWN)
 def test_known_breakages(workspaces: Workspaces, case: str) -> None:
-    rel, content = KNOWN[case]
-    borough = rel.split("/")[0] if rel.split("/")[0] in BOROUGHS else BEXLEY
-    load_cleanly(workspaces, Mutation(borough, case, writes=((rel, content),)))
+    """Each input ends as it says: loaded, or refused with its message naming its file."""
+    known = KNOWN[case]
+    borough = known.file.split("/")[0] if known.file.split("/")[0] in BOROUGHS else BEXLEY
+    mutation = Mutation(borough, case, writes=((known.file, known.content),))
+    load_cleanly(workspaces, mutation)
+    with workspaces.applied(mutation) as data_dir:
+        if known.refused is None:
+            assert isinstance(load_site(data_dir), Site)
+            return
+        with pytest.raises(StrategyDataError) as raised:
+            load_site(data_dir)
+    mine = [str(problem) for problem in raised.value.problems
+            if _full(problem.file, data_dir) == data_dir / known.file]
+    assert any(known.refused in message for message in mine), (known.refused, mine)
 
 
 def test_every_change_was_undone(workspaces: Workspaces) -> None:
