@@ -21,8 +21,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1090,8 +1093,41 @@ def test_every_change_was_undone(workspaces: Workspaces) -> None:
     assert workspaces.pristine() == []
 
 
+_PROFILE_PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from hypothesis import given, strategies as st
+import test_fuzz
+seen = []
+@test_fuzz.FUZZ
+@given(st.binary(min_size=16, max_size=16))
+def probe(value):
+    seen.append(value.hex())
+probe()
+print(json.dumps(seen))
+"""
+
+
+def _examples(**env: str) -> list[str]:
+    """The examples a test decorated as these tests are gets, in a fresh interpreter with
+    this environment (and no other FUZZ_ variable)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("FUZZ_")}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROFILE_PROBE, str(Path(__file__).parent)],
+        env={**environment, **env}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    examples: list[str] = json.loads(done.stdout.splitlines()[-1])
+    return examples
+
+
 def test_the_profiles() -> None:
-    """CI runs at a fixed seed and budget; the deep profile runs far more."""
-    ci, deep = settings.get_profile("fuzz-ci"), settings.get_profile("fuzz-deep")
-    assert ci.derandomize and ci.deadline is None and ci.database is None
-    assert deep.max_examples >= 10 * ci.max_examples
+    """CI runs the same small budget every time; the deep profile runs far more, each time
+    others; FUZZ_EXAMPLES sets the count in either."""
+    ci = _examples()
+    assert len(ci) == 80
+    assert _examples() == ci
+    assert len(_examples(FUZZ_EXAMPLES="5")) == 5
+    deep = _examples(FUZZ_PROFILE="deep")
+    assert len(deep) >= 10 * len(ci)
+    assert _examples(FUZZ_PROFILE="deep", FUZZ_EXAMPLES="100") != \
+        _examples(FUZZ_PROFILE="deep", FUZZ_EXAMPLES="100")
