@@ -340,6 +340,7 @@ def _mkdocs(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # two whole builds by the mkdocs command
 def test_mkdocs_build_stops_with_the_message_and_leaves_the_old_site(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
     project = make_project(tmp_path, data)

@@ -1216,6 +1216,7 @@ def _examples(**env: str) -> list[str]:
     return examples
 
 
+@pytest.mark.slow  # six fresh interpreters, one of 2000 examples
 def test_the_profiles() -> None:
     """CI runs the same small budget every time; the deep profile runs far more, each time
     others; FUZZ_EXAMPLES sets the count in either."""

@@ -36,6 +36,8 @@ from strategy_site.gate import pdf_checks
 from strategy_site.output import write_atomically
 from strategy_site.pdf import write_pdf
 
+pytestmark = pytest.mark.slow  # renders PDFs (the real site's and its own) and opens them
+
 BD = "barking-and-dagenham"
 
 
