@@ -401,8 +401,9 @@ def _inside(file: Path, data_dir: Path) -> bool:
     return full == data_dir or data_dir in full.parents
 
 
-def load_cleanly(workspaces: Workspaces, mutation: Mutation) -> None:
-    """Load the changed data: a Site, or a StrategyDataError that says what and where."""
+def load_cleanly(workspaces: Workspaces, mutation: Mutation) -> Site | StrategyDataError:
+    """Load the changed data: a Site, or a StrategyDataError that says what and where (the one
+    it ended in is returned)."""
     for path, content in mutation.writes:
         if currently_in_test_context() and len(content) <= 4000:
             note(f"{path}:\n{content.decode('utf-8', 'backslashreplace')}")
@@ -419,9 +420,10 @@ def load_cleanly(workspaces: Workspaces, mutation: Mutation) -> None:
                 assert problem.line is None or problem.line >= 1, problem
                 assert str(problem)
             assert str(error)
-        else:
-            assert isinstance(site, Site)
-            assert site.documents
+            return error
+        assert isinstance(site, Site)
+        assert site.documents
+        return site
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -1171,15 +1173,14 @@ def test_known_breakages(workspaces: Workspaces, real: RealData, case: str) -> N
     """Each input ends as it says: loaded, or refused with its message naming its file."""
     known = KNOWN[case]
     borough = known.file.split("/")[0] if known.file.split("/")[0] in real.boroughs else BEXLEY
-    mutation = Mutation(borough, case, writes=((known.file, known.content(real)),))
-    load_cleanly(workspaces, mutation)
-    with workspaces.applied(mutation) as data_dir:
-        if known.refused is None:
-            assert isinstance(load_site(data_dir), Site)
-            return
-        with pytest.raises(StrategyDataError) as raised:
-            load_site(data_dir)
-    mine = [str(problem) for problem in raised.value.problems
+    outcome = load_cleanly(
+        workspaces, Mutation(borough, case, writes=((known.file, known.content(real)),)))
+    if known.refused is None:
+        assert isinstance(outcome, Site), outcome
+        return
+    assert isinstance(outcome, StrategyDataError), "loaded, but should be refused"
+    data_dir = workspaces.data_dir(borough)
+    mine = [str(problem) for problem in outcome.problems
             if _full(problem.file, data_dir) == data_dir / known.file]
     assert any(known.refused in message for message in mine), (known.refused, mine)
 
