@@ -1,6 +1,7 @@
 # strategy-site. A newcomer on a fresh Debian machine needs two commands:
 #   make site   build site/ (pages for every borough in strategy_data/)
 #   make test   lint, type-check, run the test suite, then the accessibility gate on site/
+# While working, `make test-fast` (the quick tier: no browser, no PDFs, no slow builds).
 # Each installs what it needs first: Python packages into .venv, the gate's Node packages into
 # node_modules (npm ci, no browser download), and Debian's chromium, Java and Node when missing.
 
@@ -13,7 +14,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: site test a11y a11y-long serve check lint fuzz bench clean
+.PHONY: site test test-fast a11y a11y-long serve check lint fuzz bench clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -29,6 +30,15 @@ test: lint $(NODE_STAMP)
 	$(BIN)/python scripts/bench --quick
 	$(MAKE) a11y
 	$(MAKE) a11y-long
+
+# The tests a developer runs every minute: unit tests and small fixtures, without the ones marked
+# `slow` (those that render or open PDFs, open a browser, or run many whole builds); the fuzz
+# tests at a smaller budget (FUZZ_EXAMPLES, same fixed seed). No lint, no gate. `make test` runs all.
+# One worker per core (pytest-xdist), each test file's tests on one worker (its module fixtures
+# are built once, and the fuzz file's last test checks what its other tests undid).
+FAST_FUZZ_EXAMPLES ?= 20
+test-fast: $(STAMP)
+	FUZZ_EXAMPLES=$(FAST_FUZZ_EXAMPLES) $(BIN)/pytest -m "not slow" -q -n auto --dist loadfile
 
 # The benchmark (not a test): N = 1, 33 and 300 synthetic strategies; prints a table and
 # writes .cache/bench.json. BENCH="--sizes 1,33 --repeat 5" to choose.

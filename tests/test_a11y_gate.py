@@ -13,6 +13,8 @@ import pytest
 
 from conftest import REPO
 
+pytestmark = pytest.mark.slow  # runs the accessibility gate in chromium
+
 GATE = REPO / "scripts" / "a11y_check.py"
 
 BAD_PAGE = """<!doctype html>

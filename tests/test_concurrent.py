@@ -24,6 +24,8 @@ import pytest
 from conftest import FIXTURES, make_project
 from strategy_site.output import LOCK_FILE, STAGING_PREFIX
 
+pytestmark = pytest.mark.slow  # many whole builds at once, some killed
+
 SITE_URL = "https://www.example.org/community-safety/serious-violence/"
 """The site_url of the project's mkdocs.yml, which the sitemap's addresses start with."""
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

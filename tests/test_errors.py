@@ -339,6 +339,7 @@ def _mkdocs(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # two whole builds by the mkdocs command
 def test_mkdocs_build_stops_with_the_message_and_leaves_the_old_site(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
     project = make_project(tmp_path, data)
@@ -357,6 +358,7 @@ def test_mkdocs_build_stops_with_the_message_and_leaves_the_old_site(tmp_path: P
     assert after == before
 
 
+@pytest.mark.slow  # two fresh interpreters of the command
 def test_strategy_site_check_exits_2_on_bad_data_and_0_on_good(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "strategy_site.cli", "check", "--today", "2024-01-15",
                "--data"]

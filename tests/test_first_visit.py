@@ -11,6 +11,8 @@ import pytest
 
 from conftest import BuiltSite, in_chromium, served
 
+pytestmark = pytest.mark.slow  # opens the site in chromium
+
 VISIT = r"""
 const [base, path] = args;
 const page = await browser.newPage();

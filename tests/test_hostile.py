@@ -588,6 +588,7 @@ def browser_report(hostile: Built) -> dict[str, Any]:
     return report
 
 
+@pytest.mark.slow  # opens the site in chromium
 def test_in_a_browser_nothing_runs_pages_searches_or_highlights(
         browser_report: dict[str, Any], hostile: Built) -> None:
     assert browser_report["dialogs"] == []
@@ -603,6 +604,7 @@ def test_in_a_browser_nothing_runs_pages_searches_or_highlights(
     assert highlight["what"] == "highlight onerror" and highlight["marks"] > 0
 
 
+@pytest.mark.slow  # opens the site in chromium
 def test_in_a_browser_long_words_wrap_on_a_phone(browser_report: dict[str, Any]) -> None:
     """At 320 CSS px no page scrolls sideways: headings, paragraphs and list items with the
     300-character word wrap it (tables scroll in their own labelled region), and so do search
@@ -626,6 +628,7 @@ def _pdfs(site: BuiltSite) -> list[Path]:
     return sorted(site.root.rglob("*.pdf"))
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_pdfs_have_no_script_or_launch_actions(hostile: Built) -> None:
     pdfs = _pdfs(hostile.site)
     assert len(pdfs) == 4  # each document's, at its home and at its edition's address
@@ -645,6 +648,7 @@ def test_pdfs_have_no_script_or_launch_actions(hostile: Built) -> None:
                     assert _scheme(uri) in {"http", "https", "mailto"}, (path, uri)
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_pdfs_hold_the_hostile_text_as_text(hostile: Built) -> None:
     path = next(p for p in _pdfs(hostile.site) if p.parts[-2] == "testshire")
     reader = pypdf.PdfReader(path)
@@ -688,6 +692,7 @@ def _pdf_text_runs(path: Path) -> Iterator[tuple[int, float, float, str]]:
         yield from visitor.runs
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_pdfs_wrap_a_long_word_inside_the_page(hostile: Built) -> None:
     path = next(p for p in _pdfs(hostile.site) if p.parts[-2] == "testshire")
     width = float(pypdf.PdfReader(path).pages[0].mediabox.width)
@@ -696,6 +701,7 @@ def test_pdfs_wrap_a_long_word_inside_the_page(hostile: Built) -> None:
     assert not beyond, beyond[:5]
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_the_pdf_text_check_finds_nothing_on_ordinary_data(twin: Built) -> None:
     """The measure the test above uses flags nothing on ordinary text: diagramshire's PDF in
     the twin (tables, charts, no long word) has no text past the page's edge."""

@@ -170,6 +170,7 @@ def test_sections_nested_past_the_last_heading_level_are_refused(tmp_path: Path)
         "down to level 6, HTML's last); this one is deeper: move it up a level"]
 
 
+@pytest.mark.slow  # renders a PDF at every limit
 def test_a_document_at_every_limit_builds_its_pdf_in_seconds(tmp_path: Path) -> None:
     """The limits are ones the build meets: a tree at the deepest and largest, a chart of the
     most categories and series, sections at the deepest, and objectives' actions filling the

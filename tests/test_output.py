@@ -25,6 +25,8 @@ from pypdf import PdfReader
 from conftest import DATA, FIXTURES, PUBLISHED_AT, build_site, copy_data, make_project
 from strategy_site.output import LOCK_FILE, STAGING_PREFIX
 
+pytestmark = pytest.mark.slow  # whole builds killed, failed or swapped, with their PDFs
+
 
 def _fingerprint(folder: Path) -> dict[str, str]:
     """Every file under a folder with the SHA-256 of its bytes."""

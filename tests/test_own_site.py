@@ -19,6 +19,8 @@ import yaml
 from conftest import FIXTURES, REPO
 from strategy_site.cli import main
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a fresh venv
+
 FILLED = FIXTURES / "own-site"
 SLUG = "exampleton"
 TODAY = "2024-03-01"

@@ -7,6 +7,7 @@ import email
 import hashlib
 import io
 import itertools
+import logging
 import re
 import shutil
 import subprocess
@@ -34,6 +35,8 @@ from conftest import (
 from strategy_site.gate import pdf_checks
 from strategy_site.output import write_atomically
 from strategy_site.pdf import write_pdf
+
+pytestmark = pytest.mark.slow  # renders PDFs (the real site's and its own) and opens them
 
 BD = "barking-and-dagenham"
 
@@ -186,9 +189,15 @@ def test_the_pdf_holds_what_the_web_pages_hold(real_site: BuiltSite) -> None:
     assert not missing
 
 
-def test_two_builds_of_the_same_data_give_the_same_bytes(real_site: BuiltSite,
-                                                         tmp_path: Path) -> None:
-    again = build_site(tmp_path, DATA)
+def test_two_builds_of_the_same_data_give_the_same_bytes(
+        real_site: BuiltSite, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The second build renders every PDF again, in a cache of its own: with the shared cache
+    it would be served the first build's bytes, and the test could not fail."""
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.strategy_site"):
+        again = build_site(tmp_path, DATA, pdf_cache_dir=str(tmp_path / "empty-pdf-cache"))
+    summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("PDFs: ")]
+    assert summary and ", 0 from the cache, " in summary[-1], summary
+    assert _pdfs(real_site), "the real site has no PDF to compare"
     for path in _pdfs(real_site):
         twin = again.root / path.relative_to(real_site.root)
         assert hashlib.sha256(twin.read_bytes()).hexdigest() == \

@@ -18,6 +18,8 @@ from strategy_site.pages import Renderer
 from strategy_site.pdf import write_pdf
 from strategy_site.pdf_batch import PdfBatch, PdfCache, PdfJob, engine_fingerprint
 
+pytestmark = pytest.mark.slow  # renders PDFs, serially and in parallel
+
 
 def _two_boroughs(tmp_path: Path) -> Path:
     data = copy_data(tmp_path, FIXTURES / "minimal")

@@ -12,9 +12,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
 from conftest import copy_data, make_project
+
+pytestmark = pytest.mark.slow  # runs `mkdocs serve` and waits for it to reload
 
 
 def _free_port() -> int:

@@ -18,6 +18,8 @@ import pytest
 from conftest import BuiltSite, in_chromium, served
 from strategy_site.gate.a11y_check import serve
 
+pytestmark = pytest.mark.slow  # opens the site in chromium
+
 BD = "barking-and-dagenham"
 
 AUDIT = r"""

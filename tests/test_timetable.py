@@ -271,6 +271,7 @@ def test_check_from_another_folder_finds_the_sites_config(tmp_path: Path) -> Non
     assert _statement(run)["note"].startswith("last done on ")
 
 
+@pytest.mark.slow  # three fresh interpreters of the command
 def test_check_says_which_config_to_give_and_takes_it(tmp_path: Path) -> None:
     data = tmp_path / "elsewhere" / "strategy_data"
     data.parent.mkdir()
