@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 WRITTEN_AT_THE_TOP = {
     "search": "the search index (search/, by the search plugin)",
+    "pagefind": "the search index (pagefind/, made by Pagefind)",
     "sitemap.xml": "the sitemap",
     "sitemap.xml.gz": "the compressed sitemap",
     "404.html": "the page a server shows for a missing address",
