@@ -119,6 +119,25 @@ await Promise.all([arrival(page), page.keyboard.press("Enter")]);
 report.deskArrived = page.url();
 await page.close();
 
+// A desktop, Tab through the header's search box and on: once focus leaves search, search is
+// closed and its overlay covers nothing (the gate found every later stop hidden behind it).
+page = await open(1280, "bexley/");
+report.deskWalk = [];
+for (let i = 0; i < 14; i++) {
+  await page.keyboard.press("Tab");
+  await settle(page);
+  report.deskWalk.push(await page.evaluate(() => {
+    const el = document.activeElement;
+    const rect = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2);
+    return { label: (el.getAttribute("aria-label") || el.textContent).trim().slice(0, 40),
+      inSearch: Boolean(el.closest("[data-strategy-search]")),
+      open: document.getElementById("__search").checked,
+      onTop: Boolean(hit && (hit === el || el.contains(hit) || hit.contains(el))) };
+  }));
+}
+await page.close();
+
 // Without JavaScript there is no search to see or reach, and the page reads as it is.
 report.noScript = [];
 for (const width of [375, 1280]) {
@@ -206,3 +225,13 @@ def test_without_javascript_there_is_no_search_and_the_page_reads(
     for width in searched["noScript"]:
         assert width["search"] == 0, searched["noScript"]
         assert width["heading"].startswith("Bexley"), width
+
+
+def test_on_a_desktop_tab_leaves_search_closed_and_nothing_covered(
+        searched: dict[str, Any]) -> None:
+    walk = searched["deskWalk"]
+    assert [stop for stop in walk if stop["inSearch"]], walk  # the walk passed through search
+    after = walk[[stop["inSearch"] for stop in walk].index(True) + 1:]
+    after = [stop for stop in after if not stop["inSearch"]]
+    assert after, walk
+    assert [stop for stop in after if stop["open"] or not stop["onTop"]] == [], walk

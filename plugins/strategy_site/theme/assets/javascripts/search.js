@@ -11,7 +11,8 @@
 //   typing, so a screen reader hears it; the results are a list of links, each the page's title,
 //   followed by the words around the match with the match marked. Enter in the box moves focus
 //   to the first result, the arrow keys move between the box and the results, Escape closes
-//   search (strategy.js returns focus to the Search button), and "/" or "s" opens it.
+//   search (strategy.js returns focus to the Search button), so does focus leaving it, and
+//   "/" or "s" opens it.
 // - A result's link carries the words (?h=...): on arriving, Pagefind's highlighter marks them.
 // - The excerpts are Pagefind's text with <mark> around matches: they are copied as text and
 //   marks only, never inserted as HTML.
@@ -19,6 +20,7 @@
   "use strict";
   var PAGE_SIZE = 10;
   var WAIT = 300; // ms after the last key before searching
+  var UNAVAILABLE = "Search is not available: the search index could not be loaded.";
   var config = document.getElementById("__config");
   var settings = config ? JSON.parse(config.textContent) : {};
   var root = new URL(String(settings.base || ".").replace(/\/?$/, "/"), document.baseURI);
@@ -64,7 +66,7 @@
       engine.then(function () {
         if (!input.value.trim()) say(words.strategyPlaceholder);
       }, function () {
-        say("Search is not available: the search index could not be loaded.");
+        say(UNAVAILABLE);
         engine = null;
       });
     }
@@ -135,6 +137,8 @@
             if (asked === latest) say(count(found.length));
           });
         });
+    }).catch(function () {
+      if (asked === latest) say(UNAVAILABLE);
     });
   }
 
@@ -190,6 +194,12 @@
       return;
     }
     event.preventDefault();
+  });
+
+  // Focus leaving search closes it (as Material's did): on a desktop the box is in the header's
+  // tab order, and the open overlay would cover every stop after it.
+  document.addEventListener("focusin", function (event) {
+    if (toggle.checked && !dialog.contains(event.target)) setOpen(false);
   });
 
   document.addEventListener("keydown", function (event) {
