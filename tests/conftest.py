@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import logging
@@ -55,6 +56,38 @@ class BuiltSite:
         """Every page with content: not the newest editions' own addresses, which only send
         readers on to the document's home (tests/test_editions.py checks those)."""
         return [path for path in self.html_files() if not is_redirect(path)]
+
+
+SEARCH_INDEX = "pagefind"
+"""The site's search index, as Pagefind writes it (plugins/strategy_site/search_index.py)."""
+
+SEARCH_FILES = (".pf_fragment", ".pf_index", ".pf_meta")
+"""Pagefind's index files: gzip-compressed, then a signature, then JSON (a page's fragment:
+its address, title and text) or CBOR (the words, the metadata)."""
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def read_search_file(path: Path) -> bytes:
+    """What one file of Pagefind's index holds, uncompressed, without its signature."""
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(_SIGNATURE), path
+    return data[len(_SIGNATURE):]
+
+
+def search_records(site: Path) -> list[dict[str, Any]]:
+    """Every page the site's search index holds, as its fragment says: `url`, `content` (the
+    text search finds and quotes), `meta` (its `title`), `anchors`."""
+    fragments = sorted((site / SEARCH_INDEX / "fragment").glob("*.pf_fragment"))
+    return [json.loads(read_search_file(path)) for path in fragments]
+
+
+def search_index_text(site: Path) -> str:
+    """Every file of the search index, uncompressed, as text (the words of its word index
+    are there as text too): to look for what must never be in it."""
+    files = sorted(path for path in (site / SEARCH_INDEX).rglob("*") if path.suffix in SEARCH_FILES)
+    assert files, "the site has no search index"
+    return "\n".join(read_search_file(path).decode("utf-8", "replace") for path in files)
 
 
 def is_redirect(path: Path) -> bool:

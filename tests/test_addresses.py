@@ -41,6 +41,7 @@ def test_a_partnership_named_timetable_is_refused(
 
 @pytest.mark.parametrize(("folder", "owner"), [
     ("search", "the search index (search/, by the search plugin)"),
+    ("pagefind", "the search index (pagefind/, made by Pagefind)"),
     ("assets", "the theme's assets/"),
     ("about", "docs/about.md"),
     ("accessibility", "the accessibility statement (accessibility.md)"),

@@ -108,9 +108,9 @@ def missing(site: Path) -> list[str]:
     if not (site / "index.html").is_file() or not (site / "sitemap.xml").is_file():
         return [f"{site.name}/index.html or sitemap.xml"]
     absent = []
-    search = site / "search" / "search_index.json"
+    search = site / "pagefind" / "pagefind-entry.json"
     if not search.is_file():
-        absent.append("search/search_index.json")
+        absent.append("pagefind/pagefind-entry.json")
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for address in re.findall(r"<loc>([^<]+)</loc>", sitemap):
         assert address.startswith(SITE_URL), address

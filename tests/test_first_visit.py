@@ -1,7 +1,8 @@
 """What a phone downloads on a first visit: the page, the theme's CSS and JS, nothing from
-another host, and not the search index (the text of every page on the site, megabytes on a
-site of many strategies) until the reader opens search. Sizes are the benchmark's business
-(scripts/bench); this checks the behaviour, in Debian's chromium as the gate runs it."""
+another host, and nothing of search until the reader opens it; then Pagefind's script and the
+parts of its index a query needs, never the text of every page (Material's search index:
+megabytes on a site of many strategies). Sizes are the benchmark's business (scripts/bench);
+this checks the behaviour, in Debian's chromium as the gate runs it."""
 
 from __future__ import annotations
 
@@ -60,10 +61,20 @@ def test_a_first_visit_asks_only_this_site_and_not_for_the_search_index(
     assert any(url.endswith("barking-and-dagenham/funding/") for url in first)
     assert any("/assets/javascripts/bundle." in url for url in first)
     assert all(url.startswith(visit["base"]) or url.startswith("data:") for url in first), first
-    assert not [url for url in first if "search_index" in url], first
+    assert not [url for url in first if "search_index" in url or "/pagefind/" in url], first
 
 
-def test_opening_search_fetches_the_index_and_finds_pages(visit: dict[str, Any]) -> None:
-    assert [url for url in visit["search"] if url.endswith("/search/search_index.json")]
+def test_opening_search_fetches_only_the_parts_of_the_index_it_needs(
+        visit: dict[str, Any]) -> None:
+    """Pagefind's script, its metadata, the word index's chunk that holds "knife" and the
+    fragments of the results shown; not Material's index of every page's text."""
+    search = visit["search"]
+    assert all(url.startswith(visit["base"]) for url in search), search
+    assert not [url for url in search if "search_index" in url], search
+    assert [url for url in search if url.endswith("/pagefind/pagefind.js")], search
+    chunks = [url for url in search if url.endswith(".pf_index")]
+    fragments = [url for url in search if url.endswith(".pf_fragment")]
+    assert 1 <= len(chunks) <= 2, search
+    assert 0 < len(fragments) <= 10, search  # the first page of results, not every page
     assert visit["found"] > 0
     assert visit["keyboard"] == visit["found"]

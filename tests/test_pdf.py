@@ -30,6 +30,7 @@ from conftest import (
     article,
     build_site,
     copy_data,
+    search_index_text,
     visible_text,
 )
 from strategy_site.gate import pdf_checks
@@ -226,8 +227,7 @@ def test_no_page_is_left_waiting_for_a_pdf(real_site: BuiltSite) -> None:
     """PDFs render while the pages are built; their sizes are filled in at the end."""
     for path in real_site.html_files():
         assert "strategy-site:pdf-" not in path.read_text(encoding="utf-8"), path
-    index = (real_site.root / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "strategy-site:pdf-" not in index
+    assert "strategy-site:pdf-" not in search_index_text(real_site.root)
 
 
 def test_a_table_across_pages_is_one_table_and_its_repeated_header_an_artifact() -> None:

@@ -44,6 +44,7 @@ from .pdf_facts import PdfDownload, fill_in_pdf_facts, has_pdf_facts
 from .plan import Options, SitePlan, partnership_of, plan_site
 from .records import RecordState
 from .schema import packaged_schemas
+from .search_index import SearchIndexError, write_search_index
 from .submission import (
     ExampleAddress,
     PackFailure,
@@ -295,6 +296,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         assert self.output is not None
         if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts next, and on_build_error throws the staged site away
+        try:  # the finished pages, PDF sizes filled in, are what search finds
+            self.written += write_search_index(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
         packs = self._make_packs(config)  # anything that can fail, before the swap
         self._stage_packs(config, packs)
         try:
@@ -356,7 +361,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def _expected(self, config: MkDocsConfig) -> list[Path]:
         """Every file this build wrote into the staged site: MkDocs' pages and static files,
-        the theme's own pages (sitemap.xml, 404.html), the search index, and the plugin's."""
+        the theme's own pages (sitemap.xml, 404.html), Material's search index if its search
+        plugin is on, and the plugin's (Pagefind's search index among them)."""
         assert self.files is not None
         site = Path(config.site_dir)
         files = [Path(file.abs_dest_path) for file in self.files

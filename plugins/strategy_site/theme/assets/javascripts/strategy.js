@@ -13,7 +13,7 @@
 //   focus to its back button, going back returns it to the button that opened the panel, and
 //   Escape closes the menu and returns focus to the menu button;
 // - opening search moves focus to the search box, closing it returns focus to the search
-//   button; submitting the search form moves focus to the first result;
+//   button (search itself is assets/javascripts/search.js);
 // - the colour scheme button clicks Material's (hidden) radio for the next scheme, and takes
 //   that scheme's icon and name;
 // - a table's or diagram's box (data-strategy-scroll) is a labelled, focusable region only
@@ -145,7 +145,7 @@
 
   if (search) {
     search.addEventListener("change", function () {
-      var box = document.querySelector("[data-md-component=search-query]");
+      var box = document.querySelector(".md-search__input");
       if (search.checked) {
         if (box) box.focus();
       } else if (searchButton && shown(searchButton) &&
@@ -153,14 +153,6 @@
                   document.activeElement.closest(".md-search"))) {
         searchButton.focus();
       }
-    });
-  }
-  var form = document.forms.namedItem("search");
-  if (form) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var first = document.querySelector(".md-search-result__link");
-      if (first) first.focus();
     });
   }
 

@@ -1,0 +1,55 @@
+"""The site's search index, made by Pagefind from the finished pages.
+
+Material's own search sends the text of every page in one file (3.5 MB at 33 partnerships, 31 MB
+at 300) to every reader who opens search, and builds a lunr index from it in the browser.
+Pagefind splits the index into small fragments by word and page, and the browser fetches only
+the fragments a query needs, so the first search costs about the same at any size of site.
+
+It runs on the staged site once MkDocs and the plugin have written every page: what is indexed
+is exactly what is published. Only each page's main content is indexed (the theme marks its
+article `data-pagefind-body`; pages without it, like the redirect pages and 404.html, are left
+out); drawings are left out too (`data-search-exclude`): their text versions follow them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from pagefind.index import IndexConfig, PagefindIndex
+
+log = logging.getLogger("mkdocs.plugins.strategy_site")
+
+BUNDLE = "pagefind"
+"""The folder of the site that holds Pagefind's index and scripts (the theme loads them from
+there, relative to the page: assets/javascripts/search.js)."""
+
+EXCLUDED = ("[data-search-exclude]",)
+"""What is left out of the index on an indexed page: drawings (their text versions follow them)."""
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site: the message says why and what to do."""
+
+
+def write_search_index(site: Path) -> list[Path]:
+    """Index the pages of the built site in `site` into `site/pagefind/`; the files written."""
+    bundle = site / BUNDLE
+    try:
+        pages = asyncio.run(_index(site, bundle))
+    except FileNotFoundError as error:
+        raise SearchIndexError(
+            f"Pagefind, which makes the search index, is not installed ({error}): install "
+            f"the package with its binary, pip install 'pagefind[bin]'") from None
+    except Exception as error:  # the service reports its failures as plain exceptions
+        raise SearchIndexError(f"Pagefind could not index the site in {site}: {error}") from None
+    log.debug("Search index: %d pages in %s", pages, bundle)
+    return sorted(path for path in bundle.rglob("*") if path.is_file())
+
+
+async def _index(site: Path, bundle: Path) -> int:
+    config = IndexConfig(exclude_selectors=list(EXCLUDED), output_path=str(bundle))
+    async with PagefindIndex(config=config) as index:
+        indexed = await index.add_directory(str(site))
+    return int(indexed["page_count"])
