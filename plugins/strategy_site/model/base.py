@@ -3,7 +3,7 @@ rule that spans fields points an error at the one field it is about (`invalid`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
@@ -64,15 +64,21 @@ _SPLIT = "split it, or move part of it into a document of its own"
 
 class Record(BaseModel):
     """Base of every model: frozen, strict about unknown keys, no silent type coercion, and
-    no list longer than `MAX_ITEMS`."""
+    no list longer than `MAX_ITEMS` (but those `UNBOUNDED` names)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False,
                               use_attribute_docstrings=True)
+
+    UNBOUNDED: ClassVar[frozenset[str]] = frozenset()
+    """Lists the loader assembles rather than an officer types (the site's documents), which
+    grow with the number of partnerships, not with one document."""
 
     @model_validator(mode="after")
     def _lists_within_limit(self) -> Record:
         for name in type(self).model_fields:
             value = getattr(self, name)
+            if name in self.UNBOUNDED:
+                continue
             if isinstance(value, (tuple, dict)) and len(value) > MAX_ITEMS:
                 at: Location = (name, MAX_ITEMS) if isinstance(value, tuple) else (name,)
                 raise invalid(at, f"expected at most {MAX_ITEMS} entries in '{name}' (no real "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from .base import Record
@@ -27,6 +29,10 @@ class Withheld(Record):
 
 class Site(Record):
     """Everything in `strategy_data/`: the documents, what they share, and the timetable."""
+
+    UNBOUNDED: ClassVar[frozenset[str]] = frozenset({"documents", "withheld"})
+    """A site of every partnership in England and Wales holds about 300 partnerships' documents
+    (each document keeps its own limits)."""
 
     documents: tuple[Document, ...]
     definitions: dict[Identifier, SharedDefinition] = Field(default={})
