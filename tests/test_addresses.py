@@ -40,7 +40,7 @@ def test_a_partnership_named_timetable_is_refused(
 
 
 @pytest.mark.parametrize(("folder", "owner"), [
-    ("search", "the search index (search/, by the search plugin)"),
+    ("search", "Material's search index (search/, where a site still lists the search plugin)"),
     ("pagefind", "the search index (pagefind/, made by Pagefind)"),
     ("assets", "the theme's assets/"),
     ("about", "docs/about.md"),
@@ -65,8 +65,8 @@ def test_a_partnership_named_site_is_refused_by_the_build_and_the_check(
     reason = ("strategy_data/site/strategy.yaml: its landing page would be at /site/, where "
               "the name the site's own deadlines go by (in `strategy-site check` and the "
               "calendar feeds) is; rename the folder (a partnership's folder cannot take a "
-              "name the site keeps at its top: accessibility, assets, schema, search, site, "
-              "timetable)")
+              "name the site keeps at its top: accessibility, assets, pagefind, schema, search, "
+              "site, timetable)")
     assert reason in _refusal(tmp_path, "site", caplog)
     data = tmp_path / "strategy_data"
     assert main(["check", "--data", str(data), "--today", "2024-02-10"]) == 2
