@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,36 +29,15 @@ from mkdocs.utils import CountHandler, get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from .addresses import FEED, SCHEMA_FOLDER, Claim, same_address, taken_names, top_name
+from .build import BuildError, BuildOptions, RedirectPage, SiteBuild, log_loaded, log_timetable
 from .config import StrategySiteConfig, missing_statement_settings
 from .loading import StrategyDataError, load_site
 from .model import Strategy
-from .output import OutputError, StagedOutput, full_disk, write_atomically
-from .pages import (
-    Heading,
-    PageSpec,
-    Renderer,
-    UrlFor,
-)
-from .pdf import RenderedPdf
-from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
-from .pdf_facts import PdfDownload, fill_in_pdf_facts, has_pdf_facts
+from .output import full_disk
+from .pages import Heading, PageSpec, Renderer, UrlFor
+from .pdf_facts import PdfDownload, has_pdf_facts
 from .plan import Options, SitePlan, partnership_of, plan_site
-from .records import RecordState
-from .schema import packaged_schemas
-from .search_index import SearchIndexError, write_search_index
-from .submission import (
-    ExampleAddress,
-    PackFailure,
-    SubmissionError,
-    SubmissionPack,
-    example_address,
-    setting_line,
-    submission_pack,
-    write_pack,
-)
 from .theme_filters import FILTERS as THEME_FILTERS
-from .timetable import Finding, Status, calendar_feed
-from .withholding import withheld_line
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -78,27 +58,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """What this build makes (plan.py): the plugin turns it into MkDocs' files."""
         self.pages: dict[str, PageSpec] = {}
         self.files: Files | None = None
-        self.downloads: dict[str, PdfDownload] = {}
-        """Each edition's PDF as the pages link to it, by where its pages are (a document's
-        home, an edition's own address)."""
-        self.pdfs: dict[str, RenderedPdf] = {}
-        """The same PDFs made, once the batch is done (on_post_build)."""
-        self.batch: PdfBatch | None = None
-        self.waiting_pages: dict[Path, str] = {}
-        """Pages written with markers for a PDF's size and pages, as written, to fill in at
-        the end."""
-        self.pdf_start = 0.0
+        self.build: SiteBuild | None = None
+        """This build's staging, PDFs and packs (build.py), from on_config to on_post_build."""
         self.renderer = Renderer()
-        self.output: StagedOutput | None = None
-        self.pack_output: StagedOutput | None = None
-        """The submission packs' staging, swapped in right after the site's."""
-        self.packs_written: list[Path] = []
-        self.written: list[Path] = []
-        """The files the plugin wrote into the staged site, checked there before the swap."""
-        self.pdf_cache: PdfCache | None = None
-        self.started = 0.0
-        """When this build started (the clock of file times): the PDF cache keeps what any
-        build used since."""
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         self.navs: dict[str, Navigation] = {}
@@ -122,13 +84,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         except StrategyDataError as error:
             raise PluginError(str(error)) from None
         self.pages = self.plan.pages
-        self._log_timetable(self.plan)
-        site = self.plan.site
-        log.info("Loaded %d documents (%d editions) from %s", len(site.documents),
-                 sum(len(d.editions) for d in site.documents), data_dir)
-        for item in site.withheld:
-            log.info("Withheld from %s (edition %s): %s", item.home, item.edition,
-                     withheld_line(item))
+        log_timetable(self.plan, self.config.timetable_public, logging.WARNING
+                      if self.config.overdue_log_level == "warning" else logging.INFO)
+        log_loaded(self.plan, data_dir)
         self._stage(config)
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             position = 1 if config.theme.custom_dir else 0
@@ -159,7 +117,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             config.nav = self._generate_nav(files)
         else:
             config.nav = [*config.nav, *self.plan.strategy_nav()]
-        self._start_pdfs(config)
+        assert self.build is not None
+        self.build.start_pdfs()
         self.files = files
         return files
 
@@ -273,15 +232,17 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
         if spec is None:
             return self._render_strategy_list(html, url)
-        download = self.downloads.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF
-        rendered = self.renderer.render(spec, url, download=download, downloads=self.downloads)
+        downloads = self._downloads()
+        download = downloads.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF
+        rendered = self.renderer.render(spec, url, download=download, downloads=downloads)
         page.toc = get_toc([_toc_token(heading) for heading in rendered.headings])
         return rendered.html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Keep a page that gives a PDF's size and pages: they are filled in when it is made."""
         if has_pdf_facts(output):  # kept as MkDocs writes it, not read back (pdf_facts.py)
-            self.waiting_pages[Path(page.file.abs_dest_path)] = output
+            assert self.build is not None
+            self.build.wait_for_facts(Path(page.file.abs_dest_path), output)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files (the search index)
@@ -289,53 +250,33 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Wait for the PDFs and give their sizes on the pages; write each strategy's PDF and
         calendar feed into the site, the site's own calendar feed, and the submission packs
         beside it; then, only when all of it is written, put the new site in place, and the
-        new packs."""
-        self._finish_pdfs()
-        self._write_outputs(config)
+        new packs (build.py)."""
+        assert self.build is not None
+        build = self.build
+        with _as_plugin_error():
+            build.finish_pdfs()
+            build.write_outputs(self._redirects(config), config.theme.locale.language)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        assert self.output is not None
         if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts next, and on_build_error throws the staged site away
-        try:  # the finished pages, PDF sizes filled in, are what search finds
-            self.written += write_search_index(Path(config.site_dir))
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from None
-        packs = self._make_packs(config)  # anything that can fail, before the swap
-        self._stage_packs(config, packs)
-        try:
-            target = self.output.target
-            self.output.commit(self._expected(config))
-            self.output = None
-            config.site_dir = str(target)
-        except OutputError as error:
-            raise PluginError(str(error)) from None
-        if self.pack_output is not None:
-            try:
-                self.pack_output.commit(self.packs_written)
-            except (OutputError, OSError) as error:
-                raise PluginError(f"The new site is in place, but the submission packs could "
-                                  f"not replace the previous ones ({error}): build again") from None
-            self.pack_output = None
-        for strategy, pack in packs:
-            log.info("Submission pack for %s in %s (due %s)", strategy.home,
-                     self._packs_dir(config) / strategy.home, pack.due.isoformat())
-        self._prune_pdf_cache()
+        with _as_plugin_error():
+            build.write_search_index()
+            packs = build.make_packs()  # anything that can fail, before the swap
+            build.stage_packs(packs)
+            build.commit_site(self._expected(config))
+            config.site_dir = str(build.options.site_dir)
+            build.commit_packs(packs)
+        self.build = None
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site, and the previous packs, as they were. A
         full disk is said in a sentence, not a traceback."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.batch is not None:
-            self.batch.cancel()
-            self.batch = None
-        target = self.output.target if self.output is not None else None
+        build, self.build = self.build, None
+        target = build.options.site_dir if build is not None else None
         # A staging folder removed under the build makes MkDocs fail wherever it was writing:
         # say what happened, not where it noticed.
-        replaced = self.output.replaced(error) if self.output is not None else None
-        for output in (self.output, self.pack_output):
-            if output is not None:
-                output.abandon()
-        self.output = self.pack_output = None
+        replaced = build.abandon(error) if build is not None else None
         if replaced is not None and not isinstance(error, (Abort, PluginError)):
             raise Abort(f"The build stopped: {replaced}")
         full = full_disk(error)
@@ -347,22 +288,26 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                         f"{f' ({target})' if target else ''}: free space and build again")
 
     def _stage(self, config: MkDocsConfig) -> None:
-        """Build into a staging folder beside `site_dir`, holding its lock (see output.py)."""
-        self._check_packs_dir(config)
-        self.started = time.time()
-        try:
-            self.output = StagedOutput(Path(config.site_dir), self.config.lock_timeout)
-        except OutputError as error:
-            raise PluginError(str(error)) from None
-        config.site_dir = str(self.output.staging)
-        self.written = []
+        """Build into a staging folder beside `site_dir`, holding its lock (build.py)."""
+        assert self.plan is not None
+        cache_dir = self.config.pdf_cache_dir
+        options = BuildOptions(
+            config_file=Path(config.config_file_path), data_dir=Path(self.config.data_dir),
+            docs_dir=Path(config.docs_dir), site_dir=Path(config.site_dir),
+            site_url=config.site_url, submission_dir=self.config.submission_dir,
+            lock_timeout=self.config.lock_timeout, pdfs=self.config.pdfs,
+            pdf_cache_dir=str(cache_dir) if cache_dir else None,
+            pdf_workers=self.config.pdf_workers, pdf_cache_prune=self.config.pdf_cache_prune)
+        with _as_plugin_error():
+            self.build = SiteBuild(self.plan, options, self.renderer)
+        config.site_dir = str(self.build.staging)
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def _expected(self, config: MkDocsConfig) -> list[Path]:
-        """Every file this build wrote into the staged site: MkDocs' pages and static files,
-        the theme's own pages (sitemap.xml, 404.html), Material's search index if its search
-        plugin is on, and the plugin's (Pagefind's search index among them)."""
+        """Every file MkDocs wrote into the staged site: its pages and static files, the
+        theme's own pages (sitemap.xml, 404.html), Material's search index if its search
+        plugin is on (the build adds its own files)."""
         assert self.files is not None
         site = Path(config.site_dir)
         files = [Path(file.abs_dest_path) for file in self.files
@@ -370,111 +315,23 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         templates = [site / name for name in config.theme.static_templates]
         searching = any(name.rpartition("/")[2] == "search" for name in config.plugins)
         search = [site / "search" / "search_index.json"] if searching else []
-        return [*files, *templates, *search, *self.written]
+        return [*files, *templates, *search]
 
-    def _write_outputs(self, config: MkDocsConfig) -> None:
-        assert self.plan is not None
-        site_dir = Path(config.site_dir)
-        for feed in self.plan.feeds:
-            self._write(site_dir / feed.path, calendar_feed(feed.findings, feed.name))
-        for base, pdf in self.pdfs.items():
-            self._write(site_dir / base / pdf.name, pdf.data)
-        # The data files' schemas, so a council's files (or anyone's) can name their site's own.
-        for name, data in packaged_schemas().items():
-            self._write(site_dir / SCHEMA_FOLDER / name, data)
-        self._write_redirects(config)
-
-    def _write(self, path: Path, data: bytes) -> None:
-        write_atomically(path, data)
-        self.written.append(path)
-
-    def _write_redirects(self, config: MkDocsConfig) -> None:
+    def _redirects(self, config: MkDocsConfig) -> list[RedirectPage]:
         """The newest edition's own address sends readers to its pages at the document's
         home: one copy of each page to build, check and search, and an address that lasts
         (when a later edition comes, this edition's pages are built there from editions/)."""
         assert self.files is not None and self.plan is not None
+        pages = []
         for redirect in self.plan.redirects:
             spec = redirect.target
             target = self.files.get_file_from_path(spec.src_uri)
             assert target is not None, spec.src_uri
             at = File(redirect.source, config.docs_dir, config.site_dir,
                       config.use_directory_urls)
-            html = self.renderer.render_redirect(spec.browser_title,
-                                                 get_relative_url(target.url, at.url),
-                                                 config.theme.locale.language)
-            self._write(Path(at.abs_dest_path), html.encode("utf-8"))
-
-    def _make_packs(self, config: MkDocsConfig) -> list[tuple[Strategy, SubmissionPack]]:
-        """Each published strategy's Home Office pack, made (not written yet); a pack that
-        cannot be made stops the build before the site is swapped."""
-        assert self.plan is not None
-        packs = []
-        for planned in self.plan.packs:
-            strategy = planned.strategy
-            pdf = self.pdfs.get(strategy.home)
-            if pdf is None:
-                continue  # no PDFs in this build
-            try:
-                pack = submission_pack(strategy, pdf, self.plan.site.timetable, planned.address)
-            except ExampleAddress as error:
-                # Loud while the pack is needed: a strict build stops.
-                needed = self.plan.pack_is_needed(error.due, error.submitted)
-                log.log(logging.WARNING if needed else logging.INFO,
-                        "%s; set site_url (%s) to the address the site is published at",
-                        error, _site_url_line(config))
-                continue
-            except SubmissionError as error:
-                log.info("No submission pack for %s: %s", strategy.home, error)
-                continue
-            except PackFailure as error:
-                raise PluginError(f"{Path(self.config.data_dir).name}/{error}") from None
-            packs.append((strategy, pack))
-        return packs
-
-    def _stage_packs(self, config: MkDocsConfig,
-                     packs: list[tuple[Strategy, SubmissionPack]]) -> None:
-        """Write the packs into a staging folder of `submission_dir`, which is replaced whole
-        after the site: it holds the packs of the last build with PDFs, and nothing older
-        (a pack whose title changed would otherwise stay beside the new one)."""
-        self.packs_written = []
-        folder = self._packs_dir(config)
-        if not self.pdfs or (not packs and not folder.exists()):
-            return  # no PDFs, so no packs: the packs there are left as they are
-        try:
-            self.pack_output = StagedOutput(folder, self.config.lock_timeout,
-                                            "the submission packs")
-        except OutputError as error:
-            raise PluginError(f"submission_dir: {error}") from None
-        for strategy, pack in packs:
-            self.packs_written += write_pack(pack, self.pack_output.staging / strategy.home)
-
-    def _packs_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).parent / self.config.submission_dir
-
-    def _check_packs_dir(self, config: MkDocsConfig) -> None:
-        """The packs' folder is replaced whole: it must be a folder of its own, never one
-        holding the project, its pages, its data or its site, nor inside them."""
-        packs = self._packs_dir(config).resolve()
-        project = Path(config.config_file_path).parent.resolve()
-        folders = {"the project (mkdocs.yml's folder)": (project, False),
-                   "docs_dir": (Path(config.docs_dir).resolve(), True),
-                   "data_dir": (Path(self.config.data_dir).resolve(), True),
-                   "site_dir": (Path(config.site_dir).resolve(), True)}
-        for name, (folder, nor_inside) in folders.items():
-            if folder.is_relative_to(packs) or (nor_inside and packs.is_relative_to(folder)):
-                raise PluginError(
-                    f"submission_dir: expected a folder of its own for the submission packs, "
-                    f"apart from {name} ({folder}); found {packs}. A build replaces that "
-                    "folder whole with its packs: choose one like 'submissions'")
-
-    def _prune_pdf_cache(self) -> None:
-        """Remove the cached PDFs no build has used since this one started: a PDF holding
-        text since withheld, or an edition since removed, does not stay on the disk."""
-        if self.pdf_cache is not None and self.config.pdf_cache_prune:
-            removed = self.pdf_cache.prune(self.started)
-            if removed:
-                log.info("PDF cache: removed %d PDFs no current strategy uses", removed)
-        self.pdf_cache = None
+            pages.append(RedirectPage(Path(at.abs_dest_path), spec.browser_title,
+                                      get_relative_url(target.url, at.url)))
+        return pages
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -484,74 +341,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return server
 
     # --- helpers -------------------------------------------------------------------------
-
-    def _start_pdfs(self, config: MkDocsConfig) -> None:
-        """Start making every edition's PDF (pdf_batch.py) while the pages are built: a
-        recorded edition's as kept when it was published; the others from the cache, or
-        rendered in parallel processes."""
-        assert self.plan is not None
-        self.downloads, self.pdfs, self.waiting_pages, self.batch = {}, {}, {}, None
-        self.pdf_start = time.perf_counter()
-        if not self.config.pdfs:
-            log.info("PDFs: none (pdfs: false), so the pages have no download links")
-            return
-        if example_address(config.site_url):
-            log.info("site_url (%s) is the example address %s, which every PDF's cover gives "
-                     "as where its strategy is published: set it to the address the site is "
-                     "published at", _site_url_line(config), config.site_url)
-        self.downloads = self.plan.downloads()
-        jobs: list[PdfJob] = []
-        for job in self.plan.pdfs:
-            if job.kept is None:
-                self._log_unrecorded(job.edition, job.state)
-            jobs.append(PdfJob(job.download.name, job.print_document(self.renderer,
-                                                                     self.plan.site),
-                               job.label, job.kept))
-        cache_dir = self.config.pdf_cache_dir
-        cache = PdfCache(Path(config.config_file_path).parent / cache_dir if cache_dir
-                         else None)
-        self.pdf_cache = cache
-        self.batch = PdfBatch(jobs, cache, self.config.pdf_workers or default_workers(),
-                              self._log_progress)
-
-    def _finish_pdfs(self) -> None:
-        """Wait for the PDFs, and give their sizes and page counts on the pages."""
-        if self.batch is None:
-            return
-        batch, self.batch = self.batch, None
-        results = batch.results()
-        made = [result.pdf for result in results]
-        self.pdfs = {address: made[download.number]
-                     for address, download in self.downloads.items()}
-        for path, output in self.waiting_pages.items():
-            write_atomically(path, fill_in_pdf_facts(
-                output, lambda number: (made[number].size_kb, made[number].pages)
-            ).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs encodes a page
-        rendered = sum(1 for result in results if not result.cached)
-        published = sum(1 for result in results if result.published)
-        how = f" with {batch.workers} processes" if rendered > 1 else ""
-        log.info("PDFs: %d, done %.1f s after they were started, beside the pages (%d "
-                 "rendered%s, %d from the cache, %d as published)",
-                 len(made), time.perf_counter() - self.pdf_start, rendered, how,
-                 len(results) - rendered - published, published)
-
-    def _log_progress(self, number: int, total: int, job: PdfJob, result: PdfResult) -> None:
-        how = "as published" if result.published else "from the cache" if result.cached \
-            else f"{result.seconds:.1f} s"
-        log.info("PDF %d/%d %s: %s, %d pages, %d KB", number, total, job.label, how,
-                 result.pdf.pages, result.pdf.size_kb)
-        for complaint in result.warnings:  # a PDF problem fails a strict build, as a page's
-            log.warning("PDF %s: %s", job.label, complaint)
-
-    def _log_unrecorded(self, edition: Strategy, state: RecordState) -> None:
-        if state.pending_amendments > 0:
-            log.info("PDF %s %s: amended since it was recorded; run `strategy-site publish "
-                     "%s` to record the amended edition", edition.home,
-                     edition.identity.edition, edition.home)
-        elif edition.identity.published and state.record is None:
-            log.info("PDF %s %s: published but not recorded; run `strategy-site publish %s` "
-                     "to keep it as a record", edition.home, edition.identity.edition,
-                     edition.home)
 
     def _generate_nav(self, files: Files) -> list[Any]:
         """Home first, then each strategy and the timetable, then the hand-written pages."""
@@ -568,39 +357,25 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         assert self.plan is not None
         return [*home, *self.plan.strategy_nav(), *top, *sections]
 
-    def _log_timetable(self, plan: SitePlan) -> None:
-        """Each deadline that needs action, or is due soon, in the build's log."""
-        for finding in plan.all_findings():
-            self._log_finding(finding)
-        if plan.site.timetable is not None and not self.config.timetable_public:
-            log.info("Timetable: kept to this log and `strategy-site check` (timetable_public: "
-                     "false): no dashboard, Key dates pages, calendar feeds or status published")
-
-    def _log_finding(self, finding: Finding) -> None:
-        due = finding.due.isoformat() if finding.due else "no due date"
-        if finding.status.needs_action:
-            level = logging.WARNING if self.config.overdue_log_level == "warning" \
-                else logging.INFO
-        elif finding.status is Status.DUE_SOON:
-            level = logging.INFO
-        else:
-            return
-        log.log(level, "Timetable: %s: %s %s (due %s)%s", finding.strategy, finding.subject,
-                finding.status.value, due, f"; {finding.note}" if finding.note else "")
-
     def _render_strategy_list(self, html: str, url: UrlFor) -> str:
         marker = self.config.strategies_marker
         if marker not in html or self.plan is None:
             return html
         return html.replace(marker, self.renderer.render_strategy_list(
-            self.plan.site, url, downloads=self.downloads, status=self.plan.statuses()))
+            self.plan.site, url, downloads=self._downloads(), status=self.plan.statuses()))
+
+    def _downloads(self) -> dict[str, PdfDownload]:
+        """Each edition's PDF as the pages link to it (none before the build has started)."""
+        return self.build.downloads if self.build is not None else {}
 
 
-def _site_url_line(config: MkDocsConfig) -> str:
-    """Where site_url is set, as a message names it: 'line 7 of mkdocs.yml'."""
-    path = Path(config.config_file_path)
-    line = setting_line(path.read_text(encoding="utf-8"), "site_url") if path.is_file() else None
-    return f"line {line} of {path.name}" if line else f"a line 'site_url:' in {path.name}"
+@contextmanager
+def _as_plugin_error() -> Iterator[None]:
+    """The core's sentence for what stops the build, as MkDocs' error."""
+    try:
+        yield
+    except BuildError as error:
+        raise PluginError(str(error)) from None
 
 
 def _stop_if(what: str, problems: list[str]) -> None:

@@ -1,0 +1,367 @@
+"""One build of the site, apart from any engine: the staging folder, the PDF batch, the files
+the plan adds to the site (PDFs, feeds, schemas, redirects), the submission packs, the swap.
+
+The engine's adapter (plugin.py) makes a `SiteBuild` from the plan and plain paths, calls it
+at each step of the engine's build, and turns a `BuildError` into the engine's own error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .addresses import SCHEMA_FOLDER
+from .model import Strategy
+from .output import OutputError, StagedOutput, write_atomically
+from .pages import Renderer
+from .pdf import RenderedPdf
+from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
+from .pdf_facts import PdfDownload, fill_in_pdf_facts
+from .plan import SitePlan
+from .records import RecordState
+from .schema import packaged_schemas
+from .search_index import SearchIndexError, write_search_index
+from .submission import (
+    ExampleAddress,
+    PackFailure,
+    SubmissionError,
+    SubmissionPack,
+    example_address,
+    setting_line,
+    submission_pack,
+    write_pack,
+)
+from .timetable import Finding, Status, calendar_feed
+from .withholding import withheld_line
+
+log = logging.getLogger("mkdocs.plugins.strategy_site")
+
+
+class BuildError(Exception):
+    """What stops a build, in a sentence for the officer (the adapter raises it as the
+    engine's error)."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """The paths and options a build needs, as plain values."""
+
+    config_file: Path
+    """The site's configuration file (mkdocs.yml): relative folders are taken from its."""
+    data_dir: Path
+    docs_dir: Path
+    site_dir: Path
+    site_url: str | None
+    submission_dir: str
+    lock_timeout: float
+    pdfs: bool
+    pdf_cache_dir: str | None
+    pdf_workers: int | None
+    pdf_cache_prune: bool
+
+    @property
+    def project(self) -> Path:
+        """The folder of the site's configuration file."""
+        return self.config_file.parent
+
+    @property
+    def packs_dir(self) -> Path:
+        """Where the submission packs go."""
+        return self.project / self.submission_dir
+
+
+@dataclass(frozen=True)
+class RedirectPage:
+    """A redirect to write: where in the staged site, the page's title, and where it sends
+    readers (relative to itself)."""
+
+    path: Path
+    title: str
+    href: str
+
+
+class SiteBuild:
+    """One build into a staging folder beside `site_dir`, put in place whole or not at all."""
+
+    def __init__(self, plan: SitePlan, options: BuildOptions, renderer: Renderer) -> None:
+        """Check the packs' folder, then take the site's lock and stage (see output.py)."""
+        self.plan = plan
+        self.options = options
+        self.renderer = renderer
+        check_packs_dir(options)
+        self.started = time.time()
+        """When this build started (the clock of file times): the PDF cache keeps what any
+        build used since."""
+        try:
+            self.output: StagedOutput | None = StagedOutput(options.site_dir,
+                                                            options.lock_timeout)
+        except OutputError as error:
+            raise BuildError(str(error)) from None
+        self.staging = self.output.staging
+        self.written: list[Path] = []
+        """The files this build wrote into the staged site, checked there before the swap."""
+        self.pack_output: StagedOutput | None = None
+        """The submission packs' staging, swapped in right after the site's."""
+        self.packs_written: list[Path] = []
+        self.downloads: dict[str, PdfDownload] = {}
+        """Each edition's PDF as the pages link to it, by where its pages are (a document's
+        home, an edition's own address)."""
+        self.pdfs: dict[str, RenderedPdf] = {}
+        """The same PDFs made, once the batch is done."""
+        self.batch: PdfBatch | None = None
+        self.pdf_cache: PdfCache | None = None
+        self.waiting_pages: dict[Path, str] = {}
+        """Pages written with markers for a PDF's size and pages, as written, to fill in at
+        the end."""
+        self.pdf_start = 0.0
+
+    # --- the PDFs, made while the pages are built ----------------------------------------
+
+    def start_pdfs(self) -> None:
+        """Start making every edition's PDF (pdf_batch.py) while the pages are built: a
+        recorded edition's as kept when it was published; the others from the cache, or
+        rendered in parallel processes."""
+        options = self.options
+        self.downloads, self.pdfs, self.waiting_pages, self.batch = {}, {}, {}, None
+        self.pdf_start = time.perf_counter()
+        if not options.pdfs:
+            log.info("PDFs: none (pdfs: false), so the pages have no download links")
+            return
+        if example_address(options.site_url):
+            log.info("site_url (%s) is the example address %s, which every PDF's cover gives "
+                     "as where its strategy is published: set it to the address the site is "
+                     "published at", site_url_line(options.config_file), options.site_url)
+        self.downloads = self.plan.downloads()
+        jobs: list[PdfJob] = []
+        for job in self.plan.pdfs:
+            if job.kept is None:
+                _log_unrecorded(job.edition, job.state)
+            jobs.append(PdfJob(job.download.name, job.print_document(self.renderer,
+                                                                     self.plan.site),
+                               job.label, job.kept))
+        cache_dir = options.pdf_cache_dir
+        cache = PdfCache(options.project / cache_dir if cache_dir else None)
+        self.pdf_cache = cache
+        self.batch = PdfBatch(jobs, cache, options.pdf_workers or default_workers(),
+                              _log_progress)
+
+    def wait_for_facts(self, path: Path, output: str) -> None:
+        """Keep a written page that gives a PDF's size and pages, to fill them in when the
+        PDFs are made (pdf_facts.py)."""
+        self.waiting_pages[path] = output
+
+    def finish_pdfs(self) -> None:
+        """Wait for the PDFs, and give their sizes and page counts on the pages."""
+        if self.batch is None:
+            return
+        batch, self.batch = self.batch, None
+        results = batch.results()
+        made = [result.pdf for result in results]
+        self.pdfs = {address: made[download.number]
+                     for address, download in self.downloads.items()}
+        for path, output in self.waiting_pages.items():
+            write_atomically(path, fill_in_pdf_facts(
+                output, lambda number: (made[number].size_kb, made[number].pages)
+            ).encode("utf-8", errors="xmlcharrefreplace"))  # as the engine encodes a page
+        rendered = sum(1 for result in results if not result.cached)
+        published = sum(1 for result in results if result.published)
+        how = f" with {batch.workers} processes" if rendered > 1 else ""
+        log.info("PDFs: %d, done %.1f s after they were started, beside the pages (%d "
+                 "rendered%s, %d from the cache, %d as published)",
+                 len(made), time.perf_counter() - self.pdf_start, rendered, how,
+                 len(results) - rendered - published, published)
+
+    # --- the plan's own files, written into the staged site -------------------------------
+
+    def write_outputs(self, redirects: list[RedirectPage], language: str) -> None:
+        """Each strategy's PDF and calendar feed, the site's feed, the data files' schemas
+        (so a council's files, or anyone's, can name their site's own), and the redirects."""
+        for feed in self.plan.feeds:
+            self._write(self.staging / feed.path, calendar_feed(feed.findings, feed.name))
+        for base, pdf in self.pdfs.items():
+            self._write(self.staging / base / pdf.name, pdf.data)
+        for name, data in packaged_schemas().items():
+            self._write(self.staging / SCHEMA_FOLDER / name, data)
+        for redirect in redirects:
+            html = self.renderer.render_redirect(redirect.title, redirect.href, language)
+            self._write(redirect.path, html.encode("utf-8"))
+
+    def write_search_index(self) -> None:
+        """The search index over the finished pages, PDF sizes filled in."""
+        try:
+            self.written += write_search_index(self.staging)
+        except SearchIndexError as error:
+            raise BuildError(str(error)) from None
+
+    def _write(self, path: Path, data: bytes) -> None:
+        write_atomically(path, data)
+        self.written.append(path)
+
+    # --- the submission packs, and the swap ----------------------------------------------
+
+    def make_packs(self) -> list[tuple[Strategy, SubmissionPack]]:
+        """Each published strategy's Home Office pack, made (not written yet); a pack that
+        cannot be made stops the build before the site is swapped."""
+        packs = []
+        for planned in self.plan.packs:
+            strategy = planned.strategy
+            pdf = self.pdfs.get(strategy.home)
+            if pdf is None:
+                continue  # no PDFs in this build
+            try:
+                pack = submission_pack(strategy, pdf, self.plan.site.timetable, planned.address)
+            except ExampleAddress as error:
+                # Loud while the pack is needed: a strict build stops.
+                needed = self.plan.pack_is_needed(error.due, error.submitted)
+                log.log(logging.WARNING if needed else logging.INFO,
+                        "%s; set site_url (%s) to the address the site is published at",
+                        error, site_url_line(self.options.config_file))
+                continue
+            except SubmissionError as error:
+                log.info("No submission pack for %s: %s", strategy.home, error)
+                continue
+            except PackFailure as error:
+                raise BuildError(f"{self.options.data_dir.name}/{error}") from None
+            packs.append((strategy, pack))
+        return packs
+
+    def stage_packs(self, packs: list[tuple[Strategy, SubmissionPack]]) -> None:
+        """Write the packs into a staging folder of `submission_dir`, which is replaced whole
+        after the site: it holds the packs of the last build with PDFs, and nothing older
+        (a pack whose title changed would otherwise stay beside the new one)."""
+        self.packs_written = []
+        folder = self.options.packs_dir
+        if not self.pdfs or (not packs and not folder.exists()):
+            return  # no PDFs, so no packs: the packs there are left as they are
+        try:
+            self.pack_output = StagedOutput(folder, self.options.lock_timeout,
+                                            "the submission packs")
+        except OutputError as error:
+            raise BuildError(f"submission_dir: {error}") from None
+        for strategy, pack in packs:
+            self.packs_written += write_pack(pack, self.pack_output.staging / strategy.home)
+
+    def commit_site(self, expected: list[Path]) -> None:
+        """Put the new site in place, checking it holds `expected` (what the engine wrote)
+        and what this build wrote."""
+        assert self.output is not None
+        try:
+            self.output.commit([*expected, *self.written])
+            self.output = None
+        except OutputError as error:
+            raise BuildError(str(error)) from None
+
+    def commit_packs(self, packs: list[tuple[Strategy, SubmissionPack]]) -> None:
+        """Put the new packs in place, after the site; then prune the PDF cache."""
+        if self.pack_output is not None:
+            try:
+                self.pack_output.commit(self.packs_written)
+            except (OutputError, OSError) as error:
+                raise BuildError(f"The new site is in place, but the submission packs could "
+                                 f"not replace the previous ones ({error}): build again") from None
+            self.pack_output = None
+        for strategy, pack in packs:
+            log.info("Submission pack for %s in %s (due %s)", strategy.home,
+                     self.options.packs_dir / strategy.home, pack.due.isoformat())
+        self._prune_pdf_cache()
+
+    def abandon(self, error: BaseException) -> str | None:
+        """A failed build: stop the PDFs, throw the staged site and packs away, and say if
+        the staging folder was removed under the build (why it failed, then)."""
+        if self.batch is not None:
+            self.batch.cancel()
+            self.batch = None
+        replaced = self.output.replaced(error) if self.output is not None else None
+        for output in (self.output, self.pack_output):
+            if output is not None:
+                output.abandon()
+        self.output = self.pack_output = None
+        return replaced
+
+    def _prune_pdf_cache(self) -> None:
+        """Remove the cached PDFs no build has used since this one started: a PDF holding
+        text since withheld, or an edition since removed, does not stay on the disk."""
+        if self.pdf_cache is not None and self.options.pdf_cache_prune:
+            removed = self.pdf_cache.prune(self.started)
+            if removed:
+                log.info("PDF cache: removed %d PDFs no current strategy uses", removed)
+        self.pdf_cache = None
+
+
+def check_packs_dir(options: BuildOptions) -> None:
+    """The packs' folder is replaced whole: it must be a folder of its own, never one
+    holding the project, its pages, its data or its site, nor inside them."""
+    packs = options.packs_dir.resolve()
+    folders = {"the project (mkdocs.yml's folder)": (options.project.resolve(), False),
+               "docs_dir": (options.docs_dir.resolve(), True),
+               "data_dir": (options.data_dir.resolve(), True),
+               "site_dir": (options.site_dir.resolve(), True)}
+    for name, (folder, nor_inside) in folders.items():
+        if folder.is_relative_to(packs) or (nor_inside and packs.is_relative_to(folder)):
+            raise BuildError(
+                f"submission_dir: expected a folder of its own for the submission packs, "
+                f"apart from {name} ({folder}); found {packs}. A build replaces that "
+                "folder whole with its packs: choose one like 'submissions'")
+
+
+def site_url_line(config_file: Path) -> str:
+    """Where site_url is set, as a message names it: 'line 7 of mkdocs.yml'."""
+    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else None
+    line = setting_line(text, "site_url") if text is not None else None
+    return f"line {line} of {config_file.name}" if line else \
+        f"a line 'site_url:' in {config_file.name}"
+
+
+# --- the build's log ---------------------------------------------------------------------
+
+def log_loaded(plan: SitePlan, data_dir: Path) -> None:
+    """What was loaded, and what was withheld from it."""
+    site = plan.site
+    log.info("Loaded %d documents (%d editions) from %s", len(site.documents),
+             sum(len(d.editions) for d in site.documents), data_dir)
+    for item in site.withheld:
+        log.info("Withheld from %s (edition %s): %s", item.home, item.edition,
+                 withheld_line(item))
+
+
+def log_timetable(plan: SitePlan, timetable_public: bool, overdue_level: int) -> None:
+    """Each deadline that needs action, or is due soon, in the build's log."""
+    for finding in plan.all_findings():
+        _log_finding(finding, overdue_level)
+    if plan.site.timetable is not None and not timetable_public:
+        log.info("Timetable: kept to this log and `strategy-site check` (timetable_public: "
+                 "false): no dashboard, Key dates pages, calendar feeds or status published")
+
+
+def _log_finding(finding: Finding, overdue_level: int) -> None:
+    due = finding.due.isoformat() if finding.due else "no due date"
+    if finding.status.needs_action:
+        level = overdue_level
+    elif finding.status is Status.DUE_SOON:
+        level = logging.INFO
+    else:
+        return
+    log.log(level, "Timetable: %s: %s %s (due %s)%s", finding.strategy, finding.subject,
+            finding.status.value, due, f"; {finding.note}" if finding.note else "")
+
+
+def _log_progress(number: int, total: int, job: PdfJob, result: PdfResult) -> None:
+    how = "as published" if result.published else "from the cache" if result.cached \
+        else f"{result.seconds:.1f} s"
+    log.info("PDF %d/%d %s: %s, %d pages, %d KB", number, total, job.label, how,
+             result.pdf.pages, result.pdf.size_kb)
+    for complaint in result.warnings:  # a PDF problem fails a strict build, as a page's
+        log.warning("PDF %s: %s", job.label, complaint)
+
+
+def _log_unrecorded(edition: Strategy, state: RecordState) -> None:
+    if state.pending_amendments > 0:
+        log.info("PDF %s %s: amended since it was recorded; run `strategy-site publish "
+                 "%s` to record the amended edition", edition.home,
+                 edition.identity.edition, edition.home)
+    elif edition.identity.published and state.record is None:
+        log.info("PDF %s %s: published but not recorded; run `strategy-site publish %s` "
+                 "to keep it as a record", edition.home, edition.identity.edition,
+                 edition.home)
