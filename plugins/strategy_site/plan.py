@@ -17,7 +17,16 @@ from typing import Any
 
 from markupsafe import escape
 
-from .addresses import editions_of, feed_path, folder_page, moved, reserved_folders
+from .addresses import (
+    FEED,
+    SCHEMA_FOLDER,
+    Claim,
+    editions_of,
+    feed_path,
+    folder_page,
+    moved,
+    reserved_folders,
+)
 from .loading import DataProblem, StrategyDataError
 from .model import Document, Site, Strategy
 from .pages import (
@@ -188,6 +197,26 @@ class SitePlan:
         return {section[0].src_uri: partnership_of(home)
                 for home, section in self.sections.items()}
 
+    def partnership_files(self) -> dict[str, str]:
+        """Each partnership's folder and the file that makes it one, as messages name it."""
+        return _partnership_files(self.site, self.options.data_dir)
+
+    def own_claims(self) -> list[Claim]:
+        """The top-level names the plan itself writes at: the site's pages, its calendar
+        feed, the data files' schemas (a partnership folder must not take them)."""
+        return [*(Claim(spec.src_uri, f"the site's {spec.title} page")
+                  for spec in self.site_pages),
+                Claim(FEED, "the site's calendar feed"),
+                Claim(SCHEMA_FOLDER, "the site's JSON Schemas of the data files")]
+
+    def source_of(self, spec: PageSpec) -> str:
+        """Who makes a generated page, as an officer would look for it."""
+        strategy = spec.context.get("strategy")
+        if not isinstance(strategy, Strategy):
+            return f"the site's {spec.title} page"
+        return (f"{self.options.data_dir.name}/{strategy.home}/strategy.yaml "
+                f"(its page '{spec.title}')")
+
 
 def plan_site(site: Site, options: Options) -> SitePlan:
     """The whole site from its data; a partnership folder that takes a name the site keeps
@@ -227,12 +256,15 @@ def plan_site(site: Site, options: Options) -> SitePlan:
 
 
 def _check_folders(site: Site, data_dir: Path) -> None:
-    partnerships = {document.folder: f"{data_dir.name}/{document.folder}/strategy.yaml"
-                    for document in site.documents if document.id is None}
-    problems = reserved_folders(partnerships)
+    problems = reserved_folders(_partnership_files(site, data_dir))
     if problems:
         raise StrategyDataError([DataProblem(Path(source), None, None, message)
                                  for source, message in problems])
+
+
+def _partnership_files(site: Site, data_dir: Path) -> dict[str, str]:
+    return {document.folder: f"{data_dir.name}/{document.folder}/strategy.yaml"
+            for document in site.documents if document.id is None}
 
 
 def _timetable(site: Site, options: Options, sections: dict[str, list[PageSpec]],

@@ -28,11 +28,10 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from .addresses import FEED, SCHEMA_FOLDER, Claim, same_address, taken_names, top_name
+from .addresses import Claim, same_address, taken_names, top_name
 from .build import BuildError, BuildOptions, RedirectPage, SiteBuild, log_loaded, log_timetable
 from .config import StrategySiteConfig, missing_statement_settings
 from .loading import StrategyDataError, load_site
-from .model import Strategy
 from .output import full_disk
 from .pages import Heading, PageSpec, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
@@ -126,31 +125,21 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Each partnership whose folder name is taken at the top of the site by what MkDocs,
         the theme, the hand-written pages or the site's own pages write there."""
         assert self.plan is not None
-        data = Path(self.config.data_dir).name
-        partnerships = {document.folder: f"{data}/{document.folder}/strategy.yaml"
-                        for document in self.plan.site.documents if document.id is None}
         taken = [Claim(file.src_uri if file.is_documentation_page() else file.dest_uri,
                        self._source(file, config)) for file in files]
-        taken += [Claim(spec.src_uri, f"the site's {spec.title} page")
-                  for spec in self.plan.site_pages]
-        taken.append(Claim(FEED, "the site's calendar feed"))
-        taken.append(Claim(SCHEMA_FOLDER, "the site's JSON Schemas of the data files"))
-        return taken_names(partnerships, taken)
+        return taken_names(self.plan.partnership_files(), [*taken, *self.plan.own_claims()])
 
     def _source(self, file: File, config: MkDocsConfig) -> str:
         """Who writes a file of the site, as an officer would look for it."""
         spec = self.pages.get(file.src_uri) if file.generated_by else None
         if file.generated_by and file.src_uri == STATEMENT:
             return "the accessibility statement (accessibility.md)"
-        if spec is None:
-            if file.abs_src_path and Path(file.abs_src_path).is_relative_to(config.docs_dir):
-                return f"{Path(config.docs_dir).name}/{file.src_uri}"
-            return f"the theme's {top_name(file.dest_uri)}/"
-        strategy = spec.context.get("strategy")
-        if not isinstance(strategy, Strategy):
-            return f"the site's {spec.title} page"
-        return (f"{Path(self.config.data_dir).name}/{strategy.home}/strategy.yaml "
-                f"(its page '{spec.title}')")
+        if spec is not None:
+            assert self.plan is not None
+            return self.plan.source_of(spec)
+        if file.abs_src_path and Path(file.abs_src_path).is_relative_to(config.docs_dir):
+            return f"{Path(config.docs_dir).name}/{file.src_uri}"
+        return f"the theme's {top_name(file.dest_uri)}/"
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each partnership's own navigation (nav_scope: partnership): the site's, less every
