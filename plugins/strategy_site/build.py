@@ -29,7 +29,7 @@ from .submission import (
     SubmissionError,
     SubmissionPack,
     example_address,
-    setting_line,
+    setting_place,
     submission_pack,
     write_pack,
 )
@@ -308,10 +308,7 @@ def check_packs_dir(options: BuildOptions) -> None:
 
 def site_url_line(config_file: Path) -> str:
     """Where site_url is set, as a message names it: 'line 7 of mkdocs.yml'."""
-    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else None
-    line = setting_line(text, "site_url") if text is not None else None
-    return f"line {line} of {config_file.name}" if line else \
-        f"a line 'site_url:' in {config_file.name}"
+    return setting_place(config_file, "site_url", config_file.name)
 
 
 # --- the build's log ---------------------------------------------------------------------

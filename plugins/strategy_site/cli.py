@@ -30,7 +30,7 @@ from .schema import write_editor_files, write_schemas
 from .submission import (
     ExampleAddress,
     SubmissionError,
-    setting_line,
+    setting_place,
     submission_pack,
     write_pack,
 )
@@ -389,8 +389,7 @@ def _where_set(config: Path | None, key: str) -> str:
     """Where a setting of mkdocs.yml is, as a message names it: 'line 7 of ./mkdocs.yml'."""
     if config is None:
         return "in the site's mkdocs.yml (none found beside the data folder or here)"
-    line = setting_line(config.read_text(encoding="utf-8"), key)
-    return f"line {line} of {config}" if line else f"a line '{key}:' in {config}"
+    return setting_place(config, key, str(config))
 
 
 def _site_url(settings: SiteSettings | None) -> str | None:

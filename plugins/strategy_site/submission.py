@@ -64,6 +64,14 @@ def setting_line(config_text: str, key: str) -> int | None:
     return None
 
 
+def setting_place(config_file: Path, key: str, shown: str) -> str:
+    """Where mkdocs.yml sets `key`, as a message names it ('line 7 of mkdocs.yml'); `shown`
+    is how the message names the file."""
+    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else None
+    line = setting_line(text, key) if text is not None else None
+    return f"line {line} of {shown}" if line else f"a line '{key}:' in {shown}"
+
+
 class PackFailure(Exception):
     """A pack the data asks for cannot be made: the build stops before anything is
     published. The message names the file and what to change."""
