@@ -1,7 +1,10 @@
 """The MkDocs plugin `strategy_site`: strategy data in, generated pages and navigation out.
 
-Events are in lifecycle order. The data is loaded in `on_config`, before MkDocs cleans
-`site/`, so a data error stops the build with the previous site untouched.
+An adapter only: each event turns MkDocs' objects into plain values, asks the site plan
+(plan.py) what to make or the build (build.py: staging, PDFs, packs, the swap) to do it, and
+turns the answer back into MkDocs' files, navigation, pages and errors. Events are in
+lifecycle order. The data is loaded in `on_config`, before MkDocs cleans `site/`, so a data
+error stops the build with the previous site untouched.
 """
 
 from __future__ import annotations

@@ -1,0 +1,68 @@
+"""One build of the site without an engine (build.py, issue 17): the staging folder, the
+plan's own files written into it, the swap. Another adapter than the MkDocs plugin calls the
+same steps; that build.py imports nothing of MkDocs is tests/test_core_imports.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, FIXTURES, copy_data
+from strategy_site.addresses import SCHEMA_FOLDER
+from strategy_site.build import BuildError, BuildOptions, SiteBuild
+from strategy_site.loading import load_site
+from strategy_site.pages import Renderer
+from strategy_site.plan import Options, plan_site
+
+
+def _options(project: Path, data: Path, **changes: object) -> BuildOptions:
+    values: dict[str, object] = {
+        "config_file": project / "mkdocs.yml", "data_dir": data, "docs_dir": project / "docs",
+        "site_dir": project / "site", "site_url": "https://x.test/a/",
+        "submission_dir": "submissions", "lock_timeout": 5, "pdfs": False,
+        "pdf_cache_dir": None, "pdf_workers": 1, "pdf_cache_prune": False}
+    values.update(changes)
+    return BuildOptions(**values)  # type: ignore[arg-type]
+
+
+def test_a_build_stages_writes_the_plans_files_and_swaps_without_an_engine(
+        tmp_path: Path) -> None:
+    """The plan's feeds and the data files' schemas written into the staging folder, which
+    replaces site/ whole; nothing of the staging is left beside it."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    plan = plan_site(load_site(data), Options(data_dir=data, site_url="https://x.test/a/",
+                                              site_name="Sites", today=dt.date(2025, 2, 1)))
+    project = tmp_path / "project"
+    (project / "site").mkdir(parents=True)
+    (project / "site" / "old.html").write_text("the previous build", encoding="utf-8")
+    build = SiteBuild(plan, _options(project, data), Renderer())
+    assert build.staging.is_dir() and not build.staging.is_relative_to(project / "site")
+    build.start_pdfs()
+    assert build.downloads == {}  # pdfs: false
+    build.write_outputs([], "en")
+    build.finish_pdfs()
+    build.commit_site([])
+    build.commit_packs([])
+    site = project / "site"
+    assert not (site / "old.html").exists()
+    assert (site / "testshire" / "key-dates.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert (site / "key-dates.ics").is_file()
+    assert any((site / SCHEMA_FOLDER).iterdir())
+    assert not build.staging.exists()
+
+
+def test_a_packs_folder_holding_the_site_stops_the_build_before_anything_is_staged(
+        tmp_path: Path) -> None:
+    """The packs' folder is replaced whole, so it may not hold the site: said, naming the
+    option, before any lock is taken."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    plan = plan_site(load_site(data), Options(data_dir=data))
+    project = tmp_path / "project"
+    project.mkdir()
+    with pytest.raises(BuildError, match="submission_dir: expected a folder of its own"):
+        SiteBuild(plan, _options(project, data, submission_dir="."), Renderer())
+    assert list(project.iterdir()) == []
