@@ -235,3 +235,14 @@ def test_on_a_desktop_tab_leaves_search_closed_and_nothing_covered(
     after = [stop for stop in after if not stop["inSearch"]]
     assert after, walk
     assert [stop for stop in after if stop["open"] or not stop["onTop"]] == [], walk
+
+
+def test_the_bundle_holds_what_the_search_uses_and_not_pagefinds_own_interfaces(
+        real_site: BuiltSite) -> None:
+    """Pagefind writes three ready-made interfaces (400 KB) the theme does not use; one of
+    them differed between two builds of the same pages (test_engines caught it)."""
+    bundle = real_site.root / "pagefind"
+    names = {path.name for path in bundle.iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-highlight.js",
+            "pagefind-entry.json"} <= names
+    assert not [name for name in names if name.startswith("pagefind-") and "ui." in name]

@@ -29,6 +29,14 @@ EXCLUDED = ("[data-search-exclude]",)
 """What is left out of the index on an indexed page: drawings (their text versions follow them)."""
 
 
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+          "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css")
+"""Pagefind's ready-made interfaces, which it writes into every bundle: the theme drives
+Pagefind's API itself (search.js), so these are removed. They were 400 KB of every site, and
+one of them (`pagefind-component-ui.js`) was seen to differ between two builds of the same
+pages, which would make a site's files change with nothing changed."""
+
+
 class SearchIndexError(Exception):
     """Pagefind could not index the site: the message says why and what to do."""
 
@@ -44,6 +52,8 @@ def write_search_index(site: Path) -> list[Path]:
             f"the package with its binary, pip install 'pagefind[bin]'") from None
     except Exception as error:  # the service reports its failures as plain exceptions
         raise SearchIndexError(f"Pagefind could not index the site in {site}: {error}") from None
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
     log.debug("Search index: %d pages in %s", pages, bundle)
     return sorted(path for path in bundle.rglob("*") if path.is_file())
 
