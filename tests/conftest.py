@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import logging
 import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -173,24 +169,6 @@ def visible_text(html: str) -> str:
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     """The site built from the real strategy_data/, once for the session."""
     yield build_site(tmp_path_factory.mktemp("real"), DATA)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def served(root: Path) -> Iterator[str]:
-    """A built site served over HTTP on this machine, as a web server would: its address."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 BROWSER = """

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from conftest import BuiltSite, in_chromium, served
+from conftest import BuiltSite, in_chromium
+from strategy_site.gate.a11y_check import serve
 
 pytestmark = pytest.mark.slow  # opens the site in chromium
 
@@ -49,7 +50,7 @@ console.log(JSON.stringify({ first, search: requests, found, keyboard }));
 
 @pytest.fixture(scope="module")
 def visit(real_site: BuiltSite) -> dict[str, Any]:
-    with served(real_site.root) as base:
+    with serve(real_site.root) as base:
         report: dict[str, Any] = in_chromium(VISIT, base, "barking-and-dagenham/funding/")
     report["base"] = base
     return report

@@ -48,10 +48,10 @@ from conftest import (
     copy_data,
     in_chromium,
     search_records,
-    served,
     visible_text,
 )
 from strategy_site.diagrams import CHAR
+from strategy_site.gate.a11y_check import serve
 from strategy_site.loading import StrategyDataError, load_site
 
 HOSTILE = " ".join([
@@ -565,7 +565,7 @@ BROWSER_PAGES = [
 def browser_report(hostile: Built) -> dict[str, Any]:
     """The hostile site served over HTTP and opened in Debian's chromium (puppeteer-core, as
     the accessibility gate runs it) at a phone's width: pages, two searches, a highlight."""
-    with served(hostile.site.root) as base:
+    with serve(hostile.site.root) as base:
         report: dict[str, Any] = in_chromium(BROWSER_CHECK, base, json.dumps(BROWSER_PAGES))
     return report
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BuiltSite, in_chromium, served
+from conftest import BuiltSite, in_chromium
 from strategy_site.gate.a11y_check import serve
 
 pytestmark = pytest.mark.slow  # opens the site in chromium
@@ -197,7 +197,7 @@ console.log(JSON.stringify(report));
 
 @pytest.fixture(scope="module")
 def audit(real_site: BuiltSite) -> dict[str, Any]:
-    with served(real_site.root) as base:
+    with serve(real_site.root) as base:
         report: dict[str, Any] = in_chromium(AUDIT, base)
     return report
 
