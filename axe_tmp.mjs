@@ -1,0 +1,16 @@
+import puppeteer from "puppeteer-core";
+import { readFileSync } from "fs";
+const axe = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
+const b = await puppeteer.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const p = await b.newPage();
+await p.setViewport({ width: 1280, height: 700 });
+await p.goto("http://localhost:8770/published/barking-and-dagenham/funding/", { waitUntil: "load" });
+await p.keyboard.press("/");
+await new Promise((r) => setTimeout(r, 400));
+await p.keyboard.type("funding");
+await new Promise((r) => setTimeout(r, 2500));
+await p.evaluate(axe);
+const r = await p.evaluate(() => axe.run(document, { runOnly: ["color-contrast"] }));
+for (const v of r.violations) for (const n of v.nodes) console.log(n.target.join(" "), "|", n.html.slice(0, 200), "|", n.failureSummary.replace(/\s+/g, " "));
+for (const v of r.incomplete) for (const n of v.nodes.slice(0, 4)) console.log("INC", n.target.join(" "), "|", n.html.slice(0, 100), "|", (n.any[0]||{}).message);
+await b.close();
