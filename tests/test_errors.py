@@ -282,7 +282,8 @@ def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
     foreword = data / BD / "foreword.yaml"
     foreword.write_bytes(b"\xef\xbb\xbf" + foreword.read_bytes())
-    assert load_site(data).strategies[0].foreword == load_site(DATA).strategies[0].foreword
+    assert load_site(data).latest_editions[0].foreword \
+        == load_site(DATA).latest_editions[0].foreword
 
 
 def test_a_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
@@ -463,7 +464,7 @@ def test_the_data_folder_itself_may_be_reached_through_a_link(tmp_path: Path) ->
     """mkdocs.yml's data_dir may be a link (a checkout elsewhere): the rule is for what is in it."""
     data = copy_data(tmp_path)
     (tmp_path / "via").symlink_to(data)
-    assert load_site(tmp_path / "via").strategies
+    assert load_site(tmp_path / "via").latest_editions
 
 
 def test_a_pipe_is_refused_rather_than_waited_for(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ from conftest import DATA
 from strategy_site.defaults import DEFAULTS
 from strategy_site.loading import DataProblem, StrategyDataError, load_site
 from strategy_site.model import APPENDIX_PAGE, PART_NAMES, TEMPLATES, Site
-from strategy_site.records import (
+from strategy_site.publications import (
     EDITIONS_FOLDER,
     MANIFEST_FILE,
     PUBLISHED_FOLDER,

@@ -14,10 +14,10 @@ from pydantic import BaseModel, BeforeValidator
 from conftest import REPO
 from strategy_site.model import (
     PART_NAMES,
+    Edition,
     Identity,
     Manifest,
     SharedDefinition,
-    Strategy,
     Timetable,
 )
 
@@ -51,7 +51,7 @@ def field_paths(model: type[BaseModel]) -> set[str]:
     while queue:
         current, prefix = queue.pop(0)
         for name, info in current.model_fields.items():
-            path = f"{prefix}{name}"
+            path = f"{prefix}{info.alias or name}"  # the key in the file
             paths.add(path)
             for inner in _models(info.annotation):
                 if inner not in spelt_out:
@@ -66,7 +66,7 @@ def _files() -> dict[str, type[BaseModel]]:
     for name, field in PART_NAMES.items():
         if name == "strategy":
             continue
-        [model] = _models(Strategy.model_fields[field].annotation)
+        [model] = _models(Edition.model_fields[field].annotation)
         files[f"{name}.yaml"] = model
     files.update({"shared definitions": SharedDefinition, "timetable.yaml": Timetable,
                   "published.yaml": Manifest})

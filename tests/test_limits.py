@@ -182,13 +182,13 @@ def test_a_document_at_every_limit_builds_its_pdf_in_seconds(tmp_path: Path) -> 
     for level in range(SECTION_DEPTH - 1, 0, -1):
         section = {"title": f"Level {level}", "sections": [section]}
     data = _data(tmp_path, [tree, chart], objectives=_objectives(5, 1), sections=[section])
-    used = entry_count(load_site(data).strategies[0])
+    used = entry_count(load_site(data).latest_editions[0])
     objectives = _objectives(MAX_ITEMS // 20, 1)
     actions = (MAX_ENTRIES - used + 5 + 5 - len(objectives)) // len(objectives)
     data = _data(tmp_path / "full", [tree, chart], sections=[section],
                  objectives=_objectives(len(objectives), min(actions, MAX_ITEMS)))
     site = load_site(data)
-    strategy = site.strategies[0]
+    strategy = site.latest_editions[0]
     assert MAX_ENTRIES - len(objectives) < entry_count(strategy) <= MAX_ENTRIES
     start = time.monotonic()
     html = Renderer().render_print(strategy, site, None)

@@ -16,7 +16,7 @@ from strategy_site.loading import load_site
 from strategy_site.pdf import RenderedPdf
 from strategy_site.scaffold import ScaffoldError, scaffold
 from strategy_site.submission import submission_pack
-from strategy_site.timetable import strategy_findings
+from strategy_site.timetable import edition_deadlines
 
 BD = "barking-and-dagenham"
 
@@ -74,10 +74,10 @@ def test_the_submission_pack_is_due_when_the_key_dates_say(tmp_path: Path) -> No
         "    within_days: 7\n", encoding="utf-8")
     site = load_site(data_dir)
     assert site.timetable is not None
-    strategy = next(s for s in site.strategies if s.home == BD)
-    finding = next(f for f in strategy_findings(strategy, site.timetable, dt.date(2024, 2, 1))
-                   if f.rule.id == "home-office-submission")
+    strategy = next(s for s in site.latest_editions if s.home == BD)
+    deadline = next(f for f in edition_deadlines(strategy, site.timetable, dt.date(2024, 2, 1))
+                    if f.rule.id == "home-office-submission")
     pdf = RenderedPdf("strategy.pdf", b"%PDF-1.7 the strategy", 1)
     pack = submission_pack(strategy, pdf, site.timetable, "https://strategies.council.test/")
-    assert finding.due == dt.date(2024, 2, 29)
-    assert pack.due == finding.due
+    assert deadline.due == dt.date(2024, 2, 29)
+    assert pack.due == deadline.due

@@ -75,7 +75,7 @@ def test_parallel_rendering_gives_the_same_pdfs_as_serial(tmp_path: Path) -> Non
     site = load_site(_two_boroughs(tmp_path))
     renderer = Renderer()
     jobs = [PdfJob(s.home + ".pdf", renderer.render_print(s, site, None), s.home)
-            for s in site.strategies]
+            for s in site.latest_editions]
     seen: list[tuple[int, int, str]] = []
     parallel = PdfBatch(jobs, PdfCache(None), workers=2, progress=lambda n, total, job, _:
                         seen.append((n, total, job.label))).results()

@@ -47,6 +47,6 @@ def test_without_a_public_timetable_the_plan_has_no_key_dates_feeds_or_dashboard
     data = copy_data(tmp_path, FIXTURES / "minimal")
     shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
     plan = plan_site(load_site(data), Options(data_dir=data, timetable_public=False))
-    assert plan.findings["testshire"]  # still checked, for the log and strategy-site check
+    assert plan.deadlines["testshire"]  # still checked, for the log and strategy-site check
     assert not plan.feeds and not plan.site_pages and not plan.statuses()
     assert "testshire/key-dates.md" not in plan.pages

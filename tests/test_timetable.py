@@ -18,8 +18,8 @@ from mkdocs.exceptions import Abort
 
 from conftest import DATA, REPO, BuiltSite, build_site, make_project
 from strategy_site.loading import load_site
-from strategy_site.model import Override, Site, Strategy, StrategyRecord
-from strategy_site.timetable import Finding, Status, add_months, site_findings, strategy_findings
+from strategy_site.model import Edition, EventDates, Override, Site
+from strategy_site.timetable import Deadline, Status, add_months, edition_deadlines, site_deadlines
 
 D = dt.date
 
@@ -29,16 +29,16 @@ def site() -> Site:
     return load_site(DATA)
 
 
-def _bd(site: Site, **identity: Any) -> Strategy:
-    strategy = next(s for s in site.strategies if s.home == "barking-and-dagenham")
+def _bd(site: Site, **identity: Any) -> Edition:
+    strategy = next(s for s in site.latest_editions if s.home == "barking-and-dagenham")
     return strategy.model_copy(update={
         "identity": strategy.identity.model_copy(update=identity)})
 
 
-def _finding(site: Site, strategy: Strategy, rule: str, today: D,
-             subject: str | None = None) -> Finding:
+def _finding(site: Site, strategy: Edition, rule: str, today: D,
+             subject: str | None = None) -> Deadline:
     assert site.timetable is not None
-    return next(f for f in strategy_findings(strategy, site.timetable, today)
+    return next(f for f in edition_deadlines(strategy, site.timetable, today)
                 if f.rule.id == rule and (subject is None or f.subject == subject))
 
 
@@ -63,11 +63,11 @@ def test_first_publication_done_on_the_day_and_late(site: Site) -> None:
     (D(2024, 2, 8), Status.DONE_LATE), (D(2024, 1, 30), Status.TOO_EARLY)])
 def test_the_seven_day_boundary_and_a_submission_before_publication(
         site: Site, submitted: D, status: Status) -> None:
-    strategy = _bd(site, record=StrategyRecord(submitted_to_home_office=submitted))
-    finding = _finding(site, strategy, "home-office-submission", D(2024, 3, 1))
-    assert finding.due == D(2024, 2, 7)  # 31 January + 7 calendar days
-    assert finding.status is status
-    assert finding.status.needs_action == (status is Status.TOO_EARLY)
+    strategy = _bd(site, record=EventDates(submitted_to_home_office=submitted))
+    deadline = _finding(site, strategy, "home-office-submission", D(2024, 3, 1))
+    assert deadline.due == D(2024, 2, 7)  # 31 January + 7 calendar days
+    assert deadline.status is status
+    assert deadline.status.needs_action == (status is Status.TOO_EARLY)
 
 
 @pytest.mark.parametrize(("today", "status"), [
@@ -79,9 +79,9 @@ def test_an_unsent_strategy_around_its_submission_deadline(site: Site, today: D,
 
 
 def test_no_publication_date_means_the_submission_cannot_be_checked(site: Site) -> None:
-    finding = _finding(site, _bd(site, published=None), "home-office-submission", D(2024, 3, 1))
-    assert finding.status is Status.MISSING and finding.status.needs_action
-    assert "no date for 'published'" in finding.note
+    deadline = _finding(site, _bd(site, published=None), "home-office-submission", D(2024, 3, 1))
+    assert deadline.status is Status.MISSING and deadline.status.needs_action
+    assert "no date for 'published'" in deadline.note
 
 
 @pytest.mark.parametrize(("today", "status"), [
@@ -95,29 +95,29 @@ def test_the_action_plan_around_its_deadline(site: Site, today: D, status: Statu
     (D(2025, 1, 30), Status.DUE_SOON), (D(2025, 1, 31), Status.DUE_SOON),
     (D(2025, 2, 1), Status.OVERDUE)])
 def test_an_element_review_around_its_date(site: Site, today: D, status: Status) -> None:
-    finding = _finding(site, _bd(site), "element-review", today, "Strategic Needs Assessment")
-    assert (finding.due, finding.status) == (D(2025, 1, 31), status)
+    deadline = _finding(site, _bd(site), "element-review", today, "Strategic Needs Assessment")
+    assert (deadline.due, deadline.status) == (D(2025, 1, 31), status)
 
 
 def test_the_definition_keeps_its_own_three_year_cycle(site: Site) -> None:
-    finding = _finding(site, _bd(site), "element-review", D(2025, 6, 1),
-                       "Definition of Serious Violence")
-    assert (finding.due, finding.status) == (D(2027, 1, 31), Status.UPCOMING)
+    deadline = _finding(site, _bd(site), "element-review", D(2025, 6, 1),
+                        "Definition of Serious Violence")
+    assert (deadline.due, deadline.status) == (D(2027, 1, 31), Status.UPCOMING)
 
 
 def test_a_recorded_review_moves_the_next_one_a_cycle_on(site: Site) -> None:
-    record = StrategyRecord(reviews={"needs-assessment": D(2025, 1, 20)})
-    finding = _finding(site, _bd(site, record=record), "element-review", D(2025, 6, 1),
-                       "Strategic Needs Assessment")
-    assert (finding.due, finding.status) == (D(2026, 1, 20), Status.UPCOMING)
+    record = EventDates(reviews={"needs-assessment": D(2025, 1, 20)})
+    deadline = _finding(site, _bd(site, record=record), "element-review", D(2025, 6, 1),
+                        "Strategic Needs Assessment")
+    assert (deadline.due, deadline.status) == (D(2026, 1, 20), Status.UPCOMING)
 
 
 def test_an_override_changes_the_period_and_keeps_its_reason(site: Site) -> None:
     override = Override(rule="home-office-submission", within_days=14,
                         reason="Agreed with the Home Office in writing on 1 February 2024")
     strategy = _bd(site, overrides=(override,))
-    finding = _finding(site, strategy, "home-office-submission", D(2024, 2, 10))
-    assert (finding.due, finding.status) == (D(2024, 2, 14), Status.DUE_SOON)
+    deadline = _finding(site, strategy, "home-office-submission", D(2024, 2, 10))
+    assert (deadline.due, deadline.status) == (D(2024, 2, 14), Status.DUE_SOON)
     assert strategy.identity.overrides[0].reason.startswith("Agreed with the Home Office")
 
 
@@ -130,23 +130,23 @@ def test_months_in_a_leap_year() -> None:
 
 def test_a_leap_day_publication_is_reviewed_a_year_on(site: Site) -> None:
     strategy = _bd(site, published=D(2024, 2, 29))
-    finding = _finding(site, strategy, "home-office-submission", D(2024, 3, 1))
-    assert finding.due == D(2024, 3, 7)
+    deadline = _finding(site, strategy, "home-office-submission", D(2024, 3, 1))
+    assert deadline.due == D(2024, 3, 7)
 
 
 def test_the_accessibility_statement_is_due_a_year_after_its_review(site: Site) -> None:
     assert site.timetable is not None
     events = {"accessibility_statement_reviewed": D(2024, 2, 29)}
-    (finding,) = site_findings(site.timetable, events, D(2025, 2, 28))
-    assert (finding.due, finding.status) == (D(2025, 2, 28), Status.DUE_SOON)
-    (late,) = site_findings(site.timetable, events, D(2025, 3, 1))
+    (deadline,) = site_deadlines(site.timetable, events, D(2025, 2, 28))
+    assert (deadline.due, deadline.status) == (D(2025, 2, 28), Status.DUE_SOON)
+    (late,) = site_deadlines(site.timetable, events, D(2025, 3, 1))
     assert late.status is Status.OVERDUE
 
 
 def test_free_strategies_have_no_duty_deadlines(site: Site) -> None:
     assert site.timetable is not None
-    bexley = next(s for s in site.strategies if s.home == "bexley")
-    assert strategy_findings(bexley, site.timetable, D(2025, 1, 1)) == []
+    bexley = next(s for s in site.latest_editions if s.home == "bexley")
+    assert edition_deadlines(bexley, site.timetable, D(2025, 1, 1)) == []
 
 
 def test_uids_are_stable(site: Site) -> None:
@@ -257,8 +257,8 @@ def test_overdue_deadlines_are_warnings_unless_configured(
 
 def _statement(run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     report = json.loads(run.stdout)
-    [finding] = [f for f in report["findings"] if f["rule"] == "accessibility-statement-review"]
-    return finding  # type: ignore[no-any-return]
+    [deadline] = [f for f in report["findings"] if f["rule"] == "accessibility-statement-review"]
+    return deadline  # type: ignore[no-any-return]
 
 
 def test_check_from_another_folder_finds_the_sites_config(tmp_path: Path) -> None:
@@ -279,11 +279,11 @@ def test_check_says_which_config_to_give_and_takes_it(tmp_path: Path) -> None:
     args = ["--data", str(data), "--today", "2024-02-10", "--format", "json"]
     alone = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args],
                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    finding = _statement(alone)
-    assert finding["status"] == "cannot be checked"
-    assert finding["note"] == (f"no mkdocs.yml in {data.parent} or in this folder, where "
-                               "accessibility: last_reviewed is set: give the site's with "
-                               "--config")
+    deadline = _statement(alone)
+    assert deadline["status"] == "cannot be checked"
+    assert deadline["note"] == (f"no mkdocs.yml in {data.parent} or in this folder, where "
+                                "accessibility: last_reviewed is set: give the site's with "
+                                "--config")
     given = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args,
                             "--config", str(REPO / "mkdocs.yml")],
                            capture_output=True, text=True, timeout=120, cwd=tmp_path)

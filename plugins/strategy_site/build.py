@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .addresses import SCHEMA_FOLDER
-from .model import Strategy
+from .model import Edition
 from .output import OutputError, StagedOutput, write_atomically
 from .pages import Renderer
 from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .pdf_facts import PdfDownload, fill_in_pdf_facts
 from .plan import SitePlan
-from .records import RecordState
+from .publications import PublicationState
 from .schema import packaged_schemas
 from .search_index import SearchIndexError, write_search_index
 from .submission import (
@@ -33,7 +33,7 @@ from .submission import (
     submission_pack,
     write_pack,
 )
-from .timetable import Finding, Status, calendar_feed
+from .timetable import Deadline, Status, calendar_feed
 from .withholding import withheld_line
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
@@ -179,7 +179,7 @@ class SiteBuild:
         """Each strategy's PDF and calendar feed, the site's feed, the data files' schemas
         (so a council's files, or anyone's, can name their site's own), and the redirects."""
         for feed in self.plan.feeds:
-            self._write(self.staging / feed.path, calendar_feed(feed.findings, feed.name))
+            self._write(self.staging / feed.path, calendar_feed(feed.deadlines, feed.name))
         for base, pdf in self.pdfs.items():
             self._write(self.staging / base / pdf.name, pdf.data)
         for name, data in packaged_schemas().items():
@@ -201,7 +201,7 @@ class SiteBuild:
 
     # --- the submission packs, and the swap ----------------------------------------------
 
-    def make_packs(self) -> list[tuple[Strategy, SubmissionPack]]:
+    def make_packs(self) -> list[tuple[Edition, SubmissionPack]]:
         """Each published strategy's Home Office pack, made (not written yet); a pack that
         cannot be made stops the build before the site is swapped."""
         packs = []
@@ -227,7 +227,7 @@ class SiteBuild:
             packs.append((strategy, pack))
         return packs
 
-    def stage_packs(self, packs: list[tuple[Strategy, SubmissionPack]]) -> None:
+    def stage_packs(self, packs: list[tuple[Edition, SubmissionPack]]) -> None:
         """Write the packs into a staging folder of `submission_dir`, which is replaced whole
         after the site: it holds the packs of the last build with PDFs, and nothing older
         (a pack whose title changed would otherwise stay beside the new one)."""
@@ -253,7 +253,7 @@ class SiteBuild:
         except OutputError as error:
             raise BuildError(str(error)) from None
 
-    def commit_packs(self, packs: list[tuple[Strategy, SubmissionPack]]) -> None:
+    def commit_packs(self, packs: list[tuple[Edition, SubmissionPack]]) -> None:
         """Put the new packs in place, after the site; then prune the PDF cache."""
         if self.pack_output is not None:
             try:
@@ -325,23 +325,23 @@ def log_loaded(plan: SitePlan, data_dir: Path) -> None:
 
 def log_timetable(plan: SitePlan, timetable_public: bool, overdue_level: int) -> None:
     """Each deadline that needs action, or is due soon, in the build's log."""
-    for finding in plan.all_findings():
-        _log_finding(finding, overdue_level)
+    for deadline in plan.all_deadlines():
+        _log_deadline(deadline, overdue_level)
     if plan.site.timetable is not None and not timetable_public:
         log.info("Timetable: kept to this log and `strategy-site check` (timetable_public: "
                  "false): no dashboard, Key dates pages, calendar feeds or status published")
 
 
-def _log_finding(finding: Finding, overdue_level: int) -> None:
-    due = finding.due.isoformat() if finding.due else "no due date"
-    if finding.status.needs_action:
+def _log_deadline(deadline: Deadline, overdue_level: int) -> None:
+    due = deadline.due.isoformat() if deadline.due else "no due date"
+    if deadline.status.needs_action:
         level = overdue_level
-    elif finding.status is Status.DUE_SOON:
+    elif deadline.status is Status.DUE_SOON:
         level = logging.INFO
     else:
         return
-    log.log(level, "Timetable: %s: %s %s (due %s)%s", finding.strategy, finding.subject,
-            finding.status.value, due, f"; {finding.note}" if finding.note else "")
+    log.log(level, "Timetable: %s: %s %s (due %s)%s", deadline.strategy, deadline.subject,
+            deadline.status.value, due, f"; {deadline.note}" if deadline.note else "")
 
 
 def _log_progress(number: int, total: int, job: PdfJob, result: PdfResult) -> None:
@@ -353,7 +353,7 @@ def _log_progress(number: int, total: int, job: PdfJob, result: PdfResult) -> No
         log.warning("PDF %s: %s", job.label, complaint)
 
 
-def _log_unrecorded(edition: Strategy, state: RecordState) -> None:
+def _log_unrecorded(edition: Edition, state: PublicationState) -> None:
     if state.pending_amendments > 0:
         log.info("PDF %s %s: amended since it was recorded; run `strategy-site publish "
                  "%s` to record the amended edition", edition.home,

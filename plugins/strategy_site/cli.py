@@ -14,16 +14,15 @@ from pathlib import Path
 from .config import SiteConfigError, SiteSettings, read_site_config
 from .init_site import init_site
 from .loading import StrategyDataError, load_site
-from .model import Manifest
 from .output import write_atomically, write_new_atomically
 from .pages import Renderer
-from .plan import SITE_FINDINGS, Options, made_pdf, plan_site
-from .records import (
+from .plan import SITE_DEADLINES, Options, made_pdf, plan_site
+from .publications import (
     MANIFEST_FILE,
     document_folder,
     kept_pdf_name,
     manifest_yaml,
-    new_record,
+    new_publication,
 )
 from .scaffold import ScaffoldError, scaffold
 from .schema import write_editor_files, write_schemas
@@ -34,7 +33,7 @@ from .submission import (
     submission_pack,
     write_pack,
 )
-from .timetable import Finding, Status
+from .timetable import Deadline, Status
 from .withholding import withheld_line
 
 EXIT_OK = 0
@@ -174,49 +173,49 @@ def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str,
         print(error, file=sys.stderr)
         return EXIT_INVALID
     site, today = plan.site, plan.today or today  # without a timetable, as given
-    findings: list[Finding] = []
-    for owner, found in plan.findings.items():
-        if owner == SITE_FINDINGS and config is None:
+    deadlines: list[Deadline] = []
+    for owner, found in plan.deadlines.items():
+        if owner == SITE_DEADLINES and config is None:
             # say where the date would be, not only that it is missing
-            found = tuple(dataclasses.replace(finding, note=(
+            found = tuple(dataclasses.replace(deadline, note=(
                 f"no mkdocs.yml in {data_dir.absolute().parent} or in this folder, where "
                 "accessibility: last_reviewed is set: give the site's with --config"))
-                if finding.status is Status.MISSING else finding for finding in found)
-        findings += found
+                if deadline.status is Status.MISSING else deadline for deadline in found)
+        deadlines += found
     if output == "json":
         print(json.dumps({"today": today.isoformat() if today else None, "findings": [
             {"strategy": f.strategy, "rule": f.rule.id, "subject": f.subject,
              "due": f.due.isoformat() if f.due else None,
              "done": f.done.isoformat() if f.done else None,
-             "status": f.status.value, "note": f.note} for f in findings]}, indent=1))
+             "status": f.status.value, "note": f.note} for f in deadlines]}, indent=1))
     else:
-        for strategy in site.strategies:
+        for strategy in site.latest_editions:
             print(f"{strategy.home}: {strategy.identity.title} - valid")
         for item in site.withheld:
             print(f"withheld from {item.home} (edition {item.edition}): {withheld_line(item)}")
         if today is not None:
-            print(_table(findings, today))
-    failing = [f for f in findings
+            print(_table(deadlines, today))
+    failing = [f for f in deadlines
                if f.status.needs_action or (strict and f.status is Status.DUE_SOON)]
     return EXIT_LATE if failing else EXIT_OK
 
 
-def _table(findings: list[Finding], today: dt.date) -> str:
+def _table(deadlines: list[Deadline], today: dt.date) -> str:
     """The findings as a plain-text table, strategy by strategy."""
     lines = [f"\nTimetable as of {today.isoformat()}"]
     owner = None
-    for finding in findings:
-        if finding.strategy != owner:
-            owner = finding.strategy
+    for deadline in deadlines:
+        if deadline.strategy != owner:
+            owner = deadline.strategy
             lines.append(f"\n{owner}\n  {'status':<26} {'due':<11} {'done':<11} what")
-        due = finding.due.isoformat() if finding.due else "-"
-        done = finding.done.isoformat() if finding.done else "-"
-        note = f" ({finding.note})" if finding.note else ""
-        lines.append(f"  {finding.status.value:<26} {due:<11} {done:<11} "
-                     f"{finding.subject}{note}")
-    counts = {status: sum(1 for f in findings if f.status is status) for status in Status}
+        due = deadline.due.isoformat() if deadline.due else "-"
+        done = deadline.done.isoformat() if deadline.done else "-"
+        note = f" ({deadline.note})" if deadline.note else ""
+        lines.append(f"  {deadline.status.value:<26} {due:<11} {done:<11} "
+                     f"{deadline.subject}{note}")
+    counts = {status: sum(1 for f in deadlines if f.status is status) for status in Status}
     summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
-    lines.append(f"\n{len(findings)} deadlines: {summary or 'none'}")
+    lines.append(f"\n{len(deadlines)} deadlines: {summary or 'none'}")
     return "\n".join(lines)
 
 
@@ -229,9 +228,9 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
         print(error, file=sys.stderr)
         return EXIT_INVALID
     site = plan.site
-    strategy = next((s for s in site.strategies if s.home == borough), None)
+    strategy = next((s for s in site.latest_editions if s.home == borough), None)
     if strategy is None:
-        names = ", ".join(s.home for s in site.strategies)
+        names = ", ".join(s.home for s in site.latest_editions)
         print(f"{data_dir}/{borough}: no such strategy; expected one of: {names}",
               file=sys.stderr)
         return EXIT_INVALID
@@ -318,13 +317,14 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
     if (folder / kept_pdf_name(edition)).exists():
         return _refuse_overwrite(folder / kept_pdf_name(edition))
     pdf = made_pdf(job, Renderer(), site)  # not kept (recorded and unchanged): rendered now
-    record = new_record(document, edition, pdf.data, dict(site.definitions),
-                        today or dt.date.today())
+    record = new_publication(document, edition, pdf.data, dict(site.definitions),
+                             today or dt.date.today())
     try:
         write_new_atomically(folder / record.pdf, pdf.data)
     except FileExistsError:  # kept by another `publish` meanwhile
         return _refuse_overwrite(folder / record.pdf)
-    manifest = Manifest(records=(*document.manifest.records, record))
+    manifest = document.manifest.model_copy(
+        update={"publications": (*document.manifest.publications, record)})
     write_atomically(folder / MANIFEST_FILE, manifest_yaml(manifest).encode("utf-8"))
     print(f"{folder / record.pdf}\n{folder / MANIFEST_FILE}")
     print(f"Recorded {address} edition {edition.identity.edition}"

@@ -30,9 +30,9 @@ from .addresses import (
     key_dates_of,
     page_source,
 )
-from .model import APPENDIX_PAGE, PART_NAMES, Document, EditionRecord, Site, Strategy, slugify
-from .records import RecordState
-from .timetable import Finding
+from .model import APPENDIX_PAGE, PART_NAMES, Document, Edition, Publication, Site, slugify
+from .publications import PublicationState
+from .timetable import Deadline
 
 UrlFor = Callable[["PageSpec | str"], str]
 """Gives the address of a page, or of a file by its path in the site, relative to the page
@@ -121,8 +121,8 @@ class Related:
     """Whether it is the partnership's main document."""
 
 
-def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
-                   notice: EditionNotice | None = None) -> list[PageSpec]:
+def edition_pages(strategy: Edition, site: Site, base: str | None = None,
+                  notice: EditionNotice | None = None) -> list[PageSpec]:
     """Every page of one edition: the landing page, then its parts in the order of `contents`
     in strategy.yaml, or the London template's order when it has none. `base` is where the
     pages go (the document's home, or the edition's own address); `notice` says, on an earlier
@@ -148,7 +148,7 @@ def strategy_pages(strategy: Strategy, site: Site, base: str | None = None,
     return [landing, *part_pages.values()]
 
 
-def page_place(strategy: Strategy, earlier: bool = False, titled: bool = False) -> str:
+def page_place(strategy: Edition, earlier: bool = False, titled: bool = False) -> str:
     """What a strategy's pages belong to, for their browser titles: the partnership ('Bexley'),
     a further document and its partnership ('Partnership Delivery in 2024, Bexley'), and an
     earlier edition's edition ('Bexley, edition 2019 – 2022'). `titled`: the page's heading
@@ -159,7 +159,7 @@ def page_place(strategy: Strategy, earlier: bool = False, titled: bool = False) 
     return f"{place}, edition {identity.edition}" if earlier else place
 
 
-def _landing_title(strategy: Strategy) -> str:
+def _landing_title(strategy: Edition) -> str:
     """The navigation title of a landing page: the borough for its main document."""
     return strategy.identity.borough if strategy.document is None else strategy.identity.title
 
@@ -168,22 +168,22 @@ def _landing_title(strategy: Strategy) -> str:
 class EditionEntry:
     """One edition on the history page."""
 
-    strategy: Strategy
+    strategy: Edition
     address: str
     """The edition's own landing page, by its path in the site."""
-    record: EditionRecord | None
+    record: Publication | None
     """Its record in published.yaml, if it has been recorded."""
     amended_since: bool
     """Whether it has amendments its record does not include yet."""
 
 
-def editions_page(document: Document, states: Mapping[str, RecordState]) -> PageSpec:
+def editions_page(document: Document, states: Mapping[str, PublicationState]) -> PageSpec:
     """A document's edition history: each edition with its date, what changed, amendments
     and its record, newest first. `states` gives each edition's record state by edition."""
     entries = []
     for edition in document.editions:
         state = states[edition.identity.edition]
-        entries.append(EditionEntry(edition, folder_page(edition.record_address), state.record,
+        entries.append(EditionEntry(edition, folder_page(edition.edition_address), state.record,
                                     state.record is not None and not state.unchanged))
     return PageSpec(page_source(document.home, EDITIONS), "Edition history", "editions.html",
                     {"document": document, "strategy": document.latest, "entries": entries},
@@ -191,20 +191,20 @@ def editions_page(document: Document, states: Mapping[str, RecordState]) -> Page
                     page_place(document.latest, titled=True))
 
 
-def key_dates_page(strategy: Strategy, findings: list[Finding], today: dt.date) -> PageSpec:
+def key_dates_page(strategy: Edition, deadlines: list[Deadline], today: dt.date) -> PageSpec:
     """A strategy's Key dates page: each deadline and where it stands."""
     return PageSpec(page_source(strategy.home, KEY_DATES), "Key dates", "key_dates.html",
-                    {"strategy": strategy, "findings": findings, "today": today,
+                    {"strategy": strategy, "deadlines": deadlines, "today": today,
                      "feed": feed_path(strategy.home)}, "Key dates", page_place(strategy))
 
 
-def timetable_page(rows: list[tuple[PageSpec | None, Finding]], today: dt.date) -> PageSpec:
+def timetable_page(rows: list[tuple[PageSpec | None, Deadline]], today: dt.date) -> PageSpec:
     """The site's timetable dashboard: every strategy's deadlines and the site's own."""
     return PageSpec(page_source("", TIMETABLE), "Timetable", "timetable.html",
                     {"rows": rows, "today": today, "feed": feed_path()}, "Timetable")
 
 
-def _page(name: str, strategy: Strategy, site: Site) -> tuple[str, str, str, dict[str, Any]]:
+def _page(name: str, strategy: Edition, site: Site) -> tuple[str, str, str, dict[str, Any]]:
     """A page's template, navigation title, heading and context."""
     if name in strategy.pages:
         part = strategy.pages[name]
@@ -286,12 +286,12 @@ class Renderer:
                 notice=notice, strategy=spec.context["strategy"], url=url) + content
         return RenderedPage(content, toc)
 
-    def render_print(self, strategy: Strategy, site: Site, web_address: str | None,
+    def render_print(self, strategy: Edition, site: Site, web_address: str | None,
                      part_pages: Sequence[PageSpec] | None = None) -> str:
         """The whole strategy as one HTML document for print and PDF: cover, contents, then
         every part by the web pages' own templates; links between parts become anchors.
         `part_pages`: its part pages as the site's plan has them already (else made here)."""
-        specs = part_pages if part_pages is not None else strategy_pages(strategy, site)[1:]
+        specs = part_pages if part_pages is not None else edition_pages(strategy, site)[1:]
         print_css = _read_template_file("print/diagram.css")
 
         def anchor(target: PageSpec | str) -> str:
@@ -340,10 +340,10 @@ class Renderer:
             partnerships=list(partnerships.values()), url=url, **extra)
 
 
-def web_address(site_url: str | None, strategy: Strategy) -> str | None:
+def web_address(site_url: str | None, strategy: Edition) -> str | None:
     """Where an edition is published for good: its own address under the site's `site_url`
     (the document's home shows whichever edition is newest)."""
-    return f"{site_url.rstrip('/')}/{strategy.record_address}/" if site_url else None
+    return f"{site_url.rstrip('/')}/{strategy.edition_address}/" if site_url else None
 
 
 @jinja2.pass_context

@@ -17,7 +17,7 @@ from typing import TypeGuard
 import pikepdf
 import weasyprint
 
-from .model import Strategy, slugify
+from .model import Edition, slugify
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -315,7 +315,7 @@ def _scope_headers(element: pikepdf.Object, section: str | None) -> None:
         _scope_headers(child, section)
 
 
-def strategy_pdf(strategy: Strategy, html: str) -> RenderedPdf:
+def strategy_pdf(strategy: Edition, html: str) -> RenderedPdf:
     """A strategy's PDF from its print document (`Renderer.render_print`)."""
     data = write_pdf(html)
     return RenderedPdf(pdf_name(strategy), data, page_count(data))
@@ -327,7 +327,7 @@ def page_count(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def pdf_name(strategy: Strategy) -> str:
+def pdf_name(strategy: Edition) -> str:
     """A stable file name: borough, title and edition, e.g. 'barking-and-dagenham-serious-
     violence-duty-strategy-2024.pdf' (the edition only when the title does not hold it)."""
     identity = strategy.identity

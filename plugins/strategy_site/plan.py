@@ -28,23 +28,23 @@ from .addresses import (
     reserved_folders,
 )
 from .loading import DataProblem, StrategyDataError
-from .model import Document, Site, Strategy
+from .model import Document, Edition, Site
 from .pages import (
     EditionNotice,
     PageSpec,
     Renderer,
+    edition_pages,
     editions_page,
     key_dates_page,
-    strategy_pages,
     timetable_page,
     web_address,
 )
 from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
 from .pdf_facts import PdfDownload
-from .records import RecordState, document_folder, kept_pdf, record_state
-from .timetable import Finding, Status, site_findings, strategy_findings, today_in
+from .publications import PublicationState, document_folder, kept_pdf, publication_state
+from .timetable import Deadline, Status, edition_deadlines, site_deadlines, today_in
 
-SITE_FINDINGS = ""
+SITE_DEADLINES = ""
 """The site's own deadlines among the strategies' (by home): no folder has this name."""
 
 
@@ -77,7 +77,7 @@ class Feed:
 
     path: str
     name: str
-    findings: tuple[Finding, ...]
+    deadlines: tuple[Deadline, ...]
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,12 @@ class PdfPlan:
     goes, and either the PDF as kept when it was recorded or the print document to render."""
 
     download: PdfDownload
-    edition: Strategy
+    edition: Edition
     label: str
     bases: tuple[str, ...]
     """The folders of the site it is written in: the edition's own address, and the
     document's home while it is the newest."""
-    state: RecordState
+    state: PublicationState
     kept: bytes | None
     web_address: str | None
     parts: tuple[PageSpec, ...]
@@ -108,7 +108,7 @@ class PackPlan:
     """A strategy's Home Office submission pack: made from its PDF, once that is made, and
     sent naming the edition's lasting address (submission.py says when it cannot be)."""
 
-    strategy: Strategy
+    strategy: Edition
     pdf: PdfPlan
 
     @property
@@ -131,7 +131,7 @@ class SitePlan:
     site_pages: tuple[PageSpec, ...]
     """The site's own pages (the timetable dashboard)."""
     redirects: tuple[Redirect, ...]
-    findings: Mapping[str, tuple[Finding, ...]]
+    deadlines: Mapping[str, tuple[Deadline, ...]]
     """Each strategy's deadlines by its home, and the site's under SITE_FINDINGS."""
     feeds: tuple[Feed, ...]
     pdfs: tuple[PdfPlan, ...]
@@ -145,16 +145,16 @@ class SitePlan:
         pages.update({spec.src_uri: spec for spec in [*self.copies, *self.site_pages]})
         return pages
 
-    def all_findings(self) -> list[Finding]:
+    def all_deadlines(self) -> list[Deadline]:
         """Every deadline, the strategies' in order, then the site's own."""
-        return [finding for findings in self.findings.values() for finding in findings]
+        return [deadline for deadlines in self.deadlines.values() for deadline in deadlines]
 
     def downloads(self) -> dict[str, PdfDownload]:
         """Each PDF as the pages link to it, by where its pages are (a document's home, an
         edition's own address)."""
         return {base: job.download for job in self.pdfs for base in job.bases}
 
-    def pdf_of(self, strategy: Strategy) -> PdfPlan:
+    def pdf_of(self, strategy: Edition) -> PdfPlan:
         """The PDF of an edition."""
         return next(job for job in self.pdfs if job.edition is strategy)
 
@@ -172,9 +172,9 @@ class SitePlan:
         """Each document's deadlines in a few words for the home page, when public."""
         if not self.options.timetable_public:
             return {}
-        return {home: timetable_summary(list(findings))
-                for home, findings in self.findings.items()
-                if home != SITE_FINDINGS and findings}
+        return {home: timetable_summary(list(deadlines))
+                for home, deadlines in self.deadlines.items()
+                if home != SITE_DEADLINES and deadlines}
 
     def strategy_nav(self) -> list[Any]:
         """A section per document, a partnership's further documents right after its main
@@ -212,7 +212,7 @@ class SitePlan:
     def source_of(self, spec: PageSpec) -> str:
         """Who makes a generated page, as an officer would look for it."""
         strategy = spec.context.get("strategy")
-        if not isinstance(strategy, Strategy):
+        if not isinstance(strategy, Edition):
             return f"the site's {spec.title} page"
         return (f"{self.options.data_dir.name}/{strategy.home}/strategy.yaml "
                 f"(its page '{spec.title}')")
@@ -222,7 +222,7 @@ def plan_site(site: Site, options: Options) -> SitePlan:
     """The whole site from its data; a partnership folder that takes a name the site keeps
     at its top stops it, as a data problem."""
     _check_folders(site, options.data_dir)
-    states = {id(edition): record_state(document, edition, dict(site.definitions))
+    states = {id(edition): publication_state(document, edition, dict(site.definitions))
               for document in site.documents for edition in document.editions}
     sections: dict[str, list[PageSpec]] = {}
     copies: list[PageSpec] = []
@@ -230,18 +230,18 @@ def plan_site(site: Site, options: Options) -> SitePlan:
     parts: dict[int, tuple[PageSpec, ...]] = {}
     """Each edition's part pages (after its landing page), by the edition: its PDF's parts."""
     for document in site.documents:
-        sections[document.home] = strategy_pages(document.latest, site)
+        sections[document.home] = edition_pages(document.latest, site)
         parts[id(document.latest)] = tuple(sections[document.home][1:])
         for spec in sections[document.home]:
-            own = moved(spec.src_uri, document.home, document.latest.record_address)
+            own = moved(spec.src_uri, document.home, document.latest.edition_address)
             redirects.append(Redirect(own, spec))
         for edition in document.editions:
             if not edition.latest:
-                pages = strategy_pages(edition, site, edition.record_address,
-                                       _notice(document, edition))
+                pages = edition_pages(edition, site, edition.edition_address,
+                                      _notice(document, edition))
                 parts[id(edition)] = tuple(pages[1:])
                 copies += pages
-    today, findings, site_pages = _timetable(site, options, sections)
+    today, deadlines, site_pages = _timetable(site, options, sections)
     for document in site.documents:
         sections[document.home].append(editions_page(document, {
             edition.identity.edition: states[id(edition)] for edition in document.editions}))
@@ -250,7 +250,7 @@ def plan_site(site: Site, options: Options) -> SitePlan:
         site=site, options=options, today=today,
         sections={home: tuple(section) for home, section in sections.items()},
         copies=tuple(copies), site_pages=tuple(site_pages), redirects=tuple(redirects),
-        findings=findings, feeds=_feeds(findings, options), pdfs=pdfs,
+        deadlines=deadlines, feeds=_feeds(deadlines, options), pdfs=pdfs,
         packs=tuple(PackPlan(job.edition, job) for job in pdfs if job.edition.latest),
     )
 
@@ -268,42 +268,42 @@ def _partnership_files(site: Site, data_dir: Path) -> dict[str, str]:
 
 
 def _timetable(site: Site, options: Options, sections: dict[str, list[PageSpec]],
-               ) -> tuple[dt.date | None, dict[str, tuple[Finding, ...]], list[PageSpec]]:
+               ) -> tuple[dt.date | None, dict[str, tuple[Deadline, ...]], list[PageSpec]]:
     """Each strategy's deadlines as of today, its Key dates page (appended to its section)
     and the site's timetable dashboard, when the timetable is public."""
     timetable = site.timetable
     if timetable is None:
         return None, {}, []
     today = options.today or today_in(timetable)
-    findings: dict[str, tuple[Finding, ...]] = {}
-    rows: list[tuple[PageSpec | None, Finding]] = []
-    for strategy in site.strategies:
-        found = strategy_findings(strategy, timetable, today)
-        findings[strategy.home] = tuple(found)
+    deadlines: dict[str, tuple[Deadline, ...]] = {}
+    rows: list[tuple[PageSpec | None, Deadline]] = []
+    for strategy in site.latest_editions:
+        found = edition_deadlines(strategy, timetable, today)
+        deadlines[strategy.home] = tuple(found)
         if found and options.timetable_public:
             page = key_dates_page(strategy, found, today)
             sections[strategy.home].append(page)
-            rows += [(page, finding) for finding in found]
+            rows += [(page, deadline) for deadline in found]
     events: dict[str, dt.date | None] = {
         "accessibility_statement_reviewed": options.statement_reviewed}
-    findings[SITE_FINDINGS] = tuple(site_findings(timetable, events, today))
-    rows += [(None, finding) for finding in findings[SITE_FINDINGS]]
+    deadlines[SITE_DEADLINES] = tuple(site_deadlines(timetable, events, today))
+    rows += [(None, deadline) for deadline in deadlines[SITE_DEADLINES]]
     if not options.timetable_public:
-        return today, findings, []
-    return today, findings, [timetable_page(rows, today)]
+        return today, deadlines, []
+    return today, deadlines, [timetable_page(rows, today)]
 
 
-def _feeds(findings: Mapping[str, tuple[Finding, ...]], options: Options) -> tuple[Feed, ...]:
+def _feeds(deadlines: Mapping[str, tuple[Deadline, ...]], options: Options) -> tuple[Feed, ...]:
     """Each strategy's calendar feed, and the site's of every deadline, when public."""
-    if not options.timetable_public or not findings:
+    if not options.timetable_public or not deadlines:
         return ()
     feeds = [Feed(feed_path(owner), f"{owner}: key dates", found)
-             for owner, found in findings.items() if owner != SITE_FINDINGS and found]
-    everything = tuple(finding for found in findings.values() for finding in found)
+             for owner, found in deadlines.items() if owner != SITE_DEADLINES and found]
+    everything = tuple(deadline for found in deadlines.values() for deadline in found)
     return (*feeds, Feed(feed_path(), options.site_name, everything))
 
 
-def _pdfs(site: Site, options: Options, states: Mapping[int, RecordState],
+def _pdfs(site: Site, options: Options, states: Mapping[int, PublicationState],
           parts: Mapping[int, tuple[PageSpec, ...]]) -> tuple[PdfPlan, ...]:
     """Every edition's PDF, numbered in order: kept as published, or to render."""
     jobs: list[PdfPlan] = []
@@ -313,7 +313,7 @@ def _pdfs(site: Site, options: Options, states: Mapping[int, RecordState],
             kept = None
             if state.record is not None and state.unchanged:
                 kept = kept_pdf(document_folder(options.data_dir, edition), state.record)
-            bases = (edition.record_address, *([document.home] if edition.latest else []))
+            bases = (edition.edition_address, *([document.home] if edition.latest else []))
             jobs.append(PdfPlan(PdfDownload(len(jobs), pdf_name(edition)), edition,
                                 f"{edition.home} {edition.identity.edition}", bases, state,
                                 kept, web_address(options.site_url, edition),
@@ -333,7 +333,7 @@ def partnership_of(home: str) -> str:
     return home.split("/")[0]
 
 
-def _notice(document: Document, edition: Strategy) -> EditionNotice | None:
+def _notice(document: Document, edition: Edition) -> EditionNotice | None:
     """The notice an earlier edition's pages carry: where the newest edition is."""
     if edition.latest:
         return None
@@ -341,9 +341,9 @@ def _notice(document: Document, edition: Strategy) -> EditionNotice | None:
                          editions_of(document.home))
 
 
-def timetable_summary(findings: list[Finding]) -> str:
+def timetable_summary(deadlines: list[Deadline]) -> str:
     """A document's deadlines in a few words for the home page: what needs action first."""
-    counts = {status: sum(1 for f in findings if f.status is status) for status in Status}
+    counts = {status: sum(1 for f in deadlines if f.status is status) for status in Status}
     needing = [f"{n} {status.value}" for status, n in counts.items() if n and status.needs_action]
     if needing:
         return ", ".join(needing)

@@ -38,9 +38,9 @@ from .addresses import SCHEMA_FOLDER
 from .model import (
     IDENTIFIER_MAX,
     PART_NAMES,
+    Edition,
     Manifest,
     SharedDefinition,
-    Strategy,
     Timetable,
     values,
 )
@@ -66,9 +66,9 @@ YAML_EXTENSION = "redhat.vscode-yaml"
 
 
 def _part_type(name: str) -> Any:
-    """The type of a part's file, as `Strategy` holds it, less the None of a part left out
+    """The type of a part's file, as `Edition` holds it, less the None of a part left out
     (`ProsePart | None` gives ProsePart; a union of several models stays a union)."""
-    annotation = Strategy.model_fields[PART_NAMES[name]].annotation
+    annotation = Edition.model_fields[PART_NAMES[name]].annotation
     arms = tuple(arm for arm in typing.get_args(annotation) if arm is not type(None))
     if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
         return annotation
@@ -76,8 +76,8 @@ def _part_type(name: str) -> Any:
 
 
 def _page_type() -> Any:
-    """The type of a free-form page, as `Strategy.pages` holds it."""
-    return typing.get_args(Strategy.model_fields["pages"].annotation)[1]
+    """The type of a free-form page, as `Edition.pages` holds it."""
+    return typing.get_args(Edition.model_fields["pages"].annotation)[1]
 
 
 KINDS: dict[str, Any] = {
@@ -198,7 +198,7 @@ class DataFileSchema(GenerateJsonSchema):
 
 
 def _is_model_rule(function: Callable[..., Any]) -> bool:
-    """Whether a function is a model's own validator (`Record._lists_within_limit`)."""
+    """Whether a function is a model's own validator (`StrictModel._lists_within_limit`)."""
     owner = getattr(function, "__qualname__", "").partition(".")[0]
     found = getattr(model, owner, None)
     return isinstance(found, type) and issubclass(found, BaseModel)

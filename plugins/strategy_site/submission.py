@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .formatting import long_date
-from .model import Strategy, Timetable
+from .model import Edition, Timetable
 from .output import write_atomically
 from .pdf import RenderedPdf
 from .timetable import event_due, overridden
@@ -91,7 +91,7 @@ class SubmissionPack:
 
 
 def submission_pack(
-    strategy: Strategy, pdf: RenderedPdf, timetable: Timetable | None, web_address: str | None
+    strategy: Edition, pdf: RenderedPdf, timetable: Timetable | None, web_address: str | None
 ) -> SubmissionPack:
     """The pack for one strategy; SubmissionError if the data cannot support one."""
     rule = timetable.rule(SUBMISSION_RULE) if timetable else None
@@ -152,7 +152,7 @@ def write_pack(pack: SubmissionPack, folder: Path) -> list[Path]:
     return [folder / name for name in files]
 
 
-def _email(strategy: Strategy, pdf: RenderedPdf, address: str, published: dt.date,
+def _email(strategy: Edition, pdf: RenderedPdf, address: str, published: dt.date,
            due: dt.date, web_address: str | None, digest: str, within_days: int) -> bytes:
     identity = strategy.identity
     message = EmailMessage(policy=policy.SMTP)

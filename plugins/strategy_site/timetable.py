@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from .addresses import SITE_OWNER
-from .model import ReviewDate, Strategy, Timetable, TimetableRule, slugify
+from .model import Edition, ReviewDate, Timetable, TimetableRule, slugify
 
 
 class Status(Enum):
@@ -39,7 +39,7 @@ class Status(Enum):
 
 
 @dataclass(frozen=True)
-class Finding:
+class Deadline:
     """One deadline of one strategy (or of the site) and where it stands on a day."""
 
     strategy: str
@@ -71,29 +71,29 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def strategy_findings(strategy: Strategy, timetable: Timetable, today: dt.date) -> list[Finding]:
+def edition_deadlines(strategy: Edition, timetable: Timetable, today: dt.date) -> list[Deadline]:
     """Every deadline of one strategy that its template's rules give, as of `today`."""
-    findings: list[Finding] = []
+    deadlines: list[Deadline] = []
     for rule in timetable.rules:
         if rule.site_wide or (rule.templates and strategy.identity.template not in rule.templates):
             continue
         rule = overridden(rule, strategy)
         if rule.each_review_element:
             rows = strategy.review_dates.elements if strategy.review_dates else ()
-            findings += [_review(strategy, rule, row, timetable, today) for row in rows]
+            deadlines += [_review(strategy, rule, row, timetable, today) for row in rows]
         else:
-            findings.append(_event(strategy, rule, timetable, today))
-    return findings
+            deadlines.append(_event(strategy, rule, timetable, today))
+    return deadlines
 
 
-def site_findings(timetable: Timetable, events: dict[str, dt.date | None],
-                  today: dt.date) -> list[Finding]:
+def site_deadlines(timetable: Timetable, events: dict[str, dt.date | None],
+                   today: dt.date) -> list[Deadline]:
     """The deadlines that concern the website itself (the accessibility statement)."""
     return [_periodic(SITE_OWNER, rule, events.get(rule.event or ""), timetable, today)
             for rule in timetable.rules if rule.site_wide]
 
 
-def overridden(rule: TimetableRule, strategy: Strategy) -> TimetableRule:
+def overridden(rule: TimetableRule, strategy: Edition) -> TimetableRule:
     """The rule as it applies to this strategy, with its override of the period, if any."""
     override = next((o for o in strategy.identity.overrides if o.rule == rule.id), None)
     if override is None:
@@ -105,7 +105,7 @@ def overridden(rule: TimetableRule, strategy: Strategy) -> TimetableRule:
     })
 
 
-def _event_date(strategy: Strategy, event: str | None) -> dt.date | None:
+def _event_date(strategy: Edition, event: str | None) -> dt.date | None:
     if event == "published":
         return strategy.identity.published
     if event is None:
@@ -114,7 +114,7 @@ def _event_date(strategy: Strategy, event: str | None) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def event_due(strategy: Strategy, rule: TimetableRule) -> dt.date | None:
+def event_due(strategy: Edition, rule: TimetableRule) -> dt.date | None:
     """When an event a rule asks for is due for this strategy (the rule as overridden, see
     `overridden`): its deadline, or its period from its start; None if the start has no date.
     The Key dates pages and the Home Office submission pack both give this date."""
@@ -132,24 +132,24 @@ def _due(rule: TimetableRule, start: dt.date | None) -> dt.date | None:
     return add_months(start, rule.within_months)
 
 
-def _event(strategy: Strategy, rule: TimetableRule, timetable: Timetable,
-           today: dt.date) -> Finding:
+def _event(strategy: Edition, rule: TimetableRule, timetable: Timetable,
+           today: dt.date) -> Deadline:
     start = _event_date(strategy, rule.starts)
     due = _due(rule, start)
     done = _event_date(strategy, rule.event)
     if due is None:
-        return Finding(strategy.home, rule, rule.checks, None, done, Status.MISSING,
-                       f"no date for '{rule.starts}' in strategy.yaml, so no due date")
+        return Deadline(strategy.home, rule, rule.checks, None, done, Status.MISSING,
+                        f"no date for '{rule.starts}' in strategy.yaml, so no due date")
     if done is not None and rule.not_before_start and start is not None and done < start:
-        return Finding(strategy.home, rule, rule.checks, due, done, Status.TOO_EARLY,
-                       f"recorded as done on {done.isoformat()}, before it could count "
-                       f"({rule.starts} on {start.isoformat()})")
-    return Finding(strategy.home, rule, rule.checks, due, done,
-                   _status(due, done, timetable, today))
+        return Deadline(strategy.home, rule, rule.checks, due, done, Status.TOO_EARLY,
+                        f"recorded as done on {done.isoformat()}, before it could count "
+                        f"({rule.starts} on {start.isoformat()})")
+    return Deadline(strategy.home, rule, rule.checks, due, done,
+                    _status(due, done, timetable, today))
 
 
-def _review(strategy: Strategy, rule: TimetableRule, row: ReviewDate, timetable: Timetable,
-            today: dt.date) -> Finding:
+def _review(strategy: Edition, rule: TimetableRule, row: ReviewDate, timetable: Timetable,
+            today: dt.date) -> Deadline:
     """An element is due by its own date for review, and never later than its cycle allows."""
     last = strategy.identity.record.reviews.get(row.part or "") if row.part else None
     cycle = max(row.cycle_months or 0, rule.within_months or 12)
@@ -159,20 +159,20 @@ def _review(strategy: Strategy, rule: TimetableRule, row: ReviewDate, timetable:
     else:  # reviewed: the next review is a cycle later
         due = add_months(last, cycle)
         note = f"last reviewed on {last.isoformat()}; every {cycle} months"
-    return Finding(strategy.home, rule, row.element, due, None,
-                   _status(due, None, timetable, today), note)
+    return Deadline(strategy.home, rule, row.element, due, None,
+                    _status(due, None, timetable, today), note)
 
 
 def _periodic(owner: str, rule: TimetableRule, last: dt.date | None, timetable: Timetable,
-              today: dt.date) -> Finding:
+              today: dt.date) -> Deadline:
     """A deadline that comes round again: due a period after it was last done."""
     if last is None:
-        return Finding(owner, rule, rule.checks, None, None, Status.MISSING,
-                       f"no date recorded for '{rule.event}'")
+        return Deadline(owner, rule, rule.checks, None, None, Status.MISSING,
+                        f"no date recorded for '{rule.event}'")
     due = _due(rule, last)
     assert due is not None
-    return Finding(owner, rule, rule.checks, due, None, _status(due, None, timetable, today),
-                   f"last done on {last.isoformat()}")
+    return Deadline(owner, rule, rule.checks, due, None, _status(due, None, timetable, today),
+                    f"last done on {last.isoformat()}")
 
 
 def _status(due: dt.date, done: dt.date | None, timetable: Timetable,
@@ -188,7 +188,7 @@ def _status(due: dt.date, done: dt.date | None, timetable: Timetable,
 
 
 
-def calendar_feed(findings: Iterable[Finding], name: str) -> bytes:
+def calendar_feed(deadlines: Iterable[Deadline], name: str) -> bytes:
     """An iCalendar feed with an all-day event for each deadline not yet done.
 
     UIDs are stable, so a calendar that subscribes sees a deadline move rather than
@@ -198,18 +198,18 @@ def calendar_feed(findings: Iterable[Finding], name: str) -> bytes:
     feed.add("prodid", "-//strategy-site//Serious Violence Duty key dates//EN")
     feed.add("version", "2.0")
     feed.add("x-wr-calname", name)
-    for finding in findings:
-        if finding.due is None or finding.status in (Status.DONE_ON_TIME, Status.DONE_LATE):
+    for deadline in deadlines:
+        if deadline.due is None or deadline.status in (Status.DONE_ON_TIME, Status.DONE_LATE):
             continue
         event = icalendar.Event()
-        event.add("uid", finding.uid)
-        event.add("dtstamp", dt.datetime.combine(finding.due, dt.time(), tzinfo=dt.UTC))
-        event.add("dtstart", finding.due)
-        event.add("dtend", finding.due + dt.timedelta(days=1))
-        event.add("summary", f"Due: {finding.subject}")
-        detail = f"{finding.rule.checks}. Concerns: {finding.rule.concerns}."
-        if finding.rule.address:
-            detail += f" Send to {finding.rule.address}."
-        event.add("description", detail + (f" ({finding.note})" if finding.note else ""))
+        event.add("uid", deadline.uid)
+        event.add("dtstamp", dt.datetime.combine(deadline.due, dt.time(), tzinfo=dt.UTC))
+        event.add("dtstart", deadline.due)
+        event.add("dtend", deadline.due + dt.timedelta(days=1))
+        event.add("summary", f"Due: {deadline.subject}")
+        detail = f"{deadline.rule.checks}. Concerns: {deadline.rule.concerns}."
+        if deadline.rule.address:
+            detail += f" Send to {deadline.rule.address}."
+        event.add("description", detail + (f" ({deadline.note})" if deadline.note else ""))
         feed.add_component(event)
     return bytes(feed.to_ical())

@@ -14,14 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import Block, Record, Strategy, Withheld, Withholdable, field_name
+from .model import Block, Edition, StrictModel, Withheld, Withholdable, field_name
 
 
-def publishable(strategy: Strategy) -> tuple[Strategy, list[Withheld]]:
+def publishable(strategy: Edition) -> tuple[Edition, list[Withheld]]:
     """The strategy as it may be published, and each piece withheld from it."""
     withheld: list[Withheld] = []
     public = _strip(strategy, (), withheld)
-    assert isinstance(public, Strategy)
+    assert isinstance(public, Edition)
     public = _without_orphans(public)
     return public, [item.model_copy(update={"home": strategy.home,
                                             "edition": strategy.identity.edition})
@@ -91,7 +91,7 @@ def _record(piece: Withholdable, at: tuple[str | int, ...]) -> Withheld:
                     reason=piece.withhold.reason, note=piece.withhold.note)
 
 
-def _name(piece: Record) -> str:
+def _name(piece: StrictModel) -> str:
     """A few words that identify the piece in the log: its title, name or kind."""
     for field in ("title", "name", "element", "item", "label", "id"):
         value = getattr(piece, field, None)
@@ -104,7 +104,7 @@ def _name(piece: Record) -> str:
     return type(piece).__name__.lower()
 
 
-def _without_orphans(strategy: Strategy) -> Strategy:
+def _without_orphans(strategy: Edition) -> Edition:
     """What no longer has a place once pieces are withheld: the blocks that place a withheld
     diagram, a diagram placed only in withheld blocks, a withheld page's name in `contents`."""
     known = {d.id for d in strategy.diagrams.diagrams} if strategy.diagrams else set()

@@ -14,9 +14,9 @@ from .folders import (
     TIMETABLE_FILE,
     TODO_MARK,
     load_document,
+    load_edition,
     load_partnership,
     load_site,
-    load_strategy,
     todo_markers,
 )
 from .problems import DataProblem, Problems, StrategyDataError
@@ -32,9 +32,9 @@ __all__ = [
     "StrategyDataError",
     "YamlFile",
     "load_document",
+    "load_edition",
     "load_partnership",
     "load_site",
-    "load_strategy",
     "read_yaml",
     "todo_markers",
 ]

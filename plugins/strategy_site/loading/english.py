@@ -219,7 +219,7 @@ def _fields_at(model: type[BaseModel], loc: Location) -> list[str]:
             annotation = arms[str(part)]  # the union's tag names the arm: the next step
             continue
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(str(part))
+            field = _keys(annotation).get(str(part))
             if field is None:
                 return []
             annotation = field.annotation
@@ -228,8 +228,13 @@ def _fields_at(model: type[BaseModel], loc: Location) -> list[str]:
             annotation = args[-1] if typing.get_origin(annotation) is dict else args[0]
     annotation = _unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
+        return list(_keys(annotation))
     return []
+
+
+def _keys(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key a YAML file gives them (the alias, where one is set)."""
+    return {info.alias or name: info for name, info in model.model_fields.items()}
 
 
 def _unwrap(annotation: Any) -> Any:

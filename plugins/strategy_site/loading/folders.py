@@ -23,17 +23,17 @@ from ..model import (
     PROBLEMS,
     TEMPLATES,
     Document,
+    Edition,
     Location,
     Manifest,
     SharedDefinition,
     Site,
-    Strategy,
     Timetable,
     Withheld,
     field_name,
     is_identifier,
 )
-from ..records import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, record_problems
+from ..publications import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, publication_problems
 from ..withholding import publishable
 from .english import explain, placed, suggest
 from .problems import DataProblem, Problems, StrategyDataError
@@ -136,12 +136,12 @@ def load_document(
     edition is kept as it may be published; what it withholds is added to `withheld`."""
     before = len(problems)
     location = {"folder": partnership_folder, "document": document_id}
-    newest = load_strategy(folder, data_dir, definitions, problems,
-                           location={**location, "latest": True}, root=True)
-    earlier: list[Strategy] = []
+    newest = load_edition(folder, data_dir, definitions, problems,
+                          location={**location, "latest": True}, root=True)
+    earlier: list[Edition] = []
     for sub in _subfolders(folder / EDITIONS_FOLDER, problems=problems, data_dir=data_dir):
-        edition = load_strategy(sub, data_dir, definitions, problems,
-                                location={**location, "latest": False}, root=False)
+        edition = load_edition(sub, data_dir, definitions, problems,
+                               location={**location, "latest": False}, root=False)
         if edition is not None and _earlier_edition_ok(sub, edition, data_dir, problems):
             earlier.append(edition)
     manifest, manifest_file = _read_manifest(folder / MANIFEST_FILE, data_dir, problems)
@@ -159,7 +159,7 @@ def load_document(
         withheld.extend(left_out)
     document = document.model_copy(update={"editions": tuple(public)})
     _check_edition_addresses(document, folder, data_dir, problems)
-    for where, field, message in record_problems(document, folder, dict(definitions)):
+    for where, field, message in publication_problems(document, folder, dict(definitions)):
         _place_record_problem(where, field, message, folder, data_dir, manifest_file, document,
                               problems)
     return document if len(problems) == before else None
@@ -208,7 +208,7 @@ def _place_record_problem(where: str, field: str, message: str, folder: Path, da
                  message)
 
 
-def _earlier_edition_ok(folder: Path, edition: Strategy, data_dir: Path,
+def _earlier_edition_ok(folder: Path, edition: Edition, data_dir: Path,
                         problems: Problems) -> bool:
     """An earlier edition sits in a folder named by its edition and was published."""
     path = folder / "strategy.yaml"
@@ -279,14 +279,14 @@ def _entries(folder: Path, data_dir: Path, problems: Problems) -> list[Path]:
     return found
 
 
-def load_strategy(
+def load_edition(
     folder: Path,
     data_dir: Path,
     definitions: Mapping[str, SharedDefinition],
     problems: Problems,
     location: Mapping[str, Any] | None = None,
     root: bool = True,
-) -> Strategy | None:
+) -> Edition | None:
     """One edition of a document: one YAML file per part, validated as a whole strategy.
 
     `strategy.yaml` comes first: its `template` says which parts are required, and its
@@ -349,11 +349,11 @@ def load_strategy(
             data[str(key[0])] = document.data
     cross_references: list[tuple[Location, str]] = []
     try:
-        strategy = Strategy.model_validate(data, context={PROBLEMS: cross_references})
+        strategy = Edition.model_validate(data, context={PROBLEMS: cross_references})
     except ValidationError as error:
         # A value still marked TODO is reported as such, not as the wrong type it also is.
         marked = {(todo.file, todo.line) for todo in todos}
-        problems.extend(problem for problem in explain(error, Strategy, documents,
+        problems.extend(problem for problem in explain(error, Edition, documents,
                                                        shown_folder, data)
                         if (problem.file, problem.line) not in marked)
         problems.extend(todos)
@@ -425,7 +425,7 @@ def _validate_file(
         return None
 
 
-def _check_adopted_definition(strategy: Strategy, document: YamlFile | None,
+def _check_adopted_definition(strategy: Edition, document: YamlFile | None,
                               definitions: Mapping[str, SharedDefinition],
                               problems: Problems) -> None:
     """The shared definition a strategy adopts is one the site has."""

@@ -1,4 +1,4 @@
-"""What every model shares: frozen and strict (`Record`), lists within limits, and how a
+"""What every model shares: frozen and strict (`StrictModel`), lists within limits, and how a
 rule that spans fields points an error at the one field it is about (`invalid`)."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ SECTION_DEPTH = 5
 _SPLIT = "split it, or move part of it into a document of its own"
 
 
-class Record(BaseModel):
+class StrictModel(BaseModel):
     """Base of every model: frozen, strict about unknown keys, no silent type coercion, and
     no list longer than `MAX_ITEMS` (but those `UNBOUNDED` names)."""
 
@@ -74,7 +74,7 @@ class Record(BaseModel):
     grow with the number of partnerships, not with one document."""
 
     @model_validator(mode="after")
-    def _lists_within_limit(self) -> Record:
+    def _lists_within_limit(self) -> StrictModel:
         for name in type(self).model_fields:
             value = getattr(self, name)
             if name in self.UNBOUNDED:

@@ -7,11 +7,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Location, Record, invalid
+from .base import Location, StrictModel, invalid
 from .values import Cell, Email, Identifier, Markdown, Phone, Text, WebAddress
 
 
-class Withhold(Record):
+class Withhold(StrictModel):
     """Why a piece of the strategy is not published: the Serious Violence Duty allows content
     to be withheld where it would put someone's safety at risk, prejudice the prevention or
     detection of crime, or compromise the security of an educational, prison or youth custody
@@ -21,13 +21,13 @@ class Withhold(Record):
     note: Text | None = None
 
 
-class Withholdable(Record):
+class Withholdable(StrictModel):
     """A piece that may be withheld from publication (pages, PDF, search, feeds)."""
 
     withhold: Withhold | None = None
 
 
-class Table(Record):
+class Table(StrictModel):
     """A table as the source prints it: a caption, column headings, then rows whose first
     cell names the row. Figures are kept as written (a table is a record, not a chart)."""
 
@@ -47,7 +47,7 @@ class Table(Record):
         return self
 
 
-class ChartNotAvailable(Record):
+class ChartNotAvailable(StrictModel):
     """A chart the source printed as a picture only: its data was never published, so the
     site says so and shows its source line rather than inventing figures."""
 
@@ -104,7 +104,7 @@ class Link(Withholdable):
     url: WebAddress
 
 
-class Contact(Record):
+class Contact(StrictModel):
     """Who to contact about the strategy: a team, and perhaps a named officer."""
 
     team: Text

@@ -13,7 +13,7 @@ from .base import (
     CHART_SERIES,
     TREE_DEPTH,
     TREE_NODES,
-    Record,
+    StrictModel,
     check_depth,
     invalid,
 )
@@ -30,7 +30,7 @@ class DiagramBase(Withholdable):
     """One or two sentences saying what the diagram shows: the SVG's <desc>."""
 
 
-class TreeNode(Record):
+class TreeNode(StrictModel):
     """A box in a structure chart, with the boxes below it."""
 
     label: Text
@@ -65,7 +65,7 @@ def _size(node: TreeNode) -> int:
     return 1 + sum(_size(child) for child in node.children)
 
 
-class MemberGroup(Record):
+class MemberGroup(StrictModel):
     """A labelled group of members (the chair, statutory partners ...)."""
 
     label: Text
@@ -80,7 +80,7 @@ class GroupsDiagram(DiagramBase):
     footnote: Text | None = None
 
 
-class Layer(Record):
+class Layer(StrictModel):
     """One layer of a framework: an optional label and its statements."""
 
     label: Text | None = None
@@ -94,7 +94,7 @@ class FrameworkDiagram(DiagramBase):
     layers: tuple[Layer, ...] = Field(min_length=1)
 
 
-class Series(Record):
+class Series(StrictModel):
     """One series of a chart: a name and a value for each category."""
 
     name: Text
@@ -173,7 +173,7 @@ Diagram = Annotated[
 ]
 
 
-class Diagrams(Record):
+class Diagrams(StrictModel):
     """`diagrams.yaml`: a strategy's diagrams and charts, each placed on a page by its id."""
 
     diagrams: tuple[Diagram, ...] = Field(min_length=1)

@@ -1,13 +1,13 @@
-"""A document and its editions: an edition (`Strategy`) is every part together, checked as a
+"""A document and its editions: an edition (`Edition`) is every part together, checked as a
 whole; a document keeps its editions and the record of those published (`published.yaml`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
-from .base import MAX_ENTRIES, Location, Record, entry_count, invalid, refuse, value_at
+from .base import MAX_ENTRIES, Location, StrictModel, entry_count, invalid, refuse, value_at
 from .diagrams import Diagram, Diagrams
 from .parts import (
     Definition,
@@ -26,7 +26,7 @@ from .parts import (
 from .values import Date, Identifier, Text
 
 
-class Strategy(Record):
+class Edition(StrictModel):
     """One borough's strategy: every part, each from its own YAML file.
 
     Which parts a strategy must have depends on its template (`TEMPLATES`); `pages` holds the
@@ -57,7 +57,7 @@ class Strategy(Record):
     pages: dict[Identifier, ProsePart] = Field(default={})
 
     @model_validator(mode="after")
-    def _within_entry_limit(self) -> Strategy:
+    def _within_entry_limit(self) -> Edition:
         parts = {name: entry_count(getattr(self, name)) for name in type(self).model_fields}
         total = sum(parts.values())
         if total > MAX_ENTRIES:
@@ -73,7 +73,7 @@ class Strategy(Record):
         return self
 
     @model_validator(mode="after")
-    def _template_parts_present(self, info: ValidationInfo) -> Strategy:
+    def _template_parts_present(self, info: ValidationInfo) -> Edition:
         for name in TEMPLATES[self.identity.template]:
             if getattr(self, PART_NAMES[name]) is None:
                 refuse(info, ("identity", "template"),
@@ -82,7 +82,7 @@ class Strategy(Record):
         return self
 
     @model_validator(mode="after")
-    def _contents_name_pages(self, info: ValidationInfo) -> Strategy:
+    def _contents_name_pages(self, info: ValidationInfo) -> Edition:
         pages = self.page_names()
         contents = self.identity.contents
         for index, name in enumerate(contents):
@@ -97,7 +97,7 @@ class Strategy(Record):
         return self
 
     @model_validator(mode="after")
-    def _review_rows_name_parts(self, info: ValidationInfo) -> Strategy:
+    def _review_rows_name_parts(self, info: ValidationInfo) -> Edition:
         present = [name for name in PART_NAMES if getattr(self, PART_NAMES[name]) is not None]
         rows = self.review_dates.elements if self.review_dates else ()
         for index, row in enumerate(rows):
@@ -107,7 +107,7 @@ class Strategy(Record):
         return self
 
     @model_validator(mode="after")
-    def _diagrams_placed_and_known(self, info: ValidationInfo) -> Strategy:
+    def _diagrams_placed_and_known(self, info: ValidationInfo) -> Edition:
         known = [d.id for d in self.diagrams.diagrams] if self.diagrams else []
         placed: set[str] = set()
         for at, ident in self.diagram_places():
@@ -128,7 +128,7 @@ class Strategy(Record):
         return f"{self.folder}/{self.document}" if self.document else self.folder
 
     @property
-    def record_address(self) -> str:
+    def edition_address(self) -> str:
         """This edition's own lasting address: 'bexley/2022-2025'."""
         return f"{self.home}/{self.identity.edition_id}"
 
@@ -164,10 +164,10 @@ class Strategy(Record):
 
 
 PART_NAMES: dict[str, str] = {
-    name.replace("_", "-"): name for name in Strategy.model_fields
+    name.replace("_", "-"): name for name in Edition.model_fields
     if name not in ("folder", "document", "latest", "pages")
 }
-"""Each typed part's name (its YAML file without .yaml) and its field in `Strategy`."""
+"""Each typed part's name (its YAML file without .yaml) and its field in `Edition`."""
 PART_NAMES["strategy"] = PART_NAMES.pop("identity")
 
 PAGE_PARTS = (
@@ -189,7 +189,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
 """The parts each template requires; a strategy names its template in strategy.yaml."""
 
 
-class EditionRecord(Record):
+class Publication(StrictModel):
     """One published edition as recorded in a document's `published.yaml`: fingerprints of
     its data and of the PDF that was published, so neither can change unnoticed."""
 
@@ -204,19 +204,23 @@ class EditionRecord(Record):
     pdf_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
-class Manifest(Record):
+class Manifest(StrictModel):
     """`published.yaml`: the record of a document's published editions, written by
     `strategy-site publish` and checked by every build."""
 
-    records: tuple[EditionRecord, ...] = ()
+    model_config = StrictModel.model_config | ConfigDict(validate_by_name=True,
+                                                         validate_by_alias=True)
 
-    def current(self, edition: str) -> EditionRecord | None:
+    publications: tuple[Publication, ...] = Field(default=(), alias="records")
+    """Each publication of an edition and each amendment, oldest first."""
+
+    def current(self, edition: str) -> Publication | None:
         """The newest record of an edition (its latest amendment), if it has one."""
-        found = [record for record in self.records if record.edition == edition]
+        found = [record for record in self.publications if record.edition == edition]
         return max(found, key=lambda record: record.amendments) if found else None
 
 
-class Document(Record):
+class Document(StrictModel):
     """A partnership's document (its strategy, an annual report, an assessment) with every
     edition kept: the newest first, then the earlier ones from `editions/`."""
 
@@ -224,11 +228,11 @@ class Document(Record):
     """The partnership's folder in strategy_data/."""
     id: Identifier | None = None
     """The document's sub-folder, or none for the partnership's main document."""
-    editions: tuple[Strategy, ...] = Field(min_length=1)
+    editions: tuple[Edition, ...] = Field(min_length=1)
     manifest: Manifest = Field(default_factory=lambda: Manifest())
 
     @property
-    def latest(self) -> Strategy:
+    def latest(self) -> Edition:
         """The newest edition, the one at the document's home address."""
         return self.editions[0]
 

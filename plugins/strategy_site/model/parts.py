@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from .base import (
     SECTION_DEPTH,
     Location,
-    Record,
+    StrictModel,
     check_depth,
     check_numbering,
     check_unique,
@@ -20,7 +20,7 @@ from .blocks import Block, Contact, Link, Section, Withholdable
 from .values import Amount, Date, Identifier, Markdown, Number, Text, slugify
 
 
-class StrategyRecord(Record):
+class EventDates(StrictModel):
     """What a partnership has done and when: the dates the timetable checks."""
 
     submitted_to_home_office: Date | None = None
@@ -29,7 +29,7 @@ class StrategyRecord(Record):
     """The date each element of the review-dates table (by its `part`) was last reviewed."""
 
 
-class Override(Record):
+class Override(StrictModel):
     """A borough's change to a timetable rule's period, with its reason."""
 
     rule: Identifier
@@ -38,7 +38,7 @@ class Override(Record):
     reason: Text
 
 
-class Amendment(Record):
+class Amendment(StrictModel):
     """A change to an edition after its publication, with its date and reason: a published
     edition is a record, so it changes only this way."""
 
@@ -46,7 +46,7 @@ class Amendment(Record):
     reason: Text
 
 
-class Identity(Record):
+class Identity(StrictModel):
     """`strategy.yaml`: what the strategy is, whose it is, and when it was published."""
 
     title: Text
@@ -61,7 +61,7 @@ class Identity(Record):
     next_review: Date | None = None
     contact: Contact
     template: Literal["london-serious-violence-duty", "free"] = "london-serious-violence-duty"
-    record: StrategyRecord = Field(default_factory=lambda: StrategyRecord())
+    record: EventDates = Field(default_factory=lambda: EventDates())
     """What has happened, with dates: submissions and reviews."""
     overrides: tuple[Override, ...] = ()
     """This strategy's changes to the timetable's periods, each with its reason."""
@@ -118,14 +118,14 @@ class Identity(Record):
         return self.period == self.edition
 
 
-class Signatory(Record):
+class Signatory(StrictModel):
     """Who signed the foreword, with each line of their roles as printed."""
 
     name: Text
     roles: tuple[Text, ...] = ()
 
 
-class Foreword(Record):
+class Foreword(StrictModel):
     """`foreword.yaml`: the foreword and who signed it."""
 
     title: Text = "Foreword"
@@ -173,7 +173,7 @@ class ReviewDate(Withholdable):
         return self
 
 
-class ReviewDates(Record):
+class ReviewDates(StrictModel):
     """`review-dates.yaml`: the table of each element's publication and review date."""
 
     title: Text = "Review dates"
@@ -186,14 +186,14 @@ class ReviewDates(Record):
         return self
 
 
-class DefinitionNote(Record):
+class DefinitionNote(StrictModel):
     """A lettered note to a definition of serious violence."""
 
     label: Text
     body: Markdown
 
 
-class SharedDefinition(Record):
+class SharedDefinition(StrictModel):
     """A definition of serious violence shared by many boroughs (`strategy_data/shared/`)."""
 
     name: Text
@@ -202,7 +202,7 @@ class SharedDefinition(Record):
     notes: tuple[DefinitionNote, ...] = ()
 
 
-class Definition(Record):
+class Definition(StrictModel):
     """`definition.yaml`: the borough's definition, adopted from a shared one or its own."""
 
     title: Text = "Definition of Serious Violence"
@@ -246,7 +246,7 @@ class AssessmentTheme(Withholdable):
     findings: tuple[Finding, ...] = Field(min_length=1)
 
 
-class NeedsAssessment(Record):
+class NeedsAssessment(StrictModel):
     """`needs-assessment.yaml`: the executive summary of the Strategic Needs Assessment."""
 
     title: Text
@@ -260,14 +260,14 @@ class NeedsAssessment(Record):
         return self
 
 
-class Recommendations(Record):
+class Recommendations(StrictModel):
     """`recommendations.yaml`: the assessment's summary of key recommendations."""
 
     title: Text
     items: tuple[Markdown, ...] = Field(min_length=1)
 
 
-class PreventionLevel(Record):
+class PreventionLevel(StrictModel):
     """Primary, secondary or tertiary prevention, as the strategy defines them."""
 
     id: Identifier
@@ -283,7 +283,7 @@ class Principle(Withholdable):
     commitments: tuple[Markdown, ...] = Field(min_length=1)
 
 
-class Principles(Record):
+class Principles(StrictModel):
     """`principles.yaml`: prevention levels and the principles built on them."""
 
     title: Text
@@ -337,7 +337,7 @@ class Objective(Withholdable):
     closing: Markdown | None = None
 
 
-class Objectives(Record):
+class Objectives(StrictModel):
     """`objectives.yaml`: the page on action to prevent and reduce serious violence."""
 
     title: Text
@@ -359,14 +359,14 @@ class ActionPlanTheme(Withholdable):
     description: Markdown
 
 
-class ActionList(Record):
+class ActionList(StrictModel):
     """A list of actions introduced by a sentence."""
 
     intro: Markdown | None = None
     items: tuple[Markdown, ...] = Field(min_length=1)
 
 
-class Themes(Record):
+class Themes(StrictModel):
     """`themes.yaml`: the action-plan themes the strategy can publish, and specific actions."""
 
     title: Text
@@ -395,7 +395,7 @@ class Themes(Record):
         return self
 
 
-class FundingChart(Record):
+class FundingChart(StrictModel):
     """The title and short description of the chart drawn from the funding table."""
 
     title: Text
@@ -423,7 +423,7 @@ class FundingStream(Withholdable):
         return sum((item.amounts.get(year, Decimal(0)) for item in self.items), Decimal(0))
 
 
-class Funding(Record):
+class Funding(StrictModel):
     """`funding.yaml`: the funding streams and resources the partnership can use."""
 
     title: Text

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Record, invalid
+from .base import StrictModel, invalid
 from .values import Date, Email, Identifier, Text
 
 Event = Literal["published", "submitted_to_home_office", "action_plan_submitted",
@@ -15,7 +15,7 @@ Event = Literal["published", "submitted_to_home_office", "action_plan_submitted"
 """Something that happens once and is recorded with its date."""
 
 
-class TimetableRule(Record):
+class TimetableRule(StrictModel):
     """A statutory deadline as data: what it checks, when it falls, and who it concerns.
 
     A rule is met by an `event` (or, with `each_review_element`, by the review of each row of
@@ -52,7 +52,7 @@ class TimetableRule(Record):
         return self
 
 
-class Timetable(Record):
+class Timetable(StrictModel):
     """`strategy_data/timetable.yaml`: the statutory timetable as data. With `extends:
     statutory` it adds to the package's statutory timetable (defaults.py): a rule with one of
     its ids replaces that rule, a new id adds a rule, and `timezone` or `due_soon_days`, when

@@ -6,14 +6,14 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from .base import Record
-from .documents import Document, Strategy
+from .base import StrictModel
+from .documents import Document, Edition
 from .parts import SharedDefinition
 from .rules import Timetable
 from .values import Identifier
 
 
-class Withheld(Record):
+class Withheld(StrictModel):
     """A piece left out of publication, for the build log and `strategy-site check`: where it
     was and why. Never rendered."""
 
@@ -27,7 +27,7 @@ class Withheld(Record):
     note: str | None = None
 
 
-class Site(Record):
+class Site(StrictModel):
     """Everything in `strategy_data/`: the documents, what they share, and the timetable."""
 
     UNBOUNDED: ClassVar[frozenset[str]] = frozenset({"documents", "withheld"})
@@ -41,7 +41,7 @@ class Site(Record):
     """What the data withholds from publication, and why (already taken out of `documents`)."""
 
     @property
-    def strategies(self) -> tuple[Strategy, ...]:
+    def latest_editions(self) -> tuple[Edition, ...]:
         """The newest edition of every document: what the timetable checks and the home page
         lists."""
         return tuple(document.latest for document in self.documents)

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from .datafiles import DataFileError, Entry, TooLarge, entry, read_inside
-from .model import Document, EditionRecord, Manifest, SharedDefinition, Strategy
+from .model import Document, Edition, Manifest, Publication, SharedDefinition
 
 MANIFEST_FILE = "published.yaml"
 """A document's record of its published editions, beside its strategy.yaml."""
@@ -38,7 +38,7 @@ _AFTERWARDS = {"record", "overrides"}
 Home Office, each review) and how the timetable treats it: not what the edition says."""
 
 
-def data_sha256(strategy: Strategy, definitions: dict[str, SharedDefinition]) -> str:
+def data_sha256(strategy: Edition, definitions: dict[str, SharedDefinition]) -> str:
     """The fingerprint of what an edition says: its validated data (comments and layout of the
     YAML do not count), with the shared definition it adopts. Computed once per edition (the
     loader's record check and the site's plan both ask): an edition is frozen data."""
@@ -53,11 +53,11 @@ def data_sha256(strategy: Strategy, definitions: dict[str, SharedDefinition]) ->
     return digest
 
 
-_FINGERPRINTS: dict[int, tuple[weakref.ref[Strategy], SharedDefinition | None, str]] = {}
+_FINGERPRINTS: dict[int, tuple[weakref.ref[Edition], SharedDefinition | None, str]] = {}
 """Each live edition's fingerprint, with the shared definition it was taken with."""
 
 
-def _fingerprint(strategy: Strategy, shared: SharedDefinition | None) -> str:
+def _fingerprint(strategy: Edition, shared: SharedDefinition | None) -> str:
     content: dict[str, Any] = strategy.model_dump(
         mode="json", exclude={**dict.fromkeys(_LOCATION, True), "identity": _AFTERWARDS})
     if shared is not None:
@@ -72,11 +72,11 @@ def file_sha256(data: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class RecordState:
+class PublicationState:
     """Where one edition stands against its record."""
 
-    strategy: Strategy
-    record: EditionRecord | None
+    strategy: Edition
+    record: Publication | None
     """The edition's current record (its newest amendment), if it has been recorded."""
     unchanged: bool
     """Whether the data still matches the record."""
@@ -88,21 +88,21 @@ class RecordState:
         return len(self.strategy.identity.amendments) - recorded
 
 
-def record_state(document: Document, strategy: Strategy,
-                 definitions: dict[str, SharedDefinition]) -> RecordState:
+def publication_state(document: Document, strategy: Edition,
+                      definitions: dict[str, SharedDefinition]) -> PublicationState:
     """Compare one edition with the document's manifest."""
     record = document.manifest.current(strategy.identity.edition)
     unchanged = record is not None and record.data_sha256 == data_sha256(strategy, definitions)
-    return RecordState(strategy, record, unchanged)
+    return PublicationState(strategy, record, unchanged)
 
 
-def record_problems(document: Document, folder: Path,
-                    definitions: dict[str, SharedDefinition]) -> list[tuple[str, str, str]]:
+def publication_problems(document: Document, folder: Path,
+                         definitions: dict[str, SharedDefinition]) -> list[tuple[str, str, str]]:
     """What breaks the record rule, as (which file, which field, message) for the loader to
     place: `which file` is 'manifest', the edition's id (the field a dotted path in it), or
     a kept PDF's path in the document's folder (no field)."""
     problems: list[tuple[str, str, str]] = []
-    named = {record.pdf for record in document.manifest.records}
+    named = {record.pdf for record in document.manifest.publications}
     for kept in sorted((folder / PUBLISHED_FOLDER).glob("*.pdf")):
         name = f"{PUBLISHED_FOLDER}/{kept.name}"
         if name not in named:
@@ -113,14 +113,14 @@ def record_problems(document: Document, folder: Path,
                 f"version control (git checkout {MANIFEST_FILE}); only if this edition was "
                 "never published, delete the PDF")))
     editions = {strategy.identity.edition: strategy for strategy in document.editions}
-    for index, record in enumerate(document.manifest.records):
+    for index, record in enumerate(document.manifest.publications):
         if record.edition not in editions:
             problems.append(("manifest", f"records.{index}.edition",
                              f"expected the edition '{record.edition}' to exist (in "
                              f"{EDITIONS_FOLDER}/ or as the newest edition): a published "
                              "edition is a record and stays in the data"))
     for strategy in document.editions:
-        state = record_state(document, strategy, definitions)
+        state = publication_state(document, strategy, definitions)
         if state.record is None:
             continue
         record = state.record
@@ -152,8 +152,8 @@ def record_problems(document: Document, folder: Path,
     return problems
 
 
-def _index(document: Document, record: EditionRecord) -> int:
-    return document.manifest.records.index(record)
+def _index(document: Document, record: Publication) -> int:
+    return document.manifest.publications.index(record)
 
 
 MAX_PDF_BYTES = 100 * 2**20
@@ -161,7 +161,7 @@ MAX_PDF_BYTES = 100 * 2**20
 not the one published, and reading it whole would hold up every build."""
 
 
-def kept_pdf(folder: Path, record: EditionRecord) -> bytes:
+def kept_pdf(folder: Path, record: Publication) -> bytes:
     """A kept PDF's bytes: the document folder's own file, never one reached through a link."""
     return read_inside(folder / record.pdf, folder, MAX_PDF_BYTES)
 
@@ -172,26 +172,26 @@ def _unread(error: DataFileError) -> str:
     return str(error)
 
 
-def stored_pdf(document: Document, strategy: Strategy, folder: Path,
+def stored_pdf(document: Document, strategy: Edition, folder: Path,
                definitions: dict[str, SharedDefinition]) -> bytes | None:
     """The PDF as published, when the edition is recorded and unchanged: served as kept."""
-    state = record_state(document, strategy, definitions)
+    state = publication_state(document, strategy, definitions)
     if state.record is None or not state.unchanged:
         return None
     return kept_pdf(folder, state.record)
 
 
-def document_folder(data_dir: Path, strategy: Strategy) -> Path:
+def document_folder(data_dir: Path, strategy: Edition) -> Path:
     """Where a document's newest edition, manifest and kept PDFs live."""
     return data_dir / strategy.home
 
 
-def new_record(document: Document, strategy: Strategy, pdf: bytes,
-               definitions: dict[str, SharedDefinition], today: dt.date) -> EditionRecord:
+def new_publication(document: Document, strategy: Edition, pdf: bytes,
+                    definitions: dict[str, SharedDefinition], today: dt.date) -> Publication:
     """The record of an edition as it is now, with the file its PDF is kept in."""
     identity = strategy.identity
     assert identity.published is not None
-    return EditionRecord(
+    return Publication(
         edition=identity.edition, amendments=len(identity.amendments),
         published=identity.published, recorded=today,
         data_sha256=data_sha256(strategy, definitions), pdf=kept_pdf_name(strategy),
@@ -199,7 +199,7 @@ def new_record(document: Document, strategy: Strategy, pdf: bytes,
     )
 
 
-def kept_pdf_name(strategy: Strategy) -> str:
+def kept_pdf_name(strategy: Edition) -> str:
     """Where an edition's PDF is kept as it is now (with its amendments), in its document's
     folder: a name no other record of the document has."""
     amendments = len(strategy.identity.amendments)
@@ -209,8 +209,8 @@ def kept_pdf_name(strategy: Strategy) -> str:
 
 def manifest_yaml(manifest: Manifest) -> str:
     """The manifest as YAML, with a header saying what it is."""
-    records = [record.model_dump(mode="json") for record in manifest.records]
-    for record, source in zip(records, manifest.records, strict=True):
+    records = [record.model_dump(mode="json") for record in manifest.publications]
+    for record, source in zip(records, manifest.publications, strict=True):
         record["published"] = source.published
         record["recorded"] = source.recorded
     return ("# The record of this document's published editions, written by `strategy-site "
