@@ -32,11 +32,14 @@ await page.waitForFunction(() => {
   return meta && /\d+ matching|No matching/.test(meta.textContent);
 }, { timeout: 20000 });
 const found = await page.$$eval(".md-search-result__item", (items) => items.length);
-// On a desktop, from the keyboard: Material's shortcut "/" focuses the search box.
+// On a desktop, from the keyboard: Tab reaches the search box in the header.
 const desk = await browser.newPage();
 await desk.setViewport({ width: 1280, height: 900 });
 await desk.goto(base + path, { waitUntil: "networkidle0" });
-await desk.keyboard.press("/");
+for (let i = 0; i < 20; i++) {
+  if (await desk.evaluate(() => document.activeElement.matches(".md-search__input"))) break;
+  await desk.keyboard.press("Tab");
+}
 await desk.keyboard.type("knife");
 await desk.waitForFunction(() => {
   const meta = document.querySelector(".md-search-result__meta");

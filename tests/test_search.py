@@ -15,7 +15,8 @@ import pytest
 from conftest import REPO, BuiltSite, in_chromium
 from strategy_site.gate.a11y_check import SUB_PATH, serve
 
-COUNT = re.compile(r"^\d+ matching documents?$")
+COUNT = re.compile(r"^“knife”: \d+ matching documents?$")
+"""What the live region says: the words searched for and how many pages have them."""
 
 SEARCH = r"""
 const [base, axePath] = args;
@@ -59,6 +60,20 @@ const liveRegions = async (page) => {
 };
 const arrival = (page) => page.waitForNavigation({ waitUntil: "load", timeout: 10000 })
   .catch(() => null);
+// The keyboard alone to the header's search box (a desktop has no Search button).
+const tabToBox = async (page) => {
+  for (let i = 0; i < 20; i++) {
+    if (await page.evaluate(() => document.activeElement.matches(".md-search__input"))) return;
+    await page.keyboard.press("Tab");
+  }
+};
+// Every text the live region was given, in order.
+const watchStatus = (page) => page.evaluate(() => {
+  window.said = [];
+  const meta = document.querySelector(".md-search-result__meta");
+  new MutationObserver(() => window.said.push(meta.textContent))
+    .observe(meta, { childList: true, characterData: true, subtree: true });
+});
 const open = async (width, path) => {
   const page = await browser.newPage();
   await page.setViewport({ width, height: 800 });
@@ -111,10 +126,10 @@ report.escaped = { open: await page.$eval("#__search", (box) => box.checked),
   ...(await focused(page)) };
 await page.close();
 
-// A desktop, the keyboard alone: "/" focuses the search box in the header; Tab reaches the
-// results; Enter opens one.
+// A desktop, the keyboard alone: Tab reaches the search box in the header, then the results;
+// Enter opens one.
 page = await open(1280, "barking-and-dagenham/funding/");
-await page.keyboard.press("/");
+await tabToBox(page);
 await settle(page);
 report.deskOpened = await focused(page);
 await page.keyboard.type("knife");
@@ -165,6 +180,81 @@ for (const width of [375, 1280]) {
     heading: document.querySelector("h1").textContent.trim() })));
   await page.close();
 }
+// Typing on and pressing Enter at once: focus goes to the first result of the words in the box,
+// not to a result of the earlier words that is about to vanish (and then to the page's body).
+page = await open(1280, "bexley/");
+await tabToBox(page);
+await page.keyboard.type("knife");
+await counted(page);
+await page.keyboard.type(" partnership");
+await page.keyboard.press("Enter");
+await new Promise((done) => setTimeout(done, 1500));
+report.typedOn = { ...(await focused(page)),
+  status: await page.$eval(".md-search-result__meta", (meta) => meta.textContent) };
+// Escape from a result on a desktop: search closes and focus is back in the header's box.
+await page.keyboard.press("Escape");
+await settle(page);
+report.deskEscaped = { open: await page.$eval("#__search", (box) => box.checked),
+  ...(await focused(page)) };
+await page.close();
+
+// No single-key shortcut: "s" or "/" pressed on a link of the page leaves search closed.
+page = await open(1280, "bexley/");
+await page.focus("article a[href]");
+await page.keyboard.press("s");
+await page.keyboard.press("/");
+await settle(page);
+report.shortcut = await page.$eval("#__search", (box) => box.checked);
+await page.close();
+
+// A screen reader's view: on a phone, open search is a modal dialog and the page it covers is
+// out of reach; on a desktop, search is the header's box, not a dialog, and no landmark holds
+// only its clear button.
+page = await open(375, "bexley/");
+await page.focus('button[data-strategy-toggle="__search"]');
+await page.keyboard.press("Enter");
+await settle(page);
+const flatten = (node) => node ? [node, ...(node.children || []).flatMap(flatten)] : [];
+report.phoneTree = flatten(await page.accessibility.snapshot()).map((n) => ({
+  role: n.role, name: n.name, modal: Boolean(n.modal) }));
+await page.close();
+page = await open(1280, "bexley/");
+report.deskClosedTree = flatten(await page.accessibility.snapshot()).map((n) => ({
+  role: n.role, name: n.name }));
+await tabToBox(page);
+await page.keyboard.type("knife");
+await counted(page);
+report.deskOpenTree = flatten(await page.accessibility.snapshot()).map((n) => ({
+  role: n.role, name: n.name }));
+await page.close();
+
+// The index cannot be loaded: the reader is told once, not at every key.
+page = await browser.newPage();
+await page.setViewport({ width: 1280, height: 800 });
+await page.setRequestInterception(true);
+page.on("request", (request) => request.url().includes("/pagefind/pagefind.js") ?
+  request.abort() : request.continue());
+await page.goto(base + "bexley/", { waitUntil: "networkidle0" });
+await watchStatus(page);
+await tabToBox(page);
+await page.keyboard.type("knife", { delay: 150 });
+await new Promise((done) => setTimeout(done, 800));
+report.unavailable = await page.evaluate(() => window.said);
+await page.close();
+
+// A dark Windows contrast theme: the words marked on the page a result opens keep the
+// system's colours for marked text (they kept the alpha of Material's yellow: dark on olive).
+page = await browser.newPage();
+await page.setViewport({ width: 375, height: 800 });
+const emulation = await page.createCDPSession();  // puppeteer's own call knows no forced-colors
+await emulation.send("Emulation.setEmulatedMedia", { features: [
+  { name: "forced-colors", value: "active" }, { name: "prefers-color-scheme", value: "dark" }] });
+await page.goto(base + "bromley/high-harm-crime/?h=knife", { waitUntil: "networkidle0" });
+await page.waitForSelector("article mark", { timeout: 20000 }).catch(() => null);
+report.forcedMark = await page.$$eval("article mark", (marks) => marks.slice(0, 3).map((m) => ({
+  color: getComputedStyle(m).color, background: getComputedStyle(m).backgroundColor })));
+await page.close();
+
 report.requests = requests;
 await browser.close();
 console.log(JSON.stringify(report));
@@ -213,6 +303,71 @@ def test_the_open_search_and_its_results_pass_axe_on_a_phone_and_a_desktop(
     checks pages with search closed, and no engine saw it."""
     assert searched["phoneAxe"] == [], searched["phoneAxe"]
     assert searched["deskAxe"] == [], searched["deskAxe"]
+
+
+def test_enter_just_after_typing_on_goes_to_a_result_of_the_words_in_the_box(
+        searched: dict[str, Any]) -> None:
+    """Focus went to a result of 'knife', which the search for 'knife partnership' then
+    removed: focus fell to the page's body, with search still open (audit, 2026-12-02)."""
+    typed = searched["typedOn"]
+    assert "md-search-result__link" in typed["className"], typed
+    assert typed["status"].startswith("“knife partnership”:"), typed
+
+
+def test_escape_from_a_result_on_a_desktop_leaves_focus_in_the_header_box(
+        searched: dict[str, Any]) -> None:
+    """The Search button is not shown on a desktop, so focus fell to the page's body."""
+    escaped = searched["deskEscaped"]
+    assert not escaped["open"]
+    assert escaped["tag"] == "input" and "md-search__input" in escaped["className"], escaped
+
+
+def test_no_single_key_shortcut_opens_search(searched: dict[str, Any]) -> None:
+    """WCAG 2.1.4: "s" and "/" opened search from anywhere, with no way to turn them off."""
+    assert searched["shortcut"] is False
+
+
+def test_on_a_phone_open_search_is_a_modal_dialog_over_a_page_out_of_reach(
+        searched: dict[str, Any]) -> None:
+    tree = searched["phoneTree"]
+    assert {"role": "dialog", "name": "Search", "modal": True} in tree, tree
+    # The page beneath (its headings, its contents) is not in the tree while search is open.
+    assert [node for node in tree if node["role"] == "heading"] == [], tree
+
+
+def test_on_a_desktop_search_is_no_dialog_and_no_landmark_holds_only_its_clear_button(
+        searched: dict[str, Any]) -> None:
+    for tree in (searched["deskClosedTree"], searched["deskOpenTree"]):
+        assert [node for node in tree if node["role"] == "dialog"] == [], tree
+        assert {"role": "navigation", "name": "Search"} not in tree, tree
+    assert [node for node in searched["deskOpenTree"] if node["role"] == "search"]
+
+
+def test_an_index_that_cannot_load_is_said_once_not_at_every_key(
+        searched: dict[str, Any]) -> None:
+    said = searched["unavailable"]
+    assert said and said[-1].startswith("Search is not available"), said
+    assert len(said) <= 2, said  # "Initializing search", then that it is not available
+
+
+def _luminance(css: str) -> float:
+    values = [float(v) for v in re.findall(r"[\d.]+", css)]
+    assert len(values) == 3 or values[3] == 1, f"see-through: {css}"
+
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in values[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_marked_words_are_readable_in_a_dark_contrast_theme(searched: dict[str, Any]) -> None:
+    """Forced colours kept the alpha of Material's yellow: black on dark olive, about 2.4:1."""
+    marks = searched["forcedMark"]
+    assert marks, "the words were not marked"
+    for mark in marks:
+        dark, light = sorted((_luminance(mark["color"]), _luminance(mark["background"])))
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, mark
 
 
 def test_escape_closes_search_and_returns_focus_to_the_search_button(

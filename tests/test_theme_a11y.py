@@ -246,7 +246,7 @@ def test_a_drawing_is_named_by_its_title_and_described_once(audit: dict[str, Any
 def test_opening_search_moves_focus_and_the_count_is_announced(audit: dict[str, Any]) -> None:
     assert audit["searchOpened"]["tag"] == "input", audit["searchOpened"]
     assert audit["searchCount"]["live"], audit["searchCount"]
-    assert re.match(r"\d+ matching documents?", audit["searchCount"]["text"])
+    assert re.match(r"“knife”: \d+ matching documents?", audit["searchCount"]["text"])
 
 
 def test_the_skip_link_is_first_and_leads_to_the_heading(audit: dict[str, Any]) -> None:

@@ -9,10 +9,15 @@
 //   as a relative base_url), so search works wherever the site is served, under any sub-path.
 // - The number of results is written into a live region (role="status") once the reader stops
 //   typing, so a screen reader hears it; the results are a list of links, each the page's title,
-//   followed by the words around the match with the match marked. Enter in the box moves focus
-//   to the first result, the arrow keys move between the box and the results, Escape closes
-//   search (strategy.js returns focus to the Search button), so does focus leaving it, and
-//   "/" or "s" opens it.
+//   followed by the words around the match with the match marked. The message names the words
+//   too, so a narrower query with as many results is still heard. Enter in the box moves focus
+//   to the first result of what the box says now (searching first if the list is older), the
+//   arrow keys move between the box and the results, Escape closes search and leaves focus
+//   where the reader can go on (the Search button on a phone, strategy.js; the box on a
+//   desktop), so does focus leaving it. There are no single-key shortcuts (WCAG 2.1.4: a
+//   speech-input user's words, or a stray key, would open search).
+// - If the index cannot be loaded, the message says so once; it is tried again when the reader
+//   asks (Enter), not at every key, so a screen reader is not told twice per key.
 // - A result's link carries the words (?h=...): on arriving, Pagefind's highlighter marks them.
 // - The excerpts are Pagefind's text with <mark> around matches: they are copied as text and
 //   marks only, never inserted as HTML.
@@ -43,8 +48,11 @@
   var more = dialog.querySelector(".strategy-search-more");
   var words = dialog.dataset;
   var engine = null;
+  var failed = false; // the index could not be loaded: try again only on Enter
   var found = [];
   var shown = 0;
+  var listed = null; // the query the results shown are for
+  var resting = false; // focus is being put back in the box as search closes
 
   function say(text) {
     if (status.textContent !== text) status.textContent = text;
@@ -56,8 +64,10 @@
     return words.strategyOther.replace("#", String(total));
   }
 
-  function load() {
+  function load(retry) {
+    if (!engine && failed && !retry) return Promise.reject(new Error(UNAVAILABLE));
     if (!engine) {
+      failed = false;
       say(words.strategyInitializer);
       engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
         return pagefind.options({ baseUrl: root.pathname, highlightParam: "h" })
@@ -68,6 +78,7 @@
       }, function () {
         say(UNAVAILABLE);
         engine = null;
+        failed = true;
       });
     }
     return engine;
@@ -115,14 +126,21 @@
       });
   }
 
+  // The list is about to be replaced: focus in it would fall to the page's body.
+  function clearList() {
+    if (list.contains(document.activeElement)) input.focus();
+    list.replaceChildren();
+  }
+
   var latest = 0;
   function search(now) {
     var query = input.value.trim();
     var asked = ++latest;
-    return load().then(function (pagefind) {
+    return load(now).then(function (pagefind) {
       if (!query) {
         found = [];
-        list.replaceChildren();
+        listed = null;
+        clearList();
         more.hidden = true;
         say(words.strategyPlaceholder);
         return null;
@@ -132,9 +150,10 @@
           if (!answer || asked !== latest) return null; // a later query replaced this one
           found = answer.results;
           shown = 0;
-          list.replaceChildren();
+          listed = query;
+          clearList();
           return showMore().then(function () {
-            if (asked === latest) say(count(found.length));
+            if (asked === latest) say("\u201c" + query + "\u201d: " + count(found.length));
           });
         });
     }).catch(function () {
@@ -152,16 +171,22 @@
     toggle.dispatchEvent(new Event("change")); // strategy.js moves focus in or back out
   }
 
-  toggle.addEventListener("change", function () { if (toggle.checked) load(); });
+  toggle.addEventListener("change", function () {
+    if (toggle.checked) load().catch(function () { /* said */ });
+  });
   // On a desktop the box is in the header: reaching it, or typing in it, opens search.
-  input.addEventListener("focus", function () { setOpen(true); load(); });
+  input.addEventListener("focus", function () {
+    if (resting) return;
+    setOpen(true);
+    load().catch(function () { /* said */ });
+  });
   input.addEventListener("input", function () { setOpen(true); search(false); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var first = links()[0];
-    if (first) {
+    if (first && listed === input.value.trim()) {
       first.focus();
-    } else {
+    } else { // the list shown is for other words, or there is none yet
       search(true).then(function () {
         var now = links()[0];
         if (now) now.focus();
@@ -202,19 +227,18 @@
     if (toggle.checked && !dialog.contains(event.target)) setOpen(false);
   });
 
+  // Escape closes search. On a phone strategy.js gives focus back to the Search button; on a
+  // desktop that button is not shown, so focus goes back to the box in the header (without
+  // opening search again: typing does that).
+  var opener = document.querySelector('button[data-strategy-toggle="__search"]');
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && toggle.checked) {
-      setOpen(false);
-      return;
-    }
-    if (toggle.checked || event.ctrlKey || event.metaKey || event.altKey) return;
-    var target = event.target;
-    if (target && target.closest && target.closest("input, textarea, select, [contenteditable]")) {
-      return;
-    }
-    if (event.key === "/" || event.key === "s") {
-      event.preventDefault();
-      setOpen(true);
+    if (event.key !== "Escape" || !toggle.checked) return;
+    var inside = dialog.contains(document.activeElement);
+    setOpen(false);
+    if (inside && !(opener && opener.getClientRects().length)) {
+      resting = true;
+      input.focus();
+      resting = false;
     }
   });
 }());

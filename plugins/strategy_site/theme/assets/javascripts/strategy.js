@@ -13,7 +13,9 @@
 //   focus to its back button, going back returns it to the button that opened the panel, and
 //   Escape closes the menu and returns focus to the menu button;
 // - opening search moves focus to the search box, closing it returns focus to the search
-//   button (search itself is assets/javascripts/search.js);
+//   button (search itself is assets/javascripts/search.js); on a phone, where search covers
+//   the page, it is a modal dialog while open (everything else inert, as for the menu), and on
+//   a desktop, where it is a panel below the header's box, it is no dialog at all;
 // - the colour scheme button clicks Material's (hidden) radio for the next scheme, and takes
 //   that scheme's icon and name;
 // - a table's or diagram's box (data-strategy-scroll) is a labelled, focusable region only
@@ -52,12 +54,10 @@
 
   // --- the phone menu as a dialog ----------------------------------------------------------
 
-  var madeInert = [];
-  function containInMenu(open) {
-    madeInert.forEach(function (el) { el.inert = false; });
-    madeInert = [];
-    if (!open || !sidebar) return;
-    for (var node = sidebar; node && node !== document.body; node = node.parentElement) {
+  // Everything but `inside` (and its ancestors) made inert; undo() gives it all back.
+  function containIn(inside) {
+    var madeInert = [];
+    for (var node = inside; node && node !== document.body; node = node.parentElement) {
       Array.prototype.forEach.call(node.parentElement.children, function (sibling) {
         if (sibling === node || sibling.inert || sibling.classList.contains("md-overlay") ||
             sibling.matches("input, script")) return;
@@ -65,6 +65,13 @@
         madeInert.push(sibling);
       });
     }
+    return function undo() { madeInert.forEach(function (el) { el.inert = false; }); };
+  }
+
+  var releaseMenu = null;
+  function containInMenu(open) {
+    if (releaseMenu) releaseMenu();
+    releaseMenu = open && sidebar ? containIn(sidebar) : null;
   }
 
   function firstShown(container) {
@@ -143,9 +150,29 @@
 
   // --- search -------------------------------------------------------------------------------
 
+  var searchDialog = document.querySelector("[data-strategy-search]");
+  var releaseSearch = null;
+  function searchAsDialog(open) {
+    if (releaseSearch) releaseSearch();
+    releaseSearch = null;
+    if (!searchDialog) return;
+    if (open) {
+      searchDialog.setAttribute("role", "dialog");
+      searchDialog.setAttribute("aria-modal", "true");
+      searchDialog.setAttribute("aria-label", searchDialog.dataset.strategyLabel);
+      releaseSearch = containIn(searchDialog);
+    } else {
+      ["role", "aria-modal", "aria-label"].forEach(function (name) {
+        searchDialog.removeAttribute(name);
+      });
+    }
+  }
+
   if (search) {
     search.addEventListener("change", function () {
       var box = document.querySelector(".md-search__input");
+      // The Search button is shown where search covers the page (phones, tablets).
+      searchAsDialog(search.checked && Boolean(searchButton && shown(searchButton)));
       if (search.checked) {
         if (box) box.focus();
       } else if (searchButton && shown(searchButton) &&
