@@ -11,9 +11,12 @@ import json
 import sys
 from pathlib import Path
 
+from .applicability import Verdict, verdict
 from .config import SiteConfigError, SiteSettings, read_site_config
 from .init_site import init_site
-from .loading import StrategyDataError, load_site
+from .loading import StrategyDataError, load_site, read_yaml
+from .loading.places import edition_file
+from .model import Site
 from .output import write_atomically, write_new_atomically
 from .pages import Renderer
 from .plan import SITE_DEADLINES, Options, made_pdf, plan_site
@@ -182,22 +185,62 @@ def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str,
                 "accessibility: last_reviewed is set: give the site's with --config"))
                 if deadline.status is Status.MISSING else deadline for deadline in found)
         deadlines += found
+    reasons = _rule_reasons(site, data_dir.resolve())
     if output == "json":
         print(json.dumps({"today": today.isoformat() if today else None, "findings": [
             {"strategy": f.strategy, "rule": f.rule.id, "subject": f.subject,
              "due": f.due.isoformat() if f.due else None,
              "done": f.done.isoformat() if f.done else None,
-             "status": f.status.value, "note": f.note} for f in deadlines]}, indent=1))
+             "status": f.status.value, "note": f.note} for f in deadlines],
+            "rules": [{"strategy": home, "rule": found.rule.id, "applies": found.applies,
+                       "because": found.because, "field": found.field, "line": line}
+                      for home, found, line in reasons]}, indent=1))
     else:
         for strategy in site.latest_editions:
             print(f"{strategy.home}: {strategy.identity.title} - valid")
         for item in site.withheld:
             print(f"withheld from {item.home} (edition {item.edition}): {withheld_line(item)}")
+        print(_rules_table(reasons))
         if today is not None:
             print(_table(deadlines, today))
     failing = [f for f in deadlines
                if f.status.needs_action or (strict and f.status is Status.DUE_SOON)]
     return EXIT_LATE if failing else EXIT_OK
+
+
+def _rule_reasons(site: Site, data_dir: Path) -> list[tuple[str, Verdict, int | None]]:
+    """For each strategy, each rule of the timetable but the site's own: whether it applies,
+    why, and the line of strategy.yaml the reason rests on."""
+    if site.timetable is None:
+        return []
+    found: list[tuple[str, Verdict, int | None]] = []
+    for strategy in site.latest_editions:
+        path = edition_file(data_dir, strategy)
+        lines = read_yaml(path, path, data_dir).lines
+        for rule in site.timetable.rules:
+            if not rule.site_wide:
+                reason = verdict(rule, strategy, site.timetable)
+                line = lines.get((reason.field,)) if reason.field else None
+                found.append((strategy.home, reason, line))
+    return found
+
+
+def _rules_table(reasons: list[tuple[str, Verdict, int | None]]) -> str:
+    """Why each rule applies to each strategy or not, naming the line of strategy.yaml."""
+    lines: list[str] = []
+    owner = None
+    for home, found, line in reasons:
+        if home != owner:
+            owner = home
+            lines.append(f"\nRules for {home} (strategy.yaml: {home}/strategy.yaml)")
+        where = ("applies_to: all" if not found.field else
+                 f"strategy.yaml line {line}" if line is not None else
+                 f"strategy.yaml gives no '{found.field}'" +
+                 (": the default, london-serious-violence-duty" if found.field == "template"
+                  else ""))
+        state = "applies" if found.applies else "does not apply"
+        lines.append(f"  {found.rule.id}: {state}: {found.because} ({where})")
+    return "\n".join(lines)
 
 
 def _table(deadlines: list[Deadline], today: dt.date) -> str:
