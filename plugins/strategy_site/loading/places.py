@@ -64,12 +64,16 @@ def place_problems(edition: Edition, places: Timetable) -> list[tuple[str, str]]
     area_id = identity.area or (implied[0] if implied else None)
     area = places.area(area_id) if area_id else None
     if identity.region is not None and area is not None and area.region != identity.region:
-        said = (f"area {area.id}" if identity.area else
-                f"the {identity.template} template, which is for partnerships in {area.name}")
-        found.append(("region", f"expected region {area.region}: {said} is in "
-                                f"{area.region}, and this file says region "
-                                f"{identity.region}. A partnership outside {area.name} follows "
-                                "'template: serious-violence-duty'"))
+        if identity.area:
+            message = (f"expected region {area.region}: area {area.id} is in {area.region}; "
+                       f"this file says region {identity.region}")
+        else:
+            message = (f"expected region {area.region} or no 'region': the "
+                       f"{identity.template} template is for partnerships in {area.name}, "
+                       f"which is in {area.region}; this file says region {identity.region}. "
+                       f"A partnership outside {area.name} follows "
+                       "'template: serious-violence-duty'")
+        found.append(("region", message))
     unit = places.unit(identity.vru) if identity.vru else None
     if unit is not None and identity.region is not None and unit.region != identity.region:
         found.append(("vru", f"expected a Violence Reduction Unit in region {identity.region}; "
@@ -98,7 +102,8 @@ def check_rule_places(timetable: Timetable, places: Timetable, file: YamlFile | 
         line = file.lines.get(("rules", where, "applies_to", kind)) if where is not None \
             else None
         names = "areas" if kind == "area" else "Violence Reduction Units"
-        problems.add(file.path, line, f"rules[{(where or index) + 1}].applies_to.{kind}",
+        at = where if where is not None else index
+        problems.add(file.path, line, f"rules[{at + 1}].applies_to.{kind}",
                      f"expected one of the {names} the timetable names "
                      f"({', '.join(known) or 'none'}); found the text "
                      f"'{ident}'{suggest(str(ident), known)}")
