@@ -104,7 +104,7 @@ class Identity(StrictModel):
             raise invalid(("template",), f"expected 'region: england' or 'region: wales' "
                                          f"beside 'template: {self.template}': which "
                                          "timetable rules apply depends on where the "
-                                         "partnership is")
+                                         "partnership is", says_found=True)
         return self
 
     @model_validator(mode="after")
