@@ -20,6 +20,7 @@ from conftest import FIXTURES, PUBLISHED_AT, REPO, build_site, copy_data, make_p
 from strategy_site.defaults import DEFAULTS
 from strategy_site.loading import StrategyDataError, load_site, read_yaml
 from strategy_site.model import TEMPLATES, Site, Timetable, templates
+from strategy_site.scaffold import ScaffoldError, scaffold
 from strategy_site.timetable import edition_deadlines
 
 REGIONS = FIXTURES / "regions"
@@ -190,6 +191,24 @@ def test_a_rule_for_an_unknown_area_names_the_timetable_line(tmp_path: Path) -> 
     assert ("strategy_data/timetable.yaml:6: field 'rules[1].applies_to.area': expected one "
             "of the areas the timetable names (london); found the text 'londn' (did you mean "
             "'london'?)") in _problems(data)
+
+
+# --- a new partnership on the national template -------------------------------------------
+
+
+def test_new_starts_a_partnership_on_the_national_template(tmp_path: Path) -> None:
+    data = tmp_path / "strategy_data"
+    written = scaffold(data, "northshire", "Northshire", "serious-violence-duty", "wales")
+    assert sorted(path.stem for path in written) == sorted(
+        ("strategy", *TEMPLATES["serious-violence-duty"]))
+    strategy = (data / "northshire" / "strategy.yaml").read_text(encoding="utf-8")
+    assert "template: serious-violence-duty\nregion: wales\n" in strategy
+    assert "London" not in strategy
+    # Nothing wrong but the values still to write.
+    problems = _problems(data)
+    assert problems and all("still to do" in problem for problem in problems), problems
+    with pytest.raises(ScaffoldError, match="--region england or --region wales"):
+        scaffold(data, "kent", "Kent", "serious-violence-duty")
 
 
 # --- the built site and the Home Office pack ------------------------------------------------

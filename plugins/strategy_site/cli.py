@@ -27,7 +27,7 @@ from .publications import (
     manifest_yaml,
     new_publication,
 )
-from .scaffold import ScaffoldError, scaffold
+from .scaffold import SCAFFOLDED, TEMPLATE, ScaffoldError, scaffold
 from .schema import write_editor_files, write_schemas
 from .submission import (
     ExampleAddress,
@@ -67,11 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--site-url", help="the published site's address (default: site_url in "
                                          "mkdocs.yml)")
     new = commands.add_parser(
-        "new", help="start a new borough's folder from the London template, with TODO markers")
+        "new", help="start a new borough's folder from the London template (or the national "
+                    "one), with TODO markers")
     new.add_argument("folder", help="the borough's folder name, e.g. newham")
     new.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
     new.add_argument("--data", type=Path, default=Path("strategy_data"),
                      help="the data folder (default: strategy_data)")
+    new.add_argument("--template", choices=SCAFFOLDED, default=TEMPLATE,
+                     help="the template to start from (default: the London one; "
+                          "serious-violence-duty for a partnership outside London)")
+    new.add_argument("--region", choices=("england", "wales"),
+                     help="where the partnership is, with --template serious-violence-duty")
     schema = commands.add_parser(
         "schema", help="write the JSON Schema of every kind of data file into a folder")
     schema.add_argument("folder", type=Path, help="where to write them, e.g. .schemas")
@@ -122,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "gate":
         return _gate(args.site, args.only or [], args.json, args.install_only)
     if args.command == "new":
-        return _new(args.data, args.folder, args.name)
+        return _new(args.data, args.folder, args.name, args.template, args.region)
     if args.command == "schema":
         for path in write_schemas(args.folder):
             print(path)
@@ -297,9 +303,10 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
     return EXIT_OK
 
 
-def _new(data_dir: Path, folder: str, name: str) -> int:
+def _new(data_dir: Path, folder: str, name: str, template: str = TEMPLATE,
+         region: str | None = None) -> int:
     try:
-        written = scaffold(data_dir, folder, name)
+        written = scaffold(data_dir, folder, name, template, region)
     except ScaffoldError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
