@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import json
 import subprocess
 import sys
 from email import policy
@@ -139,6 +140,15 @@ def test_check_explains_why_each_rule_applies_or_not() -> None:
     testham = out[out.index("Rules for testham"):out.index("Timetable as of")]
     assert ("action-plan-to-vru: applies: area london, implied by template "
             "london-serious-violence-duty") in testham
+    as_json = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", "--data",
+                              str(REGIONS), "--today", TODAY.isoformat(), "--format", "json"],
+                             capture_output=True, text=True, cwd=REPO, check=False)
+    rules = {(r["strategy"], r["rule"]): r for r in json.loads(as_json.stdout)["rules"]}
+    assert rules[("northshire", "first-publication")] | {"because": ""} == {
+        "strategy": "northshire", "rule": "first-publication", "applies": True,
+        "because": "", "field": "region", "line": 7}
+    assert not rules[("northshire", "action-plan-to-vru")]["applies"]
+    assert rules[("testham", "action-plan-to-vru")]["applies"]
 
 
 # --- where a partnership is: bad values ---------------------------------------------------
