@@ -88,6 +88,12 @@ def test_the_action_plan_rule_concerns_london_alone() -> None:
     assert rule is not None and rule.applies_to != "all"
     assert rule.applies_to.area == "london"
     assert [area.id for area in statutory.areas] == ["london"]
+    # Every place a statutory rule names is one the statutory timetable defines.
+    for other in statutory.rules:
+        if other.applies_to != "all" and other.applies_to.area:
+            assert statutory.area(other.applies_to.area) is not None, other.id
+        if other.applies_to != "all" and other.applies_to.vru:
+            assert statutory.unit(other.applies_to.vru) is not None, other.id
 
 
 # --- rules by region ---------------------------------------------------------------------

@@ -73,10 +73,10 @@ def load_site(data_dir: Path) -> Site:
     statutory = _validate_file(Timetable, DEFAULTS / TIMETABLE_FILE, DEFAULTS, problems)
     # The places partnerships may name: the statutory ones and the site's own.
     places = extended(timetable, statutory) if timetable and statutory else statutory
+    if timetable is not None and places is not None and own_file is not None:
+        check_rule_places(timetable, places, own_file, problems)
     if timetable is not None and timetable.extends is not None:
         timetable = places
-    if timetable is not None and places is not None:
-        check_rule_places(timetable, places, own_file, problems)
 
     documents: list[Document] = []
     withheld: list[Withheld] = []

@@ -84,26 +84,22 @@ def place_problems(edition: Edition, places: Timetable) -> list[tuple[str, str]]
     return found
 
 
-def check_rule_places(timetable: Timetable, places: Timetable, file: YamlFile | None,
+def check_rule_places(own: Timetable, places: Timetable, file: YamlFile,
                       problems: Problems) -> None:
-    """Every rule's `applies_to` names an area or unit the timetable knows."""
-    for index, rule in enumerate(timetable.rules):
+    """Every rule of a site's own timetable.yaml names in `applies_to` an area or unit the
+    timetable knows (the package's own rules are checked by its tests)."""
+    for index, rule in enumerate(own.rules):
         scope = rule.applies_to
         if scope == "all" or scope.region:
             continue
         kind, ident = ("area", scope.area) if scope.area else ("vru", scope.vru)
-        known = [a.id for a in places.areas] if kind == "area" else \
-            [u.id for u in places.violence_reduction_units]
-        if ident in known or file is None:
+        known = [area.id for area in places.areas] if kind == "area" else \
+            [unit.id for unit in places.violence_reduction_units]
+        if ident in known:
             continue
-        where = next((i for i, r in enumerate(file.data.get("rules") or [])
-                      if isinstance(r, dict) and r.get("id") == rule.id), None) \
-            if isinstance(file.data, dict) else None
-        line = file.lines.get(("rules", where, "applies_to", kind)) if where is not None \
-            else None
         names = "areas" if kind == "area" else "Violence Reduction Units"
-        at = where if where is not None else index
-        problems.add(file.path, line, f"rules[{at + 1}].applies_to.{kind}",
+        at = ("rules", index, "applies_to", kind)
+        problems.add(file.path, file.line(at), f"rules[{index + 1}].applies_to.{kind}",
                      f"expected one of the {names} the timetable names "
                      f"({', '.join(known) or 'none'}); found the text "
                      f"'{ident}'{suggest(str(ident), known)}")
