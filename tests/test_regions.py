@@ -19,6 +19,7 @@ import pytest
 
 from conftest import FIXTURES, PUBLISHED_AT, REPO, build_site, copy_data, make_project
 from strategy_site.defaults import DEFAULTS
+from strategy_site.init_site import init_site
 from strategy_site.loading import StrategyDataError, load_site, read_yaml
 from strategy_site.model import TEMPLATES, Site, Timetable, templates
 from strategy_site.scaffold import ScaffoldError, scaffold
@@ -225,6 +226,15 @@ def test_new_starts_a_partnership_on_the_national_template(tmp_path: Path) -> No
     assert problems and all("still to do" in problem for problem in problems), problems
     with pytest.raises(ScaffoldError, match="--region england or --region wales"):
         scaffold(data, "kent", "Kent", "serious-violence-duty")
+
+
+def test_init_makes_a_councils_own_site_on_the_national_template(tmp_path: Path) -> None:
+    init_site(tmp_path / "site", "northshire", "Northshire", template="serious-violence-duty",
+              region="england")
+    data = tmp_path / "site" / "strategy_data"
+    assert not (data / "northshire" / "funding.yaml").exists()
+    problems = _problems(data)
+    assert problems and all("still to do" in problem for problem in problems), problems
 
 
 # --- the built site and the Home Office pack ------------------------------------------------

@@ -107,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     init.add_argument("--partnership", required=True,
                       help="the partnership's folder name, e.g. newham")
     init.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
+    init.add_argument("--template", choices=SCAFFOLDED, default=TEMPLATE,
+                      help="the partnership's template (default: the London one; "
+                           "serious-violence-duty for a partnership outside London)")
+    init.add_argument("--region", choices=("england", "wales"),
+                      help="where the partnership is, with --template serious-violence-duty")
     init.add_argument("--force", action="store_true",
                       help="write into a folder that is not empty, adding only the files "
                            "missing there (never replacing one)")
@@ -124,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--config", type=Path, help=CONFIG_HELP)
     args = parser.parse_args(argv)
     if args.command == "init":
-        return _init(args.folder, args.partnership, args.name, args.force)
+        return _init(args.folder, args.partnership, args.name, args.force, args.template,
+                     args.region)
     if args.command == "gate":
         return _gate(args.site, args.only or [], args.json, args.install_only)
     if args.command == "new":
@@ -392,9 +398,10 @@ def _refuse_overwrite(pdf: Path) -> int:
     return EXIT_INVALID
 
 
-def _init(folder: Path, slug: str, name: str, force: bool) -> int:
+def _init(folder: Path, slug: str, name: str, force: bool, template: str = TEMPLATE,
+          region: str | None = None) -> int:
     try:
-        written = init_site(folder, slug, name, force)
+        written = init_site(folder, slug, name, force, template, region)
     except ScaffoldError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
