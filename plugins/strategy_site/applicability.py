@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Edition, Timetable, TimetableRule, templates
+from .model import Edition, Scope, Timetable, TimetableRule, templates
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,24 @@ def verdict(rule: TimetableRule, strategy: Edition, timetable: Timetable | None)
                                     f"is {template}", "template")
     via = (f"template {template}" + (f", which extends {lineage[-1]}" if len(lineage) > 1
                                      else "")) if rule.templates else ""
-    scope = rule.applies_to
-    if scope == "all":
+    if rule.applies_to == "all":
         return Verdict(rule, True, "; ".join(filter(None, ("every partnership", via))),
                        "template" if via else "")
+    return _by_place(rule, rule.applies_to, strategy, timetable, via)
+
+
+def _by_place(rule: TimetableRule, scope: Scope, strategy: Edition,
+              timetable: Timetable | None, via: str) -> Verdict:
+    """Whether a rule for a region, an area or a unit concerns the strategy's partnership."""
     place = place_of(strategy, timetable)
     name = scope.field
     value, source = {"region": (place.region, place.region_from),
                      "area": (place.area, place.area_from),
                      "vru": (place.vru, "vru")}[name]
     wanted = scope.region if scope.region else (scope.area,) if scope.area else (scope.vru,)
-    implied = "" if source == name else (f", implied by template {template}"
-                                         if source == "template" else f", implied by its {source}")
+    implied = "" if source == name else (
+        f", implied by template {strategy.identity.template}" if source == "template"
+        else f", implied by its {source}")
     if value is not None and value in wanted:
         return Verdict(rule, True, f"{name} {value}{implied}" + (f"; {via}" if via else ""),
                        source)

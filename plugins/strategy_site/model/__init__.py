@@ -92,7 +92,7 @@ from .parts import (
     Signatory,
     Themes,
 )
-from .places import REGION_NAMES, Area, Region, Scope, ViolenceReductionUnit
+from .places import Area, Region, Scope, ViolenceReductionUnit
 from .rules import Event, Timetable, TimetableRule
 from .site import Site, Withheld
 from .sources import Source
@@ -134,7 +134,6 @@ __all__ = [
     "PART_NAMES",
     "PLAIN_NUMBER",
     "PROBLEMS",
-    "REGION_NAMES",
     "SECTION_DEPTH",
     "TEMPLATES",
     "TREE_DEPTH",

@@ -15,8 +15,6 @@ from .values import Identifier, Text
 Region = Literal["england", "wales"]
 """Where the Serious Violence Duty applies: England and Wales."""
 
-REGION_NAMES: dict[str, str] = {"england": "England", "wales": "Wales"}
-
 
 class Area(StrictModel):
     """A part of a region with rules of its own (London: the action plan to its Violence
