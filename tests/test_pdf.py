@@ -446,8 +446,9 @@ def test_no_pack_for_a_document_the_submission_rule_does_not_concern(tmp_path: P
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert run.returncode == 2
-    assert ("bexley: the timetable's 'home-office-submission' rule concerns documents of the "
-            "london-serious-violence-duty template, and this one is 'free'") in run.stderr
+    assert ("bexley: the timetable's 'home-office-submission' rule does not concern this "
+            "document: the rule is for the serious-violence-duty template (and those extending "
+            "it); this document's is free") in run.stderr
     assert not (tmp_path / "pack").exists()
 
 

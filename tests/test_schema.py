@@ -21,6 +21,7 @@ from conftest import DATA, FIXTURES, REPO, build_site
 from strategy_site.cli import main
 from strategy_site.defaults import DEFAULTS
 from strategy_site.loading import StrategyDataError, load_site, read_yaml
+from strategy_site.model.templates import TEMPLATES_FILE
 from strategy_site.schema import (
     EDITOR_FOLDER,
     KINDS,
@@ -78,7 +79,10 @@ STATUTORY_RULE = yaml.safe_load((DEFAULTS / "timetable.yaml").read_text("utf-8")
 """The package's first statutory rule, as a site's timetable.yaml would replace it."""
 
 DATA_FILES = sorted([*DATA.rglob("*.yaml"), *FIXTURES.rglob("*.yaml"),
-                     *DEFAULTS.rglob("*.yaml")])  # the package's timetable and definitions
+                     *(path for path in DEFAULTS.rglob("*.yaml")  # timetable and definitions
+                       if path != TEMPLATES_FILE)])
+"""Every file a data folder may hold; not the package's templates.yaml, which no council
+writes (model/templates.py reads it, validated by its own model when the package loads)."""
 
 
 def test_there_are_data_files_of_most_kinds() -> None:

@@ -11,9 +11,12 @@ import json
 import sys
 from pathlib import Path
 
+from .applicability import Verdict, verdict
 from .config import SiteConfigError, SiteSettings, read_site_config
 from .init_site import init_site
-from .loading import StrategyDataError, load_site
+from .loading import StrategyDataError, load_site, read_yaml
+from .loading.places import edition_file
+from .model import Site
 from .output import write_atomically, write_new_atomically
 from .pages import Renderer
 from .plan import SITE_DEADLINES, Options, made_pdf, plan_site
@@ -24,7 +27,7 @@ from .publications import (
     manifest_yaml,
     new_publication,
 )
-from .scaffold import ScaffoldError, scaffold
+from .scaffold import SCAFFOLDED, TEMPLATE, ScaffoldError, scaffold
 from .schema import write_editor_files, write_schemas
 from .submission import (
     ExampleAddress,
@@ -64,11 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--site-url", help="the published site's address (default: site_url in "
                                          "mkdocs.yml)")
     new = commands.add_parser(
-        "new", help="start a new borough's folder from the London template, with TODO markers")
+        "new", help="start a new borough's folder from the London template (or the national "
+                    "one), with TODO markers")
     new.add_argument("folder", help="the borough's folder name, e.g. newham")
     new.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
     new.add_argument("--data", type=Path, default=Path("strategy_data"),
                      help="the data folder (default: strategy_data)")
+    new.add_argument("--template", choices=SCAFFOLDED, default=TEMPLATE,
+                     help="the template to start from (default: the London one; "
+                          "serious-violence-duty for a partnership outside London)")
+    new.add_argument("--region", choices=("england", "wales"),
+                     help="where the partnership is, with --template serious-violence-duty")
     schema = commands.add_parser(
         "schema", help="write the JSON Schema of every kind of data file into a folder")
     schema.add_argument("folder", type=Path, help="where to write them, e.g. .schemas")
@@ -98,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     init.add_argument("--partnership", required=True,
                       help="the partnership's folder name, e.g. newham")
     init.add_argument("--name", required=True, help='the borough\'s name, e.g. "Newham"')
+    init.add_argument("--template", choices=SCAFFOLDED, default=TEMPLATE,
+                      help="the partnership's template (default: the London one; "
+                           "serious-violence-duty for a partnership outside London)")
+    init.add_argument("--region", choices=("england", "wales"),
+                      help="where the partnership is, with --template serious-violence-duty")
     init.add_argument("--force", action="store_true",
                       help="write into a folder that is not empty, adding only the files "
                            "missing there (never replacing one)")
@@ -115,11 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--config", type=Path, help=CONFIG_HELP)
     args = parser.parse_args(argv)
     if args.command == "init":
-        return _init(args.folder, args.partnership, args.name, args.force)
+        return _init(args.folder, args.partnership, args.name, args.force, args.template,
+                     args.region)
     if args.command == "gate":
         return _gate(args.site, args.only or [], args.json, args.install_only)
     if args.command == "new":
-        return _new(args.data, args.folder, args.name)
+        return _new(args.data, args.folder, args.name, args.template, args.region)
     if args.command == "schema":
         for path in write_schemas(args.folder):
             print(path)
@@ -182,22 +197,62 @@ def _check(data_dir: Path, today: dt.date | None, strict: bool, output: str,
                 "accessibility: last_reviewed is set: give the site's with --config"))
                 if deadline.status is Status.MISSING else deadline for deadline in found)
         deadlines += found
+    reasons = _rule_reasons(site, data_dir.resolve())
     if output == "json":
         print(json.dumps({"today": today.isoformat() if today else None, "findings": [
             {"strategy": f.strategy, "rule": f.rule.id, "subject": f.subject,
              "due": f.due.isoformat() if f.due else None,
              "done": f.done.isoformat() if f.done else None,
-             "status": f.status.value, "note": f.note} for f in deadlines]}, indent=1))
+             "status": f.status.value, "note": f.note} for f in deadlines],
+            "rules": [{"strategy": home, "rule": found.rule.id, "applies": found.applies,
+                       "because": found.because, "field": found.field, "line": line}
+                      for home, found, line in reasons]}, indent=1))
     else:
         for strategy in site.latest_editions:
             print(f"{strategy.home}: {strategy.identity.title} - valid")
         for item in site.withheld:
             print(f"withheld from {item.home} (edition {item.edition}): {withheld_line(item)}")
+        print(_rules_table(reasons))
         if today is not None:
             print(_table(deadlines, today))
     failing = [f for f in deadlines
                if f.status.needs_action or (strict and f.status is Status.DUE_SOON)]
     return EXIT_LATE if failing else EXIT_OK
+
+
+def _rule_reasons(site: Site, data_dir: Path) -> list[tuple[str, Verdict, int | None]]:
+    """For each strategy, each rule of the timetable but the site's own: whether it applies,
+    why, and the line of strategy.yaml the reason rests on."""
+    if site.timetable is None:
+        return []
+    found: list[tuple[str, Verdict, int | None]] = []
+    for strategy in site.latest_editions:
+        path = edition_file(data_dir, strategy)
+        lines = read_yaml(path, path, data_dir).lines
+        for rule in site.timetable.rules:
+            if not rule.site_wide:
+                reason = verdict(rule, strategy, site.timetable)
+                line = lines.get((reason.field,)) if reason.field else None
+                found.append((strategy.home, reason, line))
+    return found
+
+
+def _rules_table(reasons: list[tuple[str, Verdict, int | None]]) -> str:
+    """Why each rule applies to each strategy or not, naming the line of strategy.yaml."""
+    lines: list[str] = []
+    owner = None
+    for home, found, line in reasons:
+        if home != owner:
+            owner = home
+            lines.append(f"\nRules for {home} (strategy.yaml: {home}/strategy.yaml)")
+        where = ("applies_to: all" if not found.field else
+                 f"strategy.yaml line {line}" if line is not None else
+                 f"strategy.yaml gives no '{found.field}'" +
+                 (": the default, london-serious-violence-duty" if found.field == "template"
+                  else ""))
+        state = "applies" if found.applies else "does not apply"
+        lines.append(f"  {found.rule.id}: {state}: {found.because} ({where})")
+    return "\n".join(lines)
 
 
 def _table(deadlines: list[Deadline], today: dt.date) -> str:
@@ -254,9 +309,10 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
     return EXIT_OK
 
 
-def _new(data_dir: Path, folder: str, name: str) -> int:
+def _new(data_dir: Path, folder: str, name: str, template: str = TEMPLATE,
+         region: str | None = None) -> int:
     try:
-        written = scaffold(data_dir, folder, name)
+        written = scaffold(data_dir, folder, name, template, region)
     except ScaffoldError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
@@ -342,9 +398,10 @@ def _refuse_overwrite(pdf: Path) -> int:
     return EXIT_INVALID
 
 
-def _init(folder: Path, slug: str, name: str, force: bool) -> int:
+def _init(folder: Path, slug: str, name: str, force: bool, template: str = TEMPLATE,
+          region: str | None = None) -> int:
     try:
-        written = init_site(folder, slug, name, force)
+        written = init_site(folder, slug, name, force, template, region)
     except ScaffoldError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID

@@ -1,7 +1,7 @@
 """`strategy-site init`: a council's own site repository, ready to push to its Git host: the
 site's settings, its home page, the timetable it extends, the partnership's folder from the
-London template (scaffold.py), a README, CI that builds, checks, tests and publishes, and the
-editor's schemas and VS Code settings (schema.py)."""
+London template or the national one (scaffold.py), a README, CI that builds, checks, tests
+and publishes, and the editor's schemas and VS Code settings (schema.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import yaml
 
 from .model import IDENTIFIER_MAX, is_identifier, slugify
 from .output import write_new_atomically
-from .scaffold import ScaffoldError, scaffold
+from .scaffold import TEMPLATE, ScaffoldError, scaffold
 from .schema import EDITOR_FOLDER, TIMETABLE, header, write_editor_files
 
 SITE_TEMPLATE = Path(__file__).resolve().parent / "scaffold" / "site"
@@ -29,10 +29,12 @@ class _Template(string.Template):
     delimiter = "%%"
 
 
-def init_site(target: Path, slug: str, name: str, force: bool = False) -> list[Path]:
-    """Write a site for the partnership `name` (folder `slug`) into `target`; return the files
-    written. A folder with anything in it is refused unless `force`, and even then no file
-    that is there is replaced: each is kept and left out of the list."""
+def init_site(target: Path, slug: str, name: str, force: bool = False,
+              template: str = TEMPLATE, region: str | None = None) -> list[Path]:
+    """Write a site for the partnership `name` (folder `slug`, on `template`, in `region`)
+    into `target`; return the files written. A folder with anything in it is refused unless
+    `force`, and even then no file that is there is replaced: each is kept and left out of
+    the list."""
     if not is_identifier(slug):
         raise ScaffoldError(f"expected a folder name of lower-case letters, digits and "
                             f"hyphens (at most {IDENTIFIER_MAX}), like "
@@ -46,6 +48,9 @@ def init_site(target: Path, slug: str, name: str, force: bool = False) -> list[P
         raise ScaffoldError(f"{target} is not empty: choose an empty or new folder, or add "
                             "--force to add the files that are missing there (none that is "
                             "there is replaced)")
+    if template != TEMPLATE and region is None:
+        raise ScaffoldError(f"expected --region england or --region wales with --template "
+                            f"{template}: which timetable rules apply depends on it")
     values = _placeholders(slug, name.strip())
     written = []
     for source in sorted(path for path in SITE_TEMPLATE.rglob("*") if path.is_file()):
@@ -60,7 +65,7 @@ def init_site(target: Path, slug: str, name: str, force: bool = False) -> list[P
             continue
         written.append(path)
     if not (target / DATA_FOLDER / slug).exists():
-        written += scaffold(target / DATA_FOLDER, slug, name)
+        written += scaffold(target / DATA_FOLDER, slug, name, template, region)
     return written + write_editor_files(target, DATA_FOLDER)  # settings there are merged into
 
 

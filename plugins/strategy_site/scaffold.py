@@ -1,5 +1,6 @@
-"""`strategy-site new`: a new borough's folder from the London template, every required part
-present, every value still to be written marked TODO so `strategy-site check` can list them."""
+"""`strategy-site new`: a new borough's folder from the London template (or the national one,
+for a partnership outside London), every required part present, every value still to be
+written marked TODO so `strategy-site check` can list them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from .schema import EDITOR_FOLDER, header
 
 SCAFFOLDS = Path(__file__).parent / "scaffold"
 TEMPLATE = "london-serious-violence-duty"
+"""The template `new` starts from unless told another (`SCAFFOLDED` holds each one it can)."""
+SCAFFOLDED = ("london-serious-violence-duty", "serious-violence-duty")
 SHARED_DEFINITION = "london-definition"
 
 _LOCAL_DEFINITION = """\
@@ -29,10 +32,12 @@ class ScaffoldError(Exception):
     """The folder cannot be made; the message says why."""
 
 
-def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
-    """Write a borough folder for `name` under `data_dir`; return the files written. Each
-    begins with the line that tells an editor its schema, in the site repository's
-    `.schemas/` beside `data_dir` (`schema.write_editor_files` writes them)."""
+def scaffold(data_dir: Path, folder: str, name: str, template: str = TEMPLATE,
+             region: str | None = None) -> list[Path]:
+    """Write a borough folder for `name` under `data_dir`, on `template` (the national one
+    with its `region`); return the files written. Each begins with the line that tells an
+    editor its schema, in the site repository's `.schemas/` beside `data_dir`
+    (`schema.write_editor_files` writes them)."""
     if not is_identifier(folder):
         raise ScaffoldError(f"expected a folder name of lower-case letters, digits and "
                             f"hyphens (at most {IDENTIFIER_MAX}), like "
@@ -41,18 +46,24 @@ def scaffold(data_dir: Path, folder: str, name: str) -> list[Path]:
         raise ScaffoldError("expected the borough's name, like --name \"Newham\"")
     if len(name.strip().splitlines()) > 1:
         raise ScaffoldError("expected the borough's name on one line, like --name \"Newham\"")
+    if template not in SCAFFOLDED:
+        raise ScaffoldError(f"expected a template to start from: {', '.join(SCAFFOLDED)}; "
+                            f"found '{template}'")
+    if template != TEMPLATE and region not in ("england", "wales"):
+        raise ScaffoldError(f"expected --region england or --region wales with --template "
+                            f"{template}: which timetable rules apply depends on it")
     target = data_dir / folder
     if target.exists():
         raise ScaffoldError(f"{target} already exists: choose another name or remove it")
-    sources = sorted((SCAFFOLDS / TEMPLATE).glob("*.yaml"))
-    expected = {"strategy", *TEMPLATES[TEMPLATE]}
+    sources = sorted((SCAFFOLDS / template).glob("*.yaml"))
+    expected = {"strategy", *TEMPLATES[template]}
     assert {path.stem for path in sources} == expected, "the scaffold lacks a required part"
     target.mkdir(parents=True)
     written = []
     for source in sources:
         text = string.Template(source.read_text(encoding="utf-8")).substitute(
-            _placeholders(name.strip()))
-        if source.stem == "definition" and not any(
+            _placeholders(name.strip()), region=region or "england")
+        if source.stem == "definition" and template == TEMPLATE and not any(
                 (folder / SHARED_FOLDER / f"{SHARED_DEFINITION}.yaml").exists()
                 for folder in (data_dir, DEFAULTS)):
             text = _LOCAL_DEFINITION

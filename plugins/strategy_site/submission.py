@@ -18,6 +18,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .applicability import verdict
 from .formatting import long_date
 from .model import Edition, Timetable
 from .output import write_atomically
@@ -102,11 +103,11 @@ def submission_pack(
             f"strategy_data/timetable.yaml has no '{SUBMISSION_RULE}' rule with an address and "
             "'within_days': the pack needs both"
         )
-    if rule.templates and strategy.identity.template not in rule.templates:
+    concerned = verdict(rule, strategy, timetable)
+    if not concerned.applies:
         raise SubmissionError(
-            f"{strategy.home}: the timetable's '{SUBMISSION_RULE}' rule concerns documents of "
-            f"the {', '.join(rule.templates)} template, and this one is "
-            f"'{strategy.identity.template}'"
+            f"{strategy.home}: the timetable's '{SUBMISSION_RULE}' rule does not concern this "
+            f"document: {concerned.because}"
         )
     published = strategy.identity.published
     if published is None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from .addresses import SITE_OWNER
+from .applicability import applies
 from .model import Edition, ReviewDate, Timetable, TimetableRule, slugify
 
 
@@ -72,10 +73,11 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def edition_deadlines(strategy: Edition, timetable: Timetable, today: dt.date) -> list[Deadline]:
-    """Every deadline of one strategy that its template's rules give, as of `today`."""
+    """Every deadline of one strategy that the rules concerning it give (by its template and
+    where its partnership is: applicability.py), as of `today`."""
     deadlines: list[Deadline] = []
     for rule in timetable.rules:
-        if rule.site_wide or (rule.templates and strategy.identity.template not in rule.templates):
+        if not applies(rule, strategy, timetable):
             continue
         rule = overridden(rule, strategy)
         if rule.each_review_element:

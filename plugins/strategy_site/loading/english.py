@@ -146,8 +146,9 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
     if kind == "literal_error":
         choices = [choice.strip(" '") for choice in
                    str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        note = _CHOICE_NOTES.get(str(loc[-1])) if loc else None
         return (f"expected one of: {', '.join(choices)}; found {_describe(value)}"
-                f"{suggest(str(value), choices)}")
+                f"{suggest(str(value), choices)}" + (f" ({note})" if note else ""))
     expected = ctx.get("message") or _EXPECTED.get(kind)
     if expected is None:
         expected = detail["msg"][0].lower() + detail["msg"][1:]
@@ -156,6 +157,12 @@ def _message(detail: ErrorDetails, model: type[BaseModel], loc: Location) -> str
     said = expected if ctx.get("says_found") else f"{expected}; found {_describe(value)}"
     return f"{said}: {ctx['fix']}" if ctx.get("fix") else said
 
+
+_CHOICE_NOTES = {
+    "region": "the Serious Violence Duty binds the partnerships of England and Wales; write "
+              "england or wales, in lower case",
+}
+"""What a choice means, where its list alone would not tell an officer what to write."""
 
 _EXPECTED = {
     "string_type": "expected text",

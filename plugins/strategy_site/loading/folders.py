@@ -36,6 +36,7 @@ from ..model import (
 from ..publications import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, publication_problems
 from ..withholding import publishable
 from .english import explain, placed, suggest
+from .places import check_places, check_rule_places
 from .problems import DataProblem, Problems, StrategyDataError
 from .yaml_lines import YamlFile, read_yaml
 
@@ -65,12 +66,17 @@ def load_site(data_dir: Path) -> Site:
             if definition is not None:
                 definitions[path.stem] = definition
 
-    timetable = None
+    timetable, own_file = None, None
     if entry(data_dir / TIMETABLE_FILE) is Entry.FILE:
+        own_file = _read_part(data_dir / TIMETABLE_FILE, data_dir, problems)
         timetable = _validate_file(Timetable, data_dir / TIMETABLE_FILE, data_dir, problems)
+    statutory = _validate_file(Timetable, DEFAULTS / TIMETABLE_FILE, DEFAULTS, problems)
+    # The places partnerships may name: the statutory ones and the site's own.
+    places = extended(timetable, statutory) if timetable and statutory else statutory
+    if timetable is not None and places is not None and own_file is not None:
+        check_rule_places(timetable, places, own_file, problems)
     if timetable is not None and timetable.extends is not None:
-        statutory = _validate_file(Timetable, DEFAULTS / TIMETABLE_FILE, DEFAULTS, problems)
-        timetable = extended(timetable, statutory) if statutory is not None else None
+        timetable = places
 
     documents: list[Document] = []
     withheld: list[Withheld] = []
@@ -80,6 +86,8 @@ def load_site(data_dir: Path) -> Site:
                      "expected at least one borough folder, found none")
     for folder in folders:
         documents += load_partnership(folder, data_dir, definitions, problems, withheld)
+    if places is not None:
+        check_places(documents, places, data_dir, problems)
     problems.raise_if_any()
     return Site(documents=tuple(documents), definitions=definitions, timetable=timetable,
                 withheld=tuple(withheld))

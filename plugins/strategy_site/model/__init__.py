@@ -92,8 +92,11 @@ from .parts import (
     Signatory,
     Themes,
 )
+from .places import Area, Region, Scope, ViolenceReductionUnit
 from .rules import Event, Timetable, TimetableRule
 from .site import Site, Withheld
+from .sources import Source
+from .templates import Requirement, Template, TemplateName, Templates, templates
 from .values import (
     EXCERPT,
     IDENTIFIER_MAX,
@@ -141,6 +144,7 @@ __all__ = [
     "ActionPlanTheme",
     "Amendment",
     "Amount",
+    "Area",
     "AssessmentTheme",
     "Block",
     "Cell",
@@ -188,21 +192,29 @@ __all__ = [
     "ProsePart",
     "Publication",
     "Recommendations",
+    "Region",
+    "Requirement",
     "ReviewDate",
     "ReviewDates",
+    "Scope",
     "Section",
     "Series",
     "SharedDefinition",
     "Signatory",
     "Site",
+    "Source",
     "StrictModel",
     "Table",
+    "Template",
+    "TemplateName",
+    "Templates",
     "Text",
     "Themes",
     "Timetable",
     "TimetableRule",
     "TreeDiagram",
     "TreeNode",
+    "ViolenceReductionUnit",
     "WebAddress",
     "Withheld",
     "Withhold",
@@ -215,4 +227,5 @@ __all__ = [
     "other_site",
     "plain_number",
     "slugify",
+    "templates",
 ]

@@ -23,6 +23,7 @@ from .parts import (
     ReviewDates,
     Themes,
 )
+from .templates import templates
 from .values import Date, Identifier, Text
 
 
@@ -179,14 +180,21 @@ PAGE_PARTS = (
 APPENDIX_PAGE = "needs-assessment-summary"
 """The page of the needs assessment's findings (the London template's Appendix A)."""
 
+def _template_parts(name: str) -> tuple[str, ...]:
+    """The parts a template requires, its own and those of the templates it extends, in the
+    order of `PART_NAMES` (the order a strategy's files are listed and checked in)."""
+    asked = {requirement.part for requirement in templates().requirements(name)}
+    unknown = asked - set(PART_NAMES)
+    if unknown:
+        raise ValueError(f"defaults/templates.yaml: {name} asks for parts that do not exist: "
+                         f"{', '.join(sorted(unknown))}")
+    return tuple(part for part in PART_NAMES if part in asked)
+
+
 TEMPLATES: dict[str, tuple[str, ...]] = {
-    "london-serious-violence-duty": (
-        "introduction", "review-dates", "definition", "partnership", "needs-assessment",
-        "objectives", "themes", "engagement", "funding",
-    ),
-    "free": (),
-}
-"""The parts each template requires; a strategy names its template in strategy.yaml."""
+    template.id: _template_parts(template.id) for template in templates().templates}
+"""The parts each template requires (from `defaults/templates.yaml`); a strategy names its
+template in strategy.yaml."""
 
 
 class Publication(StrictModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -17,6 +16,8 @@ from .base import (
     invalid,
 )
 from .blocks import Block, Contact, Link, Section, Withholdable
+from .places import Region
+from .templates import TemplateName, templates
 from .values import Amount, Date, Identifier, Markdown, Number, Text, slugify
 
 
@@ -60,7 +61,18 @@ class Identity(StrictModel):
     published: Date | None = None
     next_review: Date | None = None
     contact: Contact
-    template: Literal["london-serious-violence-duty", "free"] = "london-serious-violence-duty"
+    template: TemplateName = "london-serious-violence-duty"
+    """The template the strategy follows (`defaults/templates.yaml`): `serious-violence-duty`
+    (the national one), `london-serious-violence-duty` (the national one and London's parts)
+    or `free`."""
+    region: Region | None = None
+    """Where the partnership is: england or wales (the London template implies england)."""
+    area: Identifier | None = None
+    """The area with rules of its own the partnership is in, by the timetable's `areas` id
+    (london; the London template implies it)."""
+    vru: Identifier | None = None
+    """The partnership's Violence Reduction Unit, by the timetable's
+    `violence_reduction_units` id, if it has one."""
     record: EventDates = Field(default_factory=lambda: EventDates())
     """What has happened, with dates: submissions and reviews."""
     overrides: tuple[Override, ...] = ()
@@ -78,6 +90,21 @@ class Identity(StrictModel):
             raise invalid(("edition",), "expected an edition with letters or digits, such as "
                                         "'2024' or '2024 refresh': it becomes the edition's "
                                         "address")
+        return self
+
+    @model_validator(mode="after")
+    def _placed_as_its_template_needs(self) -> Identity:
+        implied = templates().area_of(self.template)
+        if implied is not None and self.area not in (None, implied[0]):
+            raise invalid(("area",), f"expected area {implied[0]} or no 'area': the "
+                                     f"{self.template} template is for partnerships in "
+                                     f"{implied[0]}; a partnership elsewhere follows "
+                                     "'template: serious-violence-duty'")
+        if implied is None and self.template != "free" and self.region is None:
+            raise invalid(("template",), f"expected 'region: england' or 'region: wales' "
+                                         f"beside 'template: {self.template}': which "
+                                         "timetable rules apply depends on where the "
+                                         "partnership is", says_found=True)
         return self
 
     @model_validator(mode="after")

@@ -1,5 +1,6 @@
-"""The statutory timetable as data: each rule says what it checks, who it concerns, the event
-that meets it and when it falls due (`timetable.py` checks a strategy against it)."""
+"""The statutory timetable as data: each rule says what it checks, who it concerns, which
+partnerships it applies to, the source that asks for it, the event that meets it and when it
+falls due (`timetable.py` checks a strategy against it, `applicability.py` says why it applies)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import StrictModel, invalid
+from .base import StrictModel, check_unique, invalid
+from .places import Area, Scope, ViolenceReductionUnit
+from .sources import Source
+from .templates import TemplateName
 from .values import Date, Email, Identifier, Text
 
 Event = Literal["published", "submitted_to_home_office", "action_plan_submitted",
@@ -27,8 +31,14 @@ class TimetableRule(StrictModel):
     checks: Text
     concerns: Text
     address: Email | None = None
-    templates: tuple[Literal["london-serious-violence-duty", "free"], ...] = ()
-    """The templates the rule applies to; empty: every strategy."""
+    templates: tuple[TemplateName, ...] = ()
+    """The templates the rule applies to, and those that extend them; empty: every strategy."""
+    applies_to: Literal["all"] | Scope = "all"
+    """The partnerships the rule concerns: `all`, or those of a `region` (a list), an `area`
+    or a Violence Reduction Unit's area (`vru`)."""
+    sources: tuple[Source, ...] = ()
+    """Where the rule comes from: the act, regulation or guidance, and whether this
+    repository confirms the reference."""
     event: Event | None = None
     each_review_element: bool = False
     starts: Event | None = None
@@ -62,6 +72,18 @@ class Timetable(StrictModel):
     timezone: Text = "Europe/London"
     due_soon_days: int = Field(default=30, ge=0)
     rules: tuple[TimetableRule, ...] = ()
+    areas: tuple[Area, ...] = ()
+    """The areas with rules of their own (London), by the id strategy.yaml's `area` gives."""
+    violence_reduction_units: tuple[ViolenceReductionUnit, ...] = ()
+    """The Violence Reduction Units' areas, by the id strategy.yaml's `vru` gives."""
+
+    @model_validator(mode="after")
+    def _places_named_once(self) -> Timetable:
+        check_unique("areas", "id", [area.id for area in self.areas], "each area's id once")
+        check_unique("violence_reduction_units", "id",
+                     [unit.id for unit in self.violence_reduction_units],
+                     "each Violence Reduction Unit's id once")
+        return self
 
     @model_validator(mode="after")
     def _rules_or_extends(self) -> Timetable:
@@ -69,6 +91,14 @@ class Timetable(StrictModel):
             raise invalid(("rules",), "expected at least one rule, or 'extends: statutory' to "
                                       "use the statutory timetable the package ships")
         return self
+
+    def area(self, ident: str) -> Area | None:
+        """The area with this id."""
+        return next((area for area in self.areas if area.id == ident), None)
+
+    def unit(self, ident: str) -> ViolenceReductionUnit | None:
+        """The Violence Reduction Unit with this id."""
+        return next((unit for unit in self.violence_reduction_units if unit.id == ident), None)
 
     def rule(self, ident: str) -> TimetableRule | None:
         """The rule with this id."""
