@@ -17,7 +17,17 @@ from .base import (
     invalid,
 )
 from .blocks import Block, Contact, Link, Section, Withholdable
-from .values import Amount, Date, Identifier, Markdown, Number, Text, slugify
+from .values import (
+    Amount,
+    Date,
+    Identifier,
+    Language,
+    Markdown,
+    Number,
+    Text,
+    Untranslated,
+    slugify,
+)
 
 
 class EventDates(StrictModel):
@@ -55,8 +65,13 @@ class Identity(StrictModel):
     legislation: Text | None = None
     strapline: Text | None = None
     period: Text | None = None
-    edition: Text
+    edition: Untranslated
     language: Text = "en-GB"
+    """The language the strategy is written in, as a BCP 47 tag; a bilingual strategy gives
+    `languages` instead."""
+    languages: tuple[Language, ...] = Field(default=(), max_length=2)
+    """A strategy in Welsh and English: its languages, the first the default (`[cy, en]`
+    or `[en, cy]`); each text is then given in each, `title: {cy: ..., en: ...}`."""
     published: Date | None = None
     next_review: Date | None = None
     contact: Contact
@@ -78,6 +93,13 @@ class Identity(StrictModel):
             raise invalid(("edition",), "expected an edition with letters or digits, such as "
                                         "'2024' or '2024 refresh': it becomes the edition's "
                                         "address")
+        return self
+
+    @model_validator(mode="after")
+    def _languages_once_each(self) -> Identity:
+        if len(set(self.languages)) != len(self.languages):
+            raise invalid(("languages",), "expected each language once, the default first, "
+                                          "like [cy, en]")
         return self
 
     @model_validator(mode="after")
@@ -121,7 +143,7 @@ class Identity(StrictModel):
 class Signatory(StrictModel):
     """Who signed the foreword, with each line of their roles as printed."""
 
-    name: Text
+    name: Untranslated
     roles: tuple[Text, ...] = ()
 
 
