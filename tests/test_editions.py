@@ -4,6 +4,7 @@ as such, an edition history, and published editions that change only by recorded
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -305,3 +306,17 @@ def test_a_kept_pdf_whose_record_was_removed_stops_the_build(
     assert "testshire/published/2025.pdf" in capsys.readouterr().err
     assert kept.read_bytes() == as_published
     assert not (data / "testshire" / "published.yaml").exists()
+
+
+def test_a_release_that_adds_fields_keeps_the_fingerprints_of_editions_already_recorded() -> None:
+    """Merging the places (region, area, vru) and the languages changed every edition's
+    fingerprint: every council's published.yaml would have stopped its build after the
+    upgrade. The fingerprints here were taken by the code before them (fixtures/recorded/)."""
+    from strategy_site.publications import data_sha256
+
+    recorded = FIXTURES / "recorded"
+    expected = json.loads((recorded / "fingerprints.json").read_text("utf-8"))
+    site = load_site(recorded)
+    now = {edition.edition_address: data_sha256(edition, dict(site.definitions))
+           for document in site.documents for edition in document.editions}
+    assert now == expected

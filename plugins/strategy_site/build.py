@@ -321,6 +321,11 @@ def log_loaded(plan: SitePlan, data_dir: Path) -> None:
     for item in site.withheld:
         log.info("Withheld from %s (edition %s): %s", item.home, item.edition,
                  withheld_line(item))
+    for edition in site.latest_editions:
+        if edition.translations:  # issue 19: the pages and PDFs per language are to come
+            log.warning("%s is in %s: every language is checked, but only the %s version is "
+                        "published so far (a site in each language is not built yet)",
+                        edition.home, ", ".join(edition.identity.languages), edition.language)
 
 
 def log_timetable(plan: SitePlan, timetable_public: bool, overdue_level: int) -> None:

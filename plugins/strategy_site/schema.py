@@ -37,6 +37,7 @@ from . import model
 from .addresses import SCHEMA_FOLDER
 from .model import (
     IDENTIFIER_MAX,
+    LANGUAGE_NAMES,
     PART_NAMES,
     Edition,
     Manifest,
@@ -178,6 +179,8 @@ class DataFileSchema(GenerateJsonSchema):
             # pydantic's own constraint on an annotated value (`Field(max_length=4)` on Text),
             # which it applies after our validator and so leaves out of the schema.
             return {**inner, **_constraints(function.keywords)}
+        if function is values._translatable:
+            return _per_language(inner)
         if function not in _AFTER:
             raise ValueError(f"the schema of what {function} accepts is unknown: add it to "
                              "schema._AFTER")
@@ -195,6 +198,15 @@ class DataFileSchema(GenerateJsonSchema):
                                           "pattern": pattern}
             generated["additionalProperties"] = values
         return generated
+
+
+def _per_language(text: JsonSchemaValue) -> JsonSchemaValue:
+    """A text, or the same text in each language of a bilingual strategy (`{cy: ..., en:
+    ...}`); which languages a strategy has, and that it gives each, is the loader's check."""
+    return {"anyOf": [text, {
+        "type": "object", "minProperties": 1, "additionalProperties": False,
+        "properties": {code: dict(text) for code in LANGUAGE_NAMES},
+    }]}
 
 
 def _is_model_rule(function: Callable[..., Any]) -> bool:

@@ -18,7 +18,12 @@ from .model import Block, Edition, StrictModel, Withheld, Withholdable, field_na
 
 
 def publishable(strategy: Edition) -> tuple[Edition, list[Withheld]]:
-    """The strategy as it may be published, and each piece withheld from it."""
+    """The strategy as it may be published, and each piece withheld from it (a bilingual
+    strategy's versions withhold the same pieces, which are listed once)."""
+    if strategy.translations:
+        public, withheld_once = publishable(strategy.model_copy(update={"translations": ()}))
+        versions = tuple(publishable(version)[0] for version in strategy.translations)
+        return public.model_copy(update={"translations": versions}), withheld_once
     withheld: list[Withheld] = []
     public = _strip(strategy, (), withheld)
     assert isinstance(public, Edition)

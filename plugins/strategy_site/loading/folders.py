@@ -8,7 +8,7 @@ and reported at once, in the file and on the line it is in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,14 @@ from ..model import (
 from ..publications import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, publication_problems
 from ..withholding import publishable
 from .english import explain, placed, suggest
+from .languages import declared as languages_of
+from .languages import (
+    english_defaults,
+    is_language_map,
+    project,
+    texts_given_once,
+    with_language,
+)
 from .places import check_places, check_rule_places
 from .problems import DataProblem, Problems, StrategyDataError
 from .yaml_lines import YamlFile, read_yaml
@@ -355,6 +363,25 @@ def load_edition(
             data["pages"][key[1]] = document.data
         else:
             data[str(key[0])] = document.data
+    languages = languages_of(raw)
+    if not languages:
+        for at in _language_maps(data):
+            problems.extend([placed(documents, shown_folder, at, (
+                "expected one text; found one per language: a strategy in more than one "
+                "language says so in strategy.yaml (languages: [cy, en], the default first)"))])
+        if len(problems) > before:
+            return None
+        return _validated(data, documents, shown_folder, todos, definitions, problems)
+    return _bilingual(data, languages, raw, documents, shown_folder, todos, definitions,
+                      problems)
+
+
+def _validated(data: dict[str, Any], documents: Mapping[Location, YamlFile], shown_folder: Path,
+               todos: list[DataProblem], definitions: Mapping[str, SharedDefinition],
+               problems: Problems) -> Edition | None:
+    """The edition the data makes, or None with every problem noted: pydantic's, each value
+    still marked TODO, every broken cross-reference."""
+    before = len(problems)
     cross_references: list[tuple[Location, str]] = []
     try:
         strategy = Edition.model_validate(data, context={PROBLEMS: cross_references})
@@ -375,6 +402,80 @@ def load_edition(
         return None
     _check_adopted_definition(strategy, documents.get(("definition",)), definitions, problems)
     return strategy if len(problems) == before else None
+
+
+def _bilingual(data: dict[str, Any], languages: tuple[str, ...], identity: dict[str, Any],
+               documents: Mapping[Location, YamlFile], shown_folder: Path,
+               todos: list[DataProblem], definitions: Mapping[str, SharedDefinition],
+               problems: Problems) -> Edition | None:
+    """A strategy in several languages: one edition per language from the same files, the
+    default language's with the others as its `translations` (loading/languages.py)."""
+    found = Problems()
+    if "language" in identity:
+        found.add(*_where(documents, shown_folder, ("identity", "language")),
+                  "expected no 'language' beside 'languages': each version's language is "
+                  "set from 'languages' (remove this line)")
+    versions: list[Edition] = []
+    for language in languages:
+        projection = project(data, language, languages)
+        for at, message in projection.problems:
+            found.extend([placed(documents, shown_folder, at, message)])
+        if language == languages[0]:
+            for at in texts_given_once(Edition, projection.data, projection.given_once):
+                found.extend([placed(documents, shown_folder, at, (
+                    f"expected this text in each of the strategy's languages "
+                    f"({', '.join(languages)}), like {languages[0]}: ... and "
+                    f"{languages[-1]}: ... (a person's name and the edition's are given "
+                    "once)"))])
+        version = _validated(with_language(projection.data, language), documents,
+                             shown_folder, todos if language == languages[0] else [],
+                             definitions, found)
+        if version is not None:
+            versions.append(version)
+    if len(versions) == len(languages):
+        for at, default in english_defaults(versions[0]):
+            found.extend([placed(documents, shown_folder, at, (
+                f"expected this in each of the strategy's languages: left out, it is "
+                f"'{default}', in English, in every version"))])
+    problems.extend(_once_each(found))
+    if len(versions) < len(languages) or len(found):
+        return None
+    return versions[0].model_copy(update={"translations": tuple(versions[1:])})
+
+
+def _once_each(found: Problems) -> list[DataProblem]:
+    """Problems found in more than one language's version, each said once; where the
+    language maps say what is wrong on a line, what pydantic then says of the same line
+    is left out."""
+    seen: set[tuple[Path, int | None, str | None, str]] = set()
+    lines: set[tuple[Path, int | None]] = set()
+    kept: list[DataProblem] = []
+    for problem in found:
+        key = (problem.file, problem.line, problem.field, problem.message)
+        if key in seen or ((problem.file, problem.line) in lines and problem.line is not None):
+            continue
+        seen.add(key)
+        lines.add((problem.file, problem.line))
+        kept.append(problem)
+    return kept
+
+
+def _where(documents: Mapping[Location, YamlFile], shown_folder: Path,
+           at: Location) -> tuple[Path, int | None, str | None]:
+    problem = placed(documents, shown_folder, at, "")
+    return problem.file, problem.line, problem.field
+
+
+def _language_maps(value: Any, at: Location = ()) -> Iterator[Location]:
+    """Where a strategy in one language gives a text per language."""
+    if is_language_map(value):
+        yield at
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _language_maps(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _language_maps(item, (*at, index))
 
 
 TODO_MARK = "TODO"

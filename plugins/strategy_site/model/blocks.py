@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Location, StrictModel, invalid
-from .values import Cell, Email, Identifier, Markdown, Phone, Text, WebAddress
+from .values import Cell, Email, Identifier, Markdown, Phone, Text, Untranslated, WebAddress
 
 
 class Withhold(StrictModel):
@@ -18,7 +18,8 @@ class Withhold(StrictModel):
     institution. The note is for the partnership's own record and is never published."""
 
     reason: Literal["safety", "crime-prevention", "institution-security"]
-    note: Text | None = None
+    note: Untranslated | None = None
+    """For the partnership's own record, never published: given once in a bilingual one."""
 
 
 class Withholdable(StrictModel):
@@ -108,7 +109,7 @@ class Contact(StrictModel):
     """Who to contact about the strategy: a team, and perhaps a named officer."""
 
     team: Text
-    name: Text | None = None
+    name: Untranslated | None = None
     """A named officer to contact, where the partnership names one."""
     role: Text | None = None
     """The officer's (or the team's) role, such as 'Community Safety Partnership Manager'."""

@@ -24,7 +24,7 @@ from .parts import (
     Themes,
 )
 from .templates import templates
-from .values import Date, Identifier, Text
+from .values import Date, Identifier, Language, Text
 
 
 class Edition(StrictModel):
@@ -40,6 +40,8 @@ class Edition(StrictModel):
     """The document's sub-folder, or none for the partnership's main document."""
     latest: bool = True
     """Whether this is the document's newest edition, which is also served at its home."""
+    language: Language | None = None
+    """Which of a bilingual strategy's languages this version is in (none: one language)."""
     identity: Identity
     foreword: Foreword | None = None
     introduction: ProsePart | None = None
@@ -56,6 +58,9 @@ class Edition(StrictModel):
     recommendations: Recommendations | None = None
     diagrams: Diagrams | None = None
     pages: dict[Identifier, ProsePart] = Field(default={})
+    translations: tuple[Edition, ...] = ()
+    """A bilingual strategy's versions in its other languages, each a whole edition (this one
+    is in the default language). Loaded from the same files: see loading/languages.py."""
 
     @model_validator(mode="after")
     def _within_entry_limit(self) -> Edition:
@@ -166,7 +171,7 @@ class Edition(StrictModel):
 
 PART_NAMES: dict[str, str] = {
     name.replace("_", "-"): name for name in Edition.model_fields
-    if name not in ("folder", "document", "latest", "pages")
+    if name not in ("folder", "document", "latest", "language", "pages", "translations")
 }
 """Each typed part's name (its YAML file without .yaml) and its field in `Edition`."""
 PART_NAMES["strategy"] = PART_NAMES.pop("identity")

@@ -18,7 +18,17 @@ from .base import (
 from .blocks import Block, Contact, Link, Section, Withholdable
 from .places import Region
 from .templates import TemplateName, templates
-from .values import Amount, Date, Identifier, Markdown, Number, Text, slugify
+from .values import (
+    Amount,
+    Date,
+    Identifier,
+    Language,
+    Markdown,
+    Number,
+    Text,
+    Untranslated,
+    slugify,
+)
 
 
 class EventDates(StrictModel):
@@ -56,8 +66,13 @@ class Identity(StrictModel):
     legislation: Text | None = None
     strapline: Text | None = None
     period: Text | None = None
-    edition: Text
+    edition: Untranslated
     language: Text = "en-GB"
+    """The language the strategy is written in, as a BCP 47 tag; a bilingual strategy gives
+    `languages` instead."""
+    languages: tuple[Language, ...] = Field(default=(), max_length=2)
+    """A strategy in Welsh and English: its languages, the first the default (`[cy, en]`
+    or `[en, cy]`); each text is then given in each, `title: {cy: ..., en: ...}`."""
     published: Date | None = None
     next_review: Date | None = None
     contact: Contact
@@ -108,6 +123,13 @@ class Identity(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def _languages_once_each(self) -> Identity:
+        if len(set(self.languages)) != len(self.languages):
+            raise invalid(("languages",), "expected each language once, the default first, "
+                                          "like [cy, en]")
+        return self
+
+    @model_validator(mode="after")
     def _amended_after_publication(self) -> Identity:
         for index, amendment in enumerate(self.amendments):
             if self.published is None:
@@ -148,7 +170,7 @@ class Identity(StrictModel):
 class Signatory(StrictModel):
     """Who signed the foreword, with each line of their roles as printed."""
 
-    name: Text
+    name: Untranslated
     roles: tuple[Text, ...] = ()
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
@@ -227,11 +227,29 @@ Amount = Annotated[Decimal, BeforeValidator(_amount)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 """A lower-case, hyphenated name used in references and URLs."""
 
-Text = Annotated[str, AfterValidator(_line)]
-"""A short piece of plain text on one line: a title, a name, a label, a role."""
+def _translatable(value: str) -> str:
+    """Marks a kind of text a bilingual strategy gives in each of its languages (the loader
+    projects `{cy: ..., en: ...}` before the model sees it, loading/languages.py; the JSON
+    schema lets the value be such a map). The value itself is unchanged."""
+    return value
 
-Markdown = Annotated[str, AfterValidator(_text)]
+
+Text = Annotated[str, AfterValidator(_line), AfterValidator(_translatable)]
+"""A short piece of plain text on one line: a title, a label, a role."""
+
+Markdown = Annotated[str, AfterValidator(_text), AfterValidator(_translatable)]
 """Prose written in Markdown, over as many lines as it needs; rendered with raw HTML off."""
+
+Untranslated = Annotated[str, AfterValidator(_line)]
+"""One line of text given once in a bilingual strategy, the same in every language: a
+person's name, an edition's name (which is also its address)."""
+
+Language = Literal["cy", "en"]
+"""A language a strategy may be published in, by its ISO 639-1 code."""
+LANGUAGE_NAMES: dict[str, str] = {"cy": "Welsh", "en": "English"}
+"""Each language as a message to an officer names it."""
+LANGUAGE_TAGS: dict[str, str] = {"cy": "cy-GB", "en": "en-GB"}
+"""Each language's BCP 47 tag, as a page's and a PDF's language say it."""
 
 Email = Annotated[str, AfterValidator(_line), AfterValidator(_email)]
 """Exactly one e-mail address: it goes into mailto: links and the submission's mail headers."""
@@ -279,7 +297,7 @@ def _cell(value: Any) -> str:
     return _printable(str(value)).strip()
 
 
-Cell = Annotated[str, BeforeValidator(_cell)]
+Cell = Annotated[str, BeforeValidator(_cell), AfterValidator(_translatable)]
 """A cell of a table: text or a number, shown as written (an empty cell is "")."""
 
 
