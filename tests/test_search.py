@@ -171,6 +171,9 @@ console.log(JSON.stringify(report));
 """
 
 
+BROWSER = pytest.mark.slow  # opens the site in chromium
+
+
 @pytest.fixture(scope="module")
 def searched(real_site: BuiltSite) -> dict[str, Any]:
     with serve(real_site.root) as base:
@@ -184,6 +187,7 @@ def _announced(live: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [region for region in live if COUNT.match(region["text"])]
 
 
+@BROWSER
 def test_on_a_phone_the_keyboard_opens_search_and_the_count_is_announced(
         searched: dict[str, Any]) -> None:
     assert searched["phoneStops"][-1] == "Search", searched["phoneStops"]
@@ -197,6 +201,7 @@ def test_on_a_phone_the_keyboard_opens_search_and_the_count_is_announced(
     assert searched["phoneWide"] == 0  # at 375 px the results fit
 
 
+@BROWSER
 def test_on_a_phone_an_arrow_reaches_a_result_and_enter_opens_it_highlighted(
         searched: dict[str, Any]) -> None:
     result = searched["phoneResult"]
@@ -207,6 +212,7 @@ def test_on_a_phone_an_arrow_reaches_a_result_and_enter_opens_it_highlighted(
     assert searched["phoneHighlighted"] and set(searched["phoneHighlighted"]) == {"knife"}
 
 
+@BROWSER
 def test_the_open_search_and_its_results_pass_axe_on_a_phone_and_a_desktop(
         searched: dict[str, Any]) -> None:
     """The results count was #6d6d6d on #ededed (4.41:1), Material's own colours: the gate
@@ -215,6 +221,7 @@ def test_the_open_search_and_its_results_pass_axe_on_a_phone_and_a_desktop(
     assert searched["deskAxe"] == [], searched["deskAxe"]
 
 
+@BROWSER
 def test_escape_closes_search_and_returns_focus_to_the_search_button(
         searched: dict[str, Any]) -> None:
     escaped = searched["escaped"]
@@ -222,6 +229,7 @@ def test_escape_closes_search_and_returns_focus_to_the_search_button(
     assert (escaped["tag"], escaped["label"]) == ("button", "Search"), escaped
 
 
+@BROWSER
 def test_on_a_desktop_the_keyboard_searches_and_opens_a_result(searched: dict[str, Any]) -> None:
     assert searched["deskOpened"]["tag"] == "input", searched["deskOpened"]
     assert [(r["role"], r["live"]) for r in _announced(searched["deskLive"])] == [
@@ -232,6 +240,7 @@ def test_on_a_desktop_the_keyboard_searches_and_opens_a_result(searched: dict[st
     assert searched["deskArrived"] == result["href"]
 
 
+@BROWSER
 def test_search_asks_only_this_site_for_pagefinds_index_below_the_sub_path(
         searched: dict[str, Any]) -> None:
     requests = searched["requests"]
@@ -243,6 +252,7 @@ def test_search_asks_only_this_site_for_pagefinds_index_below_the_sub_path(
     assert not [url for url in requests if "search_index.json" in url]
 
 
+@BROWSER
 def test_without_javascript_there_is_no_search_and_the_page_reads(
         searched: dict[str, Any]) -> None:
     for width in searched["noScript"]:
@@ -250,6 +260,7 @@ def test_without_javascript_there_is_no_search_and_the_page_reads(
         assert width["heading"].startswith("Bexley"), width
 
 
+@BROWSER
 def test_on_a_desktop_tab_leaves_search_closed_and_nothing_covered(
         searched: dict[str, Any]) -> None:
     walk = searched["deskWalk"]
