@@ -98,6 +98,7 @@ def test_an_earlier_edition_says_so_and_links_to_the_newest(two_editions: BuiltS
     assert history == two_editions.root / "testshire" / "editions" / "index.html"
 
 
+@pytest.mark.slow  # each edition's PDF
 def test_each_edition_has_its_own_pdf(two_editions: BuiltSite) -> None:
     old = list((two_editions.root / "testshire" / "2024").glob("*.pdf"))
     new = list((two_editions.root / "testshire" / "2025").glob("*.pdf"))
@@ -146,6 +147,7 @@ def _manifest(data: Path) -> dict[str, list[dict[str, object]]]:
     return loaded
 
 
+@pytest.mark.slow  # renders and keeps the PDF
 def test_publishing_keeps_the_pdf_and_its_fingerprints(tmp_path: Path) -> None:
     data = copy_data(tmp_path, FIXTURES / "minimal")
     _publish(data)

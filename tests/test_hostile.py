@@ -783,6 +783,7 @@ def test_a_contact_email_is_one_address_and_nothing_else(tmp_path: Path, email: 
                                        "expected one line of text, found a line break")), problem
 
 
+@pytest.mark.slow  # renders the long title's PDFs
 def test_a_long_title_still_builds(tmp_path: Path) -> None:
     data = copy_data(tmp_path, FIXTURES / "minimal")
     strategy = data / "testshire" / "strategy.yaml"
