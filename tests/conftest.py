@@ -207,6 +207,6 @@ def in_chromium(script: str, *args: str) -> Any:
     """Run a puppeteer script (after BROWSER) and return the JSON it prints."""
     run = subprocess.run(
         ["node", "--input-type=module", "-", os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-         *args], input=BROWSER + script, capture_output=True, text=True, cwd=REPO, timeout=120)
+         *args], input=BROWSER + script, capture_output=True, text=True, cwd=REPO, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)

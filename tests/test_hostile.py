@@ -542,13 +542,13 @@ for (const query of ["onerror", "onmouseover"]) {
   await page.waitForFunction(() => {
     const meta = document.querySelector(".md-search-result__meta");
     return meta && /\d+ matching|No matching/.test(meta.textContent);
-  }, { timeout: 20000 });
+  }, { timeout: 60000 });
   for (const link of await page.$$(".md-search-result__link")) await link.focus();
   const found = await page.$$eval(".md-search-result__item", (items) => items.length);
   results.push({ ...(await inspect(`search ${query}`)), found });
 }
 await page.goto(base + "testshire/introduction/?h=onerror", { waitUntil: "load" });
-await page.waitForSelector("mark", { timeout: 20000 });
+await page.waitForSelector("mark", { timeout: 60000 });
 results.push(await inspect("highlight onerror"));
 await browser.close();
 console.log(JSON.stringify({ dialogs, results }));

@@ -44,7 +44,7 @@ const focused = (page) => page.evaluate(() => {
 });
 const counted = (page) => page.waitForFunction(() =>
   /\d+ matching|No matching/.test(document.querySelector(".md-search-result__meta").textContent),
-  { timeout: 20000 }).catch(() => null);
+  { timeout: 60000 }).catch(() => null);
 // What a screen reader is given: the live regions of the accessibility tree and their text.
 const liveRegions = async (page) => {
   const cdp = await page.createCDPSession();
@@ -57,7 +57,7 @@ const liveRegions = async (page) => {
     .map((node) => ({ role: node.role.value, text: text(node).trim(),
       live: node.properties.find((p) => p.name === "live").value.value }));
 };
-const arrival = (page) => page.waitForNavigation({ waitUntil: "load", timeout: 10000 })
+const arrival = (page) => page.waitForNavigation({ waitUntil: "load", timeout: 30000 })
   .catch(() => null);
 const open = async (width, path) => {
   const page = await browser.newPage();
@@ -93,7 +93,7 @@ await page.keyboard.press("ArrowDown");
 report.phoneResult = await focused(page);
 await Promise.all([arrival(page), page.keyboard.press("Enter")]);
 report.phoneArrived = page.url();
-await page.waitForSelector("article mark", { timeout: 20000 }).catch(() => null);
+await page.waitForSelector("article mark", { timeout: 60000 }).catch(() => null);
 report.phoneHighlighted = await page.$$eval("article mark", (marks) =>
   marks.map((mark) => mark.textContent.toLowerCase()));
 await page.close();
