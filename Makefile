@@ -25,8 +25,12 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/strategy-site check
 
+# The whole suite on one worker per core too, each file's tests on one worker: the slow tier
+# waits on browsers, servers and other processes as much as it computes (measured at load 6.5
+# on this machine: test_first_visit, test_engines and test_pdf_batch took 125 s on one worker,
+# 100 s on two).
 test: lint $(NODE_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 	$(BIN)/python scripts/bench --quick
 	$(MAKE) a11y
 	$(MAKE) a11y-long

@@ -31,6 +31,25 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 @dataclass
+class Tier:
+    """What this session's builds make when a test does not say. `pdfs` is False in a
+    session that runs no test marked `slow` (`make test-fast`, or a few fast tests picked by
+    hand): only those tests open PDFs, and rendering them is most of a small site's build
+    (a fresh clone renders every fixture's PDFs). `make test` runs the slow tests too, so
+    there every test reads the same sites, with their PDFs, as a council publishes them."""
+
+    pdfs: bool = True
+
+
+TIER = Tier()
+
+
+@pytest.hookimpl(trylast=True)  # after `-m` and `-k` have left out what they leave out
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    TIER.pdfs = any(item.get_closest_marker("slow") for item in items)
+
+
+@dataclass
 class BuiltSite:
     """A site built into a temporary folder, with ways to read its pages."""
 
@@ -99,7 +118,8 @@ example address the build makes no submission pack."""
 def make_project(tmp_path: Path, data_dir: Path, site_url: str | None = None,
                  **options: object) -> Path:
     """A copy of the real project's mkdocs.yml and docs/ pointing at `data_dir`, with any
-    other plugin `options` set (and another `site_url`, if given)."""
+    other plugin `options` set (and another `site_url`, if given); with PDFs as the session's
+    tier has them (`Tier`) unless `options` say."""
     project = tmp_path / "project"
     shutil.copytree(REPO / "docs", project / "docs")
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -114,6 +134,7 @@ def make_project(tmp_path: Path, data_dir: Path, site_url: str | None = None,
             # Many tests' data share it, one after the other: a build must not prune what
             # the other tests use (tests/test_output.py checks pruning in a cache of its own).
             plugin["strategy_site"]["pdf_cache_prune"] = False
+            plugin["strategy_site"]["pdfs"] = TIER.pdfs
             plugin["strategy_site"].update(options)
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return project
@@ -186,6 +207,6 @@ def in_chromium(script: str, *args: str) -> Any:
     """Run a puppeteer script (after BROWSER) and return the JSON it prints."""
     run = subprocess.run(
         ["node", "--input-type=module", "-", os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-         *args], input=BROWSER + script, capture_output=True, text=True, cwd=REPO, timeout=120)
+         *args], input=BROWSER + script, capture_output=True, text=True, cwd=REPO, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)

@@ -109,6 +109,7 @@ def test_the_delivery_report_funding_is_a_chart_and_a_table(real_site: BuiltSite
     assert f"£{sum(int(a) for a in amounts):,},000" in visible_text(rows[-1])  # £433,000
 
 
+@pytest.mark.slow  # every document's PDF
 @pytest.mark.parametrize(("partnership", "documents"), [
     ("barking-and-dagenham", ["barking-and-dagenham"]),
     ("bexley", ["bexley", "bexley/delivery-2024"]),

@@ -99,6 +99,7 @@ def test_an_earlier_edition_says_so_and_links_to_the_newest(two_editions: BuiltS
     assert history == two_editions.root / "testshire" / "editions" / "index.html"
 
 
+@pytest.mark.slow  # each edition's PDF
 def test_each_edition_has_its_own_pdf(two_editions: BuiltSite) -> None:
     old = list((two_editions.root / "testshire" / "2024").glob("*.pdf"))
     new = list((two_editions.root / "testshire" / "2025").glob("*.pdf"))
@@ -141,15 +142,24 @@ def _publish(data: Path, *args: str) -> None:
                  "https://example.org/svd/", "--today", "2025-02-01", *args]) == 0
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal fixture with its edition published by `strategy-site publish`, once for the
+    module (publishing renders the PDF it keeps): each test changes a copy of it."""
+    data = copy_data(tmp_path_factory.mktemp("published"), FIXTURES / "minimal")
+    _publish(data)
+    return data
+
+
 def _manifest(data: Path) -> dict[str, list[dict[str, object]]]:
     loaded = yaml.safe_load((data / "testshire" / "published.yaml").read_text("utf-8"))
     assert isinstance(loaded, dict)
     return loaded
 
 
-def test_publishing_keeps_the_pdf_and_its_fingerprints(tmp_path: Path) -> None:
-    data = copy_data(tmp_path, FIXTURES / "minimal")
-    _publish(data)
+@pytest.mark.slow  # renders and keeps the PDF
+def test_publishing_keeps_the_pdf_and_its_fingerprints(tmp_path: Path, published: Path) -> None:
+    data = copy_data(tmp_path, published)
     [record] = _manifest(data)["records"]
     kept = data / "testshire" / str(record["pdf"])
     assert record["edition"] == "2025" and record["amendments"] == 0
@@ -159,9 +169,9 @@ def test_publishing_keeps_the_pdf_and_its_fingerprints(tmp_path: Path) -> None:
     assert served.read_bytes() == kept.read_bytes()  # as published, never re-rendered
 
 
-def test_a_changed_published_edition_stops_the_build_until_amended(tmp_path: Path) -> None:
-    data = copy_data(tmp_path, FIXTURES / "minimal")
-    _publish(data)
+def test_a_changed_published_edition_stops_the_build_until_amended(
+        tmp_path: Path, published: Path) -> None:
+    data = copy_data(tmp_path, published)
     objectives = data / "testshire" / "objectives.yaml"
     objectives.write_text(objectives.read_text("utf-8").replace(
         "Reduce knife crime", "Reduce knife and gun crime"), encoding="utf-8")
@@ -200,9 +210,8 @@ def test_a_changed_published_edition_stops_the_build_until_amended(tmp_path: Pat
     load_site(data)  # recorded again: the build checks against the amended record
 
 
-def test_a_kept_pdf_that_changed_stops_the_build(tmp_path: Path) -> None:
-    data = copy_data(tmp_path, FIXTURES / "minimal")
-    _publish(data)
+def test_a_kept_pdf_that_changed_stops_the_build(tmp_path: Path, published: Path) -> None:
+    data = copy_data(tmp_path, published)
     kept = data / "testshire" / "published" / "2025.pdf"
     kept.write_bytes(kept.read_bytes() + b"%")
     manifest = (data / "testshire" / "published.yaml").read_text("utf-8").splitlines()
@@ -244,11 +253,11 @@ def test_an_unpublished_edition_cannot_be_recorded(
     assert not (data / "testshire" / "published.yaml").exists()
 
 
-def test_dates_written_after_publication_do_not_change_the_record(tmp_path: Path) -> None:
+def test_dates_written_after_publication_do_not_change_the_record(
+        tmp_path: Path, published: Path) -> None:
     """Sending the strategy to the Home Office, or reviewing it, is recorded in strategy.yaml
     after publication: that is what happened to the edition, not what it says."""
-    data = copy_data(tmp_path, FIXTURES / "minimal")
-    _publish(data)
+    data = copy_data(tmp_path, published)
     strategy = data / "testshire" / "strategy.yaml"
     strategy.write_text(strategy.read_text("utf-8") + (
         "record:\n  submitted_to_home_office: 2025-02-03\n"
@@ -258,11 +267,11 @@ def test_dates_written_after_publication_do_not_change_the_record(tmp_path: Path
 
 
 @pytest.mark.parametrize("link_to", ["the PDF", "its folder"])
-def test_a_kept_pdf_read_through_a_link_is_refused(tmp_path: Path, link_to: str) -> None:
+def test_a_kept_pdf_read_through_a_link_is_refused(tmp_path: Path, published: Path,
+                                                   link_to: str) -> None:
     """A kept PDF replaced by a link (to /dev/zero, or its folder to somewhere else) is not
     read: the record is of the data folder's own file."""
-    data = copy_data(tmp_path, FIXTURES / "minimal")
-    _publish(data)
+    data = copy_data(tmp_path, published)
     published = data / "testshire" / "published"
     if link_to == "the PDF":
         (published / "2025.pdf").unlink()
@@ -284,11 +293,10 @@ def test_a_kept_pdf_read_through_a_link_is_refused(tmp_path: Path, link_to: str)
 
 
 def test_a_kept_pdf_whose_record_was_removed_stops_the_build(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`git rm published.yaml` and a change to the data: the strict build passed with an INFO
     line, and `publish` then replaced the kept published/2025.pdf without a word."""
-    data = copy_data(tmp_path, FIXTURES / "minimal")
-    _publish(data)
+    data = copy_data(tmp_path, published)
     kept = data / "testshire" / "published" / "2025.pdf"
     as_published = kept.read_bytes()
     (data / "testshire" / "published.yaml").unlink()

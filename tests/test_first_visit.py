@@ -30,7 +30,7 @@ await page.type(".md-search__input", "knife");
 await page.waitForFunction(() => {
   const meta = document.querySelector(".md-search-result__meta");
   return meta && /\d+ matching|No matching/.test(meta.textContent);
-}, { timeout: 20000 });
+}, { timeout: 60000 });
 const found = await page.$$eval(".md-search-result__item", (items) => items.length);
 // On a desktop, from the keyboard: Tab reaches the search box in the header.
 const desk = await browser.newPage();
@@ -44,7 +44,7 @@ await desk.keyboard.type("knife");
 await desk.waitForFunction(() => {
   const meta = document.querySelector(".md-search-result__meta");
   return meta && /\d+ matching|No matching/.test(meta.textContent);
-}, { timeout: 20000 });
+}, { timeout: 60000 });
 const keyboard = await desk.$$eval(".md-search-result__item", (items) => items.length);
 await browser.close();
 console.log(JSON.stringify({ first, search: requests, found, keyboard }));

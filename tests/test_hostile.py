@@ -542,13 +542,13 @@ for (const query of ["onerror", "onmouseover"]) {
   await page.waitForFunction(() => {
     const meta = document.querySelector(".md-search-result__meta");
     return meta && /\d+ matching|No matching/.test(meta.textContent);
-  }, { timeout: 20000 });
+  }, { timeout: 60000 });
   for (const link of await page.$$(".md-search-result__link")) await link.focus();
   const found = await page.$$eval(".md-search-result__item", (items) => items.length);
   results.push({ ...(await inspect(`search ${query}`)), found });
 }
 await page.goto(base + "testshire/introduction/?h=onerror", { waitUntil: "load" });
-await page.waitForSelector("mark", { timeout: 20000 });
+await page.waitForSelector("mark", { timeout: 60000 });
 results.push(await inspect("highlight onerror"));
 await browser.close();
 console.log(JSON.stringify({ dialogs, results }));
@@ -783,6 +783,7 @@ def test_a_contact_email_is_one_address_and_nothing_else(tmp_path: Path, email: 
                                        "expected one line of text, found a line break")), problem
 
 
+@pytest.mark.slow  # renders the long title's PDFs
 def test_a_long_title_still_builds(tmp_path: Path) -> None:
     data = copy_data(tmp_path, FIXTURES / "minimal")
     strategy = data / "testshire" / "strategy.yaml"

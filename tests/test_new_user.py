@@ -100,6 +100,7 @@ LONG_OBJECTIVE = ("Reduce knife crime and the harm it causes young people, throu
                   "education and support in the places where it happens most")
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_the_contact_names_an_officer_with_role_and_phone(newcomer: Built) -> None:
     html = article(newcomer.site.html(f"{TS}/"))
     contact = html.split('id="contact"', 1)[1]
@@ -110,6 +111,7 @@ def test_the_contact_names_an_officer_with_role_and_phone(newcomer: Built) -> No
     assert "Telephone: 020 8227 3000" in text
 
 
+@pytest.mark.slow  # the submission pack: made only with the PDFs
 def test_the_submission_email_is_signed_by_the_officer(newcomer: Built) -> None:
     [email] = (newcomer.project / "submissions" / TS).glob("*.eml")
     body = email.read_text(encoding="utf-8")
@@ -130,6 +132,7 @@ def test_a_phone_number_is_digits(tmp_path: Path, phone: str) -> None:
     assert "expected a telephone number" in problem.message
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_a_strategy_with_no_funding_says_so_without_totals(newcomer: Built) -> None:
     page = article(newcomer.site.html(f"{TS}/funding/"))
     assert NO_FUNDING in page
@@ -140,6 +143,7 @@ def test_a_strategy_with_no_funding_says_so_without_totals(newcomer: Built) -> N
     assert "£" not in text and "Totals by financial year" not in text and "All funds" not in text
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_an_action_plan_not_yet_written_says_when_it_follows(newcomer: Built) -> None:
     page = newcomer.site.text(f"{TS}/themes/").replace(" ,", ",")  # text split at <time>
     said = ("The action plan is not yet written. It will follow by 30 June 2025, and its themes "
@@ -179,6 +183,7 @@ def test_an_empty_part_must_say_why(tmp_path: Path, file: str, changes: dict[str
     assert says in problem.message
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_a_shared_definition_can_be_adopted_without_its_notes(newcomer: Built) -> None:
     page = newcomer.site.text(f"{TS}/definition/")
     assert SHARED_STATEMENT in page
@@ -197,6 +202,7 @@ def test_include_notes_belongs_to_an_adopted_definition(tmp_path: Path) -> None:
     assert "expected 'include_notes' only with 'adopts'" in problem.message
 
 
+@pytest.mark.slow  # the submission pack: made only with the PDFs
 def test_the_pack_is_the_sites_pdf(newcomer: Built) -> None:
     [built] = (newcomer.site.root / TS).glob("*.pdf")
     pack = newcomer.project / "submissions" / TS / built.name
@@ -209,6 +215,7 @@ def _site_url_line(project: Path) -> int:
     return next(n for n, row in enumerate(rows, 1) if row.startswith("site_url:"))
 
 
+@pytest.mark.slow  # the submission pack: made only with the PDFs
 def test_the_example_site_url_stops_a_strict_build_while_the_pack_is_due(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Published on 31 January 2025 and not yet sent: the pack is due by 7 February, so the
@@ -228,6 +235,7 @@ def test_the_example_site_url_stops_a_strict_build_while_the_pack_is_due(
     assert not (tmp_path / "project" / "submissions" / TS).exists()
 
 
+@pytest.mark.slow  # the submission pack: made only with the PDFs
 def test_the_example_site_url_is_a_note_once_the_pack_is_past(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Long after the pack was due (this repository's historical strategies), a note in the
@@ -273,6 +281,7 @@ def test_the_timetable_status_can_be_kept_out_of_the_site(
     assert "Next review by 31 January 2026" in site.text("")
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_a_period_that_is_the_edition_is_printed_once(newcomer: Built) -> None:
     """Issue 16: `edition` and `period` both "2024-27" printed the same words twice."""
     facts = newcomer.site.text(f"{TS}/").split("Contents", 1)[0]
@@ -292,6 +301,7 @@ def test_a_period_that_is_the_edition_is_printed_once(newcomer: Built) -> None:
            "published on 31 January 2025." in body
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_a_long_objective_has_a_short_heading_and_its_statement(newcomer: Built) -> None:
     html = article(newcomer.site.html(f"{TS}/objectives/"))
     assert '<h3 id="objective-1">Objective One: Knife crime</h3>' in html

@@ -63,6 +63,7 @@ def test_new_writes_every_required_part_and_check_lists_the_todos(
     assert "expected" not in report  # only what is to do, not the type errors a TODO causes
 
 
+@pytest.mark.slow  # renders the new borough's PDF
 def test_a_new_borough_with_its_todos_written_builds(data: Path, tmp_path: Path) -> None:
     assert main(["new", "newham", "--name", "Newham", "--data", str(data)]) == 0
     for path in (data / "newham").glob("*.yaml"):

@@ -45,7 +45,7 @@ const focused = (page) => page.evaluate(() => {
 });
 const counted = (page) => page.waitForFunction(() =>
   /\d+ matching|No matching/.test(document.querySelector(".md-search-result__meta").textContent),
-  { timeout: 20000 }).catch(() => null);
+  { timeout: 60000 }).catch(() => null);
 // What a screen reader is given: the live regions of the accessibility tree and their text.
 const liveRegions = async (page) => {
   const cdp = await page.createCDPSession();
@@ -58,7 +58,7 @@ const liveRegions = async (page) => {
     .map((node) => ({ role: node.role.value, text: text(node).trim(),
       live: node.properties.find((p) => p.name === "live").value.value }));
 };
-const arrival = (page) => page.waitForNavigation({ waitUntil: "load", timeout: 10000 })
+const arrival = (page) => page.waitForNavigation({ waitUntil: "load", timeout: 30000 })
   .catch(() => null);
 // The keyboard alone to the header's search box (a desktop has no Search button).
 const tabToBox = async (page) => {
@@ -108,7 +108,7 @@ await page.keyboard.press("ArrowDown");
 report.phoneResult = await focused(page);
 await Promise.all([arrival(page), page.keyboard.press("Enter")]);
 report.phoneArrived = page.url();
-await page.waitForSelector("article mark", { timeout: 20000 }).catch(() => null);
+await page.waitForSelector("article mark", { timeout: 60000 }).catch(() => null);
 report.phoneHighlighted = await page.$$eval("article mark", (marks) =>
   marks.map((mark) => mark.textContent.toLowerCase()));
 await page.close();
@@ -261,6 +261,9 @@ console.log(JSON.stringify(report));
 """
 
 
+BROWSER = pytest.mark.slow  # opens the site in chromium
+
+
 @pytest.fixture(scope="module")
 def searched(real_site: BuiltSite) -> dict[str, Any]:
     with serve(real_site.root) as base:
@@ -274,6 +277,7 @@ def _announced(live: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [region for region in live if COUNT.match(region["text"])]
 
 
+@BROWSER
 def test_on_a_phone_the_keyboard_opens_search_and_the_count_is_announced(
         searched: dict[str, Any]) -> None:
     assert searched["phoneStops"][-1] == "Search", searched["phoneStops"]
@@ -287,6 +291,7 @@ def test_on_a_phone_the_keyboard_opens_search_and_the_count_is_announced(
     assert searched["phoneWide"] == 0  # at 375 px the results fit
 
 
+@BROWSER
 def test_on_a_phone_an_arrow_reaches_a_result_and_enter_opens_it_highlighted(
         searched: dict[str, Any]) -> None:
     result = searched["phoneResult"]
@@ -297,6 +302,7 @@ def test_on_a_phone_an_arrow_reaches_a_result_and_enter_opens_it_highlighted(
     assert searched["phoneHighlighted"] and set(searched["phoneHighlighted"]) == {"knife"}
 
 
+@BROWSER
 def test_the_open_search_and_its_results_pass_axe_on_a_phone_and_a_desktop(
         searched: dict[str, Any]) -> None:
     """The results count was #6d6d6d on #ededed (4.41:1), Material's own colours: the gate
@@ -305,6 +311,7 @@ def test_the_open_search_and_its_results_pass_axe_on_a_phone_and_a_desktop(
     assert searched["deskAxe"] == [], searched["deskAxe"]
 
 
+@BROWSER
 def test_enter_just_after_typing_on_goes_to_a_result_of_the_words_in_the_box(
         searched: dict[str, Any]) -> None:
     """Focus went to a result of 'knife', which the search for 'knife partnership' then
@@ -314,6 +321,7 @@ def test_enter_just_after_typing_on_goes_to_a_result_of_the_words_in_the_box(
     assert typed["status"].startswith("“knife partnership”:"), typed
 
 
+@BROWSER
 def test_escape_from_a_result_on_a_desktop_leaves_focus_in_the_header_box(
         searched: dict[str, Any]) -> None:
     """The Search button is not shown on a desktop, so focus fell to the page's body."""
@@ -322,11 +330,13 @@ def test_escape_from_a_result_on_a_desktop_leaves_focus_in_the_header_box(
     assert escaped["tag"] == "input" and "md-search__input" in escaped["className"], escaped
 
 
+@BROWSER
 def test_no_single_key_shortcut_opens_search(searched: dict[str, Any]) -> None:
     """WCAG 2.1.4: "s" and "/" opened search from anywhere, with no way to turn them off."""
     assert searched["shortcut"] is False
 
 
+@BROWSER
 def test_on_a_phone_open_search_is_a_modal_dialog_over_a_page_out_of_reach(
         searched: dict[str, Any]) -> None:
     tree = searched["phoneTree"]
@@ -335,6 +345,7 @@ def test_on_a_phone_open_search_is_a_modal_dialog_over_a_page_out_of_reach(
     assert [node for node in tree if node["role"] == "heading"] == [], tree
 
 
+@BROWSER
 def test_on_a_desktop_search_is_no_dialog_and_no_landmark_holds_only_its_clear_button(
         searched: dict[str, Any]) -> None:
     for tree in (searched["deskClosedTree"], searched["deskOpenTree"]):
@@ -343,6 +354,7 @@ def test_on_a_desktop_search_is_no_dialog_and_no_landmark_holds_only_its_clear_b
     assert [node for node in searched["deskOpenTree"] if node["role"] == "search"]
 
 
+@BROWSER
 def test_an_index_that_cannot_load_is_said_once_not_at_every_key(
         searched: dict[str, Any]) -> None:
     said = searched["unavailable"]
@@ -361,6 +373,7 @@ def _luminance(css: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+@BROWSER
 def test_marked_words_are_readable_in_a_dark_contrast_theme(searched: dict[str, Any]) -> None:
     """Forced colours kept the alpha of Material's yellow: black on dark olive, about 2.4:1."""
     marks = searched["forcedMark"]
@@ -370,6 +383,7 @@ def test_marked_words_are_readable_in_a_dark_contrast_theme(searched: dict[str, 
         assert (light + 0.05) / (dark + 0.05) >= 4.5, mark
 
 
+@BROWSER
 def test_escape_closes_search_and_returns_focus_to_the_search_button(
         searched: dict[str, Any]) -> None:
     escaped = searched["escaped"]
@@ -377,6 +391,7 @@ def test_escape_closes_search_and_returns_focus_to_the_search_button(
     assert (escaped["tag"], escaped["label"]) == ("button", "Search"), escaped
 
 
+@BROWSER
 def test_on_a_desktop_the_keyboard_searches_and_opens_a_result(searched: dict[str, Any]) -> None:
     assert searched["deskOpened"]["tag"] == "input", searched["deskOpened"]
     assert [(r["role"], r["live"]) for r in _announced(searched["deskLive"])] == [
@@ -387,6 +402,7 @@ def test_on_a_desktop_the_keyboard_searches_and_opens_a_result(searched: dict[st
     assert searched["deskArrived"] == result["href"]
 
 
+@BROWSER
 def test_search_asks_only_this_site_for_pagefinds_index_below_the_sub_path(
         searched: dict[str, Any]) -> None:
     requests = searched["requests"]
@@ -398,6 +414,7 @@ def test_search_asks_only_this_site_for_pagefinds_index_below_the_sub_path(
     assert not [url for url in requests if "search_index.json" in url]
 
 
+@BROWSER
 def test_without_javascript_there_is_no_search_and_the_page_reads(
         searched: dict[str, Any]) -> None:
     for width in searched["noScript"]:
@@ -405,6 +422,7 @@ def test_without_javascript_there_is_no_search_and_the_page_reads(
         assert width["heading"].startswith("Bexley"), width
 
 
+@BROWSER
 def test_on_a_desktop_tab_leaves_search_closed_and_nothing_covered(
         searched: dict[str, Any]) -> None:
     walk = searched["deskWalk"]

@@ -118,7 +118,7 @@ await settle(page);
 report.searchOpened = await focused(page);
 await page.keyboard.type("knife");
 await page.waitForFunction(() => /\d+ matching/.test(
-  document.querySelector(".md-search-result__meta").textContent), { timeout: 20000 });
+  document.querySelector(".md-search-result__meta").textContent), { timeout: 60000 });
 report.searchCount = await page.$eval(".md-search-result__meta", (meta) => ({
   text: meta.textContent.trim(), live: meta.closest("[role=status], [aria-live]") !== null }));
 await page.close();

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from conftest import DATA, REPO, BuiltSite, build_site, make_project
+from strategy_site.cli import main
 from strategy_site.loading import load_site
 from strategy_site.model import Edition, EventDates, Override, Site
 from strategy_site.timetable import Deadline, Status, add_months, edition_deadlines, site_deadlines
@@ -160,8 +162,33 @@ def test_uids_are_stable(site: Site) -> None:
 
 
 def _check(*args: str) -> subprocess.CompletedProcess[str]:
+    """`strategy-site check` as a reader runs it: a fresh interpreter, in the repository."""
     return subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args],
                           capture_output=True, text=True, timeout=120, cwd=REPO)
+
+
+@dataclass
+class Checked:
+    """What one `strategy-site check` said: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def check(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+          ) -> Callable[..., Checked]:
+    """`strategy-site check` run by its own `main` in this interpreter, from a folder (the
+    repository unless given): the command's code without a fresh interpreter's second or two
+    of imports (test_check_prints_the_state_... runs it as `python -m strategy_site.cli`)."""
+    def run(*args: str, cwd: Path = REPO) -> Checked:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main(["check", *args])
+        said = capsys.readouterr()
+        return Checked(code, said.out, said.err)
+    return run
 
 
 def test_check_prints_the_state_of_barking_and_dagenham_on_10_february_2024() -> None:
@@ -177,17 +204,17 @@ def test_check_prints_the_state_of_barking_and_dagenham_on_10_february_2024() ->
     assert any(line.strip().startswith("due soon") and "2024-02-28" in line for line in lines)
 
 
-def test_check_as_json_and_strict() -> None:
-    run = _check("--today", "2024-01-15", "--format", "json")
+def test_check_as_json_and_strict(check: Callable[..., Checked]) -> None:
+    run = check("--today", "2024-01-15", "--format", "json")
     assert run.returncode == 0
     report = json.loads(run.stdout)
     statuses = {(f["rule"], f["subject"][:20]): f["status"] for f in report["findings"]}
     assert statuses[("home-office-submission", "The strategy is sent")] == "due soon"
-    assert _check("--today", "2024-01-15", "--strict").returncode == 1
+    assert check("--today", "2024-01-15", "--strict").returncode == 1
 
 
-def test_check_today_shows_the_overdue_reviews() -> None:
-    run = _check()
+def test_check_today_shows_the_overdue_reviews(check: Callable[..., Checked]) -> None:
+    run = check()
     assert run.returncode == 1
     assert any(line.strip().startswith("overdue") and "Local Partnership Arrangements" in line
                for line in run.stdout.splitlines())
@@ -255,18 +282,17 @@ def test_overdue_deadlines_are_warnings_unless_configured(
                for r in caplog.records)
 
 
-def _statement(run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+def _statement(run: subprocess.CompletedProcess[str] | Checked) -> dict[str, Any]:
     report = json.loads(run.stdout)
     [deadline] = [f for f in report["findings"] if f["rule"] == "accessibility-statement-review"]
     return deadline  # type: ignore[no-any-return]
 
 
-def test_check_from_another_folder_finds_the_sites_config(tmp_path: Path) -> None:
+def test_check_from_another_folder_finds_the_sites_config(
+        tmp_path: Path, check: Callable[..., Checked]) -> None:
     """Issue 16: `check --data DIR` run from another folder reported the accessibility
     statement as "cannot be checked": mkdocs.yml was looked for in the current folder only."""
-    args = ["--data", str(DATA), "--today", "2024-02-10", "--format", "json"]
-    run = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", *args],
-                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    run = check("--data", str(DATA), "--today", "2024-02-10", "--format", "json", cwd=tmp_path)
     assert _statement(run)["status"] != "cannot be checked", _statement(run)
     assert _statement(run)["note"].startswith("last done on ")
 
@@ -296,7 +322,8 @@ def test_check_says_which_config_to_give_and_takes_it(tmp_path: Path) -> None:
         in missing.stderr
 
 
-def test_check_reads_mkdocs_yml_as_mkdocs_does(tmp_path: Path) -> None:
+def test_check_reads_mkdocs_yml_as_mkdocs_does(tmp_path: Path, check: Callable[..., Checked],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """`strategy-site check` read mkdocs.yml by hand, taking every tag of MkDocs' own (!ENV,
     !relative) as nothing: a review date given as `!ENV [VARIABLE, default]`, which the build
     reads as its default, was "cannot be checked"."""
@@ -307,22 +334,19 @@ def test_check_reads_mkdocs_yml_as_mkdocs_does(tmp_path: Path) -> None:
     config.write_text(text.replace(
         "last_reviewed: 2026-11-21\n",
         "last_reviewed: !ENV [STRATEGY_SITE_TEST_NOT_SET, 2026-11-21]\n"), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "STRATEGY_SITE_TEST_NOT_SET"}
-    run = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", "--data",
-                          str(DATA), "--today", "2026-12-01", "--format", "json", "--config",
-                          str(config)], capture_output=True, text=True, timeout=120,
-                         cwd=tmp_path, env=env)
+    monkeypatch.delenv("STRATEGY_SITE_TEST_NOT_SET", raising=False)
+    run = check("--data", str(DATA), "--today", "2026-12-01", "--format", "json", "--config",
+                str(config), cwd=tmp_path)
     assert _statement(run)["status"] == "not yet due", _statement(run)
     assert _statement(run)["note"] == "last done on 2026-11-21"
 
 
-def test_check_refuses_a_mkdocs_yml_mkdocs_refuses(tmp_path: Path) -> None:
+def test_check_refuses_a_mkdocs_yml_mkdocs_refuses(tmp_path: Path,
+                                                   check: Callable[..., Checked]) -> None:
     """A mkdocs.yml the build would refuse is not read halfway: the check says why, exit 2."""
     config = make_project(tmp_path, DATA) / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "docs_dir: docs", "docs_dir: no-such-folder"), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "strategy_site.cli", "check", "--data",
-                          str(DATA), "--config", str(config)], capture_output=True, text=True,
-                         timeout=120, cwd=tmp_path)
+    run = check("--data", str(DATA), "--config", str(config), cwd=tmp_path)
     assert run.returncode == 2
     assert f"{config}: " in run.stderr and "no-such-folder" in run.stderr, run.stderr

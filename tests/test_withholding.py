@@ -129,6 +129,7 @@ def _everything_published(site: BuiltSite) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow  # opens the PDFs
 def test_nothing_withheld_is_anywhere_in_the_site(
         withheld_site: tuple[BuiltSite, list[str]]) -> None:
     site, _ = withheld_site
