@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .addresses import SCHEMA_FOLDER
@@ -138,9 +139,9 @@ class SiteBuild:
         for job in self.plan.pdfs:
             if job.kept is None:
                 _log_unrecorded(job.edition, job.state)
-            jobs.append(PdfJob(job.download.name, job.print_document(self.renderer,
-                                                                     self.plan.site),
-                               job.label, job.kept))
+            jobs.append(PdfJob(job.download.name, job.label, job.made_from(self.plan.site),
+                               partial(job.print_document, self.renderer, self.plan.site),
+                               job.kept))
         cache_dir = options.pdf_cache_dir
         cache = PdfCache(options.project / cache_dir if cache_dir else None)
         self.pdf_cache = cache
@@ -169,9 +170,9 @@ class SiteBuild:
         published = sum(1 for result in results if result.published)
         how = f" with {batch.workers} processes" if rendered > 1 else ""
         log.info("PDFs: %d, done %.1f s after they were started, beside the pages (%d "
-                 "rendered%s, %d from the cache, %d as published)",
+                 "rendered%s, %d from the cache, %d as published; print documents made: %d)",
                  len(made), time.perf_counter() - self.pdf_start, rendered, how,
-                 len(results) - rendered - published, published)
+                 len(results) - rendered - published, published, batch.print_documents)
 
     # --- the plan's own files, written into the staged site -------------------------------
 

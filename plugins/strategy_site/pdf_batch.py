@@ -1,12 +1,12 @@
-"""Every PDF a build needs: from the cache when nothing it depends on has changed, the rest
+"""Every PDF a build needs: from the cache when nothing it is made from has changed, the rest
 rendered in parallel processes.
 
 Rendering is most of a build's time (WeasyPrint lays out every page), and an officer who
-edits one line of one strategy should not wait for every other strategy's PDF. A PDF depends
-on its print document (the data, the templates and the CSS, all inlined into that HTML), on
-the engine (WeasyPrint's and pikepdf's versions and our tagging code in pdf.py) and on the
-fonts installed; the cache key is a SHA-256 of all of them. The cache holds nothing else, lives
-outside `site/`, and may be deleted at any time.
+edits one line of one strategy should not wait for every other strategy's PDF. The cache key
+(pdf_key.py) is a fingerprint of everything a PDF is made from, the print document's inputs
+and the engine, known without rendering the print document: a print document is made only
+for a PDF the cache lacks. The cache holds nothing else, lives outside `site/`, and may be
+deleted at any time.
 
 Builds may share a cache and run at once: an entry is written whole under its final name
 (write_atomically) or not at all, a missing or vanished entry is rendered again, and a build
@@ -19,33 +19,39 @@ import hashlib
 import logging
 import os
 import re
-import secrets
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pikepdf
-import weasyprint
 
 from . import pdf
 from .output import write_atomically
+from .pdf_key import engine_fingerprint, pdf_key, templates_fingerprint
+
+__all__ = ["PdfBatch", "PdfCache", "PdfJob", "PdfResult", "engine_fingerprint"]
 
 
 @dataclass(frozen=True)
 class PdfJob:
-    """One PDF to make: its file name, its print document, and a label for the log; or, for
-    an edition kept as a record, the PDF as published (nothing to render)."""
+    """One PDF to make: its file name, a label for the log, the fingerprint of what its print
+    document is made from (pdf_key.print_inputs) and how to make that document, called only
+    when the cache lacks the PDF; or, for an edition kept as a record, the PDF as published
+    (nothing to render)."""
 
     name: str
-    html: str
     label: str
+    made_from: str
+    print_document: Callable[[], str] = field(compare=False)
     published: bytes | None = None
+
+    @classmethod
+    def of_html(cls, name: str, html: str, label: str) -> PdfJob:
+        """A job for a print document made already: it is made from its own text."""
+        return cls(name, label, hashlib.sha256(html.encode("utf-8")).hexdigest(),
+                   lambda: html)
 
 
 @dataclass(frozen=True)
@@ -65,18 +71,18 @@ Progress = Callable[[int, int, PdfJob, PdfResult], None]
 
 
 class PdfCache:
-    """PDFs by the SHA-256 of everything they depend on, in a folder of their own."""
+    """PDFs by the fingerprint of everything they are made from, in a folder of their own."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
         """The keys this build has read or written."""
+        self.templates = templates_fingerprint()
+        """The package's templates as this build reads them."""
 
     def key(self, job: PdfJob) -> str:
-        """The fingerprint of everything the PDF depends on."""
-        digest = hashlib.sha256(engine_fingerprint().encode("utf-8"))
-        digest.update(job.html.encode("utf-8"))
-        return digest.hexdigest()
+        """The fingerprint of everything the PDF is made from (pdf_key.py)."""
+        return pdf_key(job.made_from, self.templates)
 
     def get(self, key: str) -> bytes | None:
         """The cached PDF, marked as used now (so no other build prunes it), or None."""
@@ -135,27 +141,6 @@ _ABANDONED_WRITE_SECONDS = 3600
 take well under a second)."""
 
 
-@cache
-def engine_fingerprint() -> str:
-    """What renders a PDF besides its HTML: library versions, our tagging code, the fonts."""
-    tagging = hashlib.sha256(Path(pdf.__file__).read_bytes()).hexdigest()
-    return "\n".join([weasyprint.__version__, pikepdf.__version__, tagging, _fonts()])
-
-
-def _fonts() -> str:
-    """The installed fonts (fontconfig's list with versions): a new or updated font can change
-    every page's layout. Fonts that cannot be listed give a fingerprint no other build makes,
-    so that no PDF cached before a font changed is served after it: each is rendered."""
-    try:
-        listed = subprocess.run(["fc-list", "--format", "%{file}|%{fontversion}\n"],
-                                capture_output=True, text=True, timeout=30, check=True).stdout
-    except (OSError, subprocess.SubprocessError) as error:
-        log.info("The installed fonts cannot be listed (fc-list: %s), so no PDF is served from "
-                  "the cache: each is rendered", error)
-        return f"fonts unknown ({error}): {secrets.token_hex(16)}"
-    return hashlib.sha256("\n".join(sorted(listed.splitlines())).encode()).hexdigest()
-
-
 class PdfBatch:
     """The PDFs of a build, made while its pages are built: the cached ones at once, the
     others started at once in up to `workers` processes. `results` waits for them.
@@ -175,6 +160,8 @@ class PdfBatch:
         self._done = 0
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[Future[tuple[bytes, float, tuple[str, ...]]], int] = {}
+        self.print_documents = 0
+        """How many print documents this batch made: one per PDF the cache lacked."""
         to_render = []
         for index, (job, key) in enumerate(zip(jobs, self.keys, strict=True)):
             kept = job.published if job.published is not None else cache.get(key)
@@ -189,8 +176,10 @@ class PdfBatch:
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                              initializer=_end_with_parent,
                                              initargs=(os.getpid(),))
-            self._futures = {self._pool.submit(render_one, jobs[index].html): index
-                             for index in to_render}
+            for index in to_render:  # only now, for the PDFs the cache lacks
+                html = jobs[index].print_document()
+                self.print_documents += 1
+                self._futures[self._pool.submit(render_one, html)] = index
 
     def results(self) -> list[PdfResult]:
         """Every job's PDF, in the jobs' order, once all are made (reported as each is)."""
