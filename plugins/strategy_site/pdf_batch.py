@@ -21,10 +21,10 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import pdf
@@ -150,7 +150,10 @@ class PdfBatch:
     rebuild after one change costs about the longer of the two, not their sum."""
 
     def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: int,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None,
+                 remembered: Mapping[str, PdfResult] | None = None) -> None:
+        """`remembered`: PDFs an earlier batch of this process made, by key, taken as they
+        are, with what WeasyPrint warned about them (the preview's, preview.py)."""
         self.jobs = jobs
         self.cache = cache
         self.progress = progress
@@ -164,6 +167,11 @@ class PdfBatch:
         """How many print documents this batch made: one per PDF the cache lacked."""
         to_render = []
         for index, (job, key) in enumerate(zip(jobs, self.keys, strict=True)):
+            earlier = remembered.get(key) if remembered and key else None
+            if earlier is not None:
+                self._finish(index, replace(earlier, seconds=0.0, cached=True, pdf=replace(
+                    earlier.pdf, name=job.name)))
+                continue
             kept = job.published if job.published is not None else cache.get(key)
             if kept is None:
                 to_render.append(index)
@@ -171,6 +179,8 @@ class PdfBatch:
                 self._finish(index, PdfResult(
                     pdf.RenderedPdf(job.name, kept, pdf.page_count(kept)), 0.0, cached=True,
                     published=job.published is not None))
+        self.rendering = frozenset(to_render)
+        """The jobs (by number) that are rendered, not taken from the cache."""
         if to_render:
             self.workers = min(workers, len(to_render))
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
@@ -196,11 +206,32 @@ class PdfBatch:
             self.cancel()
         return [result for result in self._results if result is not None]
 
+    def made(self) -> dict[int, PdfResult]:
+        """The jobs' PDFs made so far, by number (at first, those from the cache)."""
+        return {index: result for index, result in enumerate(self._results)
+                if result is not None}
+
     def cancel(self) -> None:
         """Stop rendering (a failed build): no worker is left running."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def stop(self) -> None:
+        """Stop rendering at once, without waiting for the PDFs being rendered: the preview's
+        batch when the data has changed again. Its workers are ended (Python 3.14 has
+        `terminate_workers`; before it, the pool's processes are ended one by one)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        terminate = getattr(pool, "terminate_workers", None)
+        if terminate is not None:
+            terminate()
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
 
     def _finish(self, index: int, result: PdfResult) -> None:
         self._results[index] = result
