@@ -298,7 +298,8 @@ class SiteBuild:
         and what this build wrote."""
         assert self.output is not None
         try:
-            self.output.commit([*expected, *self.written])
+            self.output.commit([*expected, *self.written],
+                               self.preview.discard if self.preview is not None else None)
             self.output = None
         except OutputError as error:
             raise BuildError(str(error)) from None
