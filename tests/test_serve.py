@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -62,8 +63,12 @@ def _serving(project: Path) -> Iterator[str]:
         root = urlsplit(config.get("site_url") or "/").path  # serve mirrors site_url's path
         yield f"http://127.0.0.1:{port}{root}"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)  # as an officer stops it: the plugin cleans up
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
 
 
 def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
