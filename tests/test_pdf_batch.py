@@ -74,12 +74,12 @@ def test_an_unchanged_strategy_is_not_rendered_again(
 def test_parallel_rendering_gives_the_same_pdfs_as_serial(tmp_path: Path) -> None:
     site = load_site(_two_boroughs(tmp_path))
     renderer = Renderer()
-    jobs = [PdfJob(s.home + ".pdf", renderer.render_print(s, site, None), s.home)
+    jobs = [PdfJob.of_html(s.home + ".pdf", renderer.render_print(s, site, None), s.home)
             for s in site.latest_editions]
     seen: list[tuple[int, int, str]] = []
     parallel = PdfBatch(jobs, PdfCache(None), workers=2, progress=lambda n, total, job, _:
                         seen.append((n, total, job.label))).results()
-    serial = [write_pdf(job.html) for job in jobs]
+    serial = [write_pdf(job.print_document()) for job in jobs]
     assert [result.pdf.data for result in parallel] == serial
     assert [result.pdf.name for result in parallel] == [job.name for job in jobs]
     # Reported as each is done, in whichever order that is.
@@ -90,9 +90,10 @@ def test_parallel_rendering_gives_the_same_pdfs_as_serial(tmp_path: Path) -> Non
 
 def test_the_cache_key_covers_the_document_and_the_engine() -> None:
     cache = PdfCache(None)
-    one, other = PdfJob("a.pdf", "<p>one</p>", "a"), PdfJob("a.pdf", "<p>two</p>", "a")
+    one = PdfJob.of_html("a.pdf", "<p>one</p>", "a")
+    other = PdfJob.of_html("a.pdf", "<p>two</p>", "a")
     assert cache.key(one) != cache.key(other)
-    assert cache.key(one) == cache.key(PdfJob("b.pdf", "<p>one</p>", "b"))  # content, not name
+    assert cache.key(one) == cache.key(PdfJob.of_html("b.pdf", "<p>one</p>", "b"))  # not name
     fingerprint = engine_fingerprint()
     assert weasyprint.__version__ in fingerprint and pikepdf.__version__ in fingerprint
     assert "fonts unknown" not in fingerprint  # fontconfig answered: fonts are part of it

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
-from conftest import copy_data, make_project
+from conftest import FIXTURES, build_site, copy_data, make_project
 
 pytestmark = pytest.mark.slow  # runs `mkdocs serve` and waits for it to reload
 
@@ -26,22 +31,27 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_for(url: str, text: str, seconds: float) -> bool:
+def _wait_for(url: str, text: str, seconds: float, every: float = 0.3) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if text in response.read().decode("utf-8"):
-                    return True
-        except (urllib.error.URLError, OSError):  # not up yet, or busy rebuilding
-            pass
-        time.sleep(0.3)
+        if text in _get(url).decode("utf-8", "replace"):
+            return True
+        time.sleep(every)
     return False
 
 
-def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
-    data = copy_data(tmp_path)
-    project = make_project(tmp_path, data)
+def _get(url: str) -> bytes:
+    """What the server serves at `url`, or nothing while it is not up or is rebuilding."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bytes(response.read())
+    except (urllib.error.URLError, OSError):
+        return b""
+
+
+@contextmanager
+def _serving(project: Path) -> Iterator[str]:
+    """`mkdocs serve` of the project on a free port: the address of its site's root."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
@@ -51,7 +61,21 @@ def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
     try:
         config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
         root = urlsplit(config.get("site_url") or "/").path  # serve mirrors site_url's path
-        url = f"http://127.0.0.1:{port}{root}barking-and-dagenham/foreword/"
+        yield f"http://127.0.0.1:{port}{root}"
+    finally:
+        server.send_signal(signal.SIGINT)  # as an officer stops it: the plugin cleans up
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+
+
+def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    project = make_project(tmp_path, data)
+    with _serving(project) as root:
+        url = f"{root}barking-and-dagenham/foreword/"
         assert _wait_for(url, "Councillor Syed Ghani", 60)
         foreword = data / "barking-and-dagenham" / "foreword.yaml"
         text = foreword.read_text(encoding="utf-8")
@@ -59,6 +83,37 @@ def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
         foreword.write_text(text.replace("[Cabinet Member for", "[Lead Cabinet Member for"),
                             encoding="utf-8")
         assert _wait_for(url, "Lead Cabinet Member", 60)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+PDF = "testshire-serious-violence-duty-strategy-2025.pdf"
+
+
+def test_the_preview_shows_a_change_before_its_pdf_which_follows(tmp_path: Path) -> None:
+    """Issue 18: the preview waited for the PDF (WeasyPrint, seconds) before it showed the
+    changed page. Now the page is served first, saying the PDF is being made, with no link to
+    a stale one; the PDF of the changed data follows, and the search index with it."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    project = make_project(tmp_path, data, pdf_cache_dir=str(tmp_path / "cache"))
+    with _serving(project) as root:
+        landing, objectives = f"{root}testshire/", f"{root}testshire/objectives/"
+        assert _wait_for(landing, "Download the strategy (PDF,", 120), "no PDF at first"
+        assert _get(f"{root}pagefind/pagefind.js"), "no search at first"
+        path = data / "testshire" / "objectives.yaml"
+        path.write_text(path.read_text("utf-8").replace("Reduce knife crime", "Reduce robbery"),
+                        encoding="utf-8")
+        assert _wait_for(objectives, "Reduce robbery", 60, every=0.02)
+        page = _get(landing).decode("utf-8")
+        assert "being made for this preview" in page and PDF not in page
+        assert _get(f"{root}pagefind/pagefind.js"), "search went while the PDF was made"
+        assert _wait_for(landing, "Download the strategy (PDF,", 120), "the PDF never came"
+        made = PdfReader(io.BytesIO(_get(f"{root}testshire/{PDF}")))
+        text = " ".join(page.extract_text() for page in made.pages)
+        assert "Reduce robbery" in text and "Reduce knife crime" not in text
+        assert _get(f"{root}pagefind/pagefind.js")
+
+
+def test_a_build_waits_for_its_pdfs_as_before(tmp_path: Path) -> None:
+    """Only the preview serves pages before their PDFs: `mkdocs build` writes every PDF."""
+    site = build_site(tmp_path, FIXTURES / "minimal")
+    assert (site.root / "testshire" / PDF).read_bytes().startswith(b"%PDF-")
+    assert "Download the strategy (PDF," in site.text("testshire/")
+    assert "being made" not in site.text("testshire/") + site.text("")

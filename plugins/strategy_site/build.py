@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from .addresses import SCHEMA_FOLDER
@@ -20,8 +21,10 @@ from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
 from .pdf_facts import PdfDownload, fill_in_pdf_facts
 from .plan import SitePlan
+from .preview import Preview
 from .publications import PublicationState
 from .schema import packaged_schemas
+from .search_index import BUNDLE as SEARCH_BUNDLE
 from .search_index import SearchIndexError, write_search_index
 from .submission import (
     ExampleAddress,
@@ -85,11 +88,18 @@ class RedirectPage:
 class SiteBuild:
     """One build into a staging folder beside `site_dir`, put in place whole or not at all."""
 
-    def __init__(self, plan: SitePlan, options: BuildOptions, renderer: Renderer) -> None:
-        """Check the packs' folder, then take the site's lock and stage (see output.py)."""
+    def __init__(self, plan: SitePlan, options: BuildOptions, renderer: Renderer,
+                 preview: Preview | None = None) -> None:
+        """Check the packs' folder, then take the site's lock and stage (see output.py).
+        `preview`: under `mkdocs serve`, what the pages need not wait for (preview.py)."""
         self.plan = plan
         self.options = options
         self.renderer = renderer
+        self.preview = preview
+        self.follow_up = preview.build_starts() if preview is not None else False
+        """This preview build is the one its bell asked for: it completes what was deferred."""
+        self.deferred = False
+        """Whether this preview build left work (PDFs, the search index) to a rebuild."""
         check_packs_dir(options)
         self.started = time.time()
         """When this build started (the clock of file times): the PDF cache keeps what any
@@ -138,14 +148,27 @@ class SiteBuild:
         for job in self.plan.pdfs:
             if job.kept is None:
                 _log_unrecorded(job.edition, job.state)
-            jobs.append(PdfJob(job.download.name, job.print_document(self.renderer,
-                                                                     self.plan.site),
-                               job.label, job.kept))
+            jobs.append(PdfJob(job.download.name, job.label, job.made_from(self.plan.site),
+                               partial(job.print_document, self.renderer, self.plan.site),
+                               job.kept))
         cache_dir = options.pdf_cache_dir
         cache = PdfCache(options.project / cache_dir if cache_dir else None)
         self.pdf_cache = cache
+        preview = self.preview
+        if preview is not None:
+            keys = [cache.key(made) if made.published is None else "" for made in jobs]
+            preview.keep_only(keys)
+            for made, key in zip(jobs, keys, strict=True):
+                if key in preview.failures:
+                    raise BuildError(f"The PDF of {made.label} could not be made: "
+                                     f"{preview.failures[key]}")
         self.batch = PdfBatch(jobs, cache, options.pdf_workers or default_workers(),
-                              _log_progress)
+                              _log_progress, preview.remembered if preview else None)
+        if preview is not None and self.batch.rendering:
+            # The pages say the PDF is being made, and link it once it is (preview.py).
+            self.downloads = {base: replace(download, pending=True)
+                              if download.number in self.batch.rendering else download
+                              for base, download in self.downloads.items()}
 
     def wait_for_facts(self, path: Path, output: str) -> None:
         """Keep a written page that gives a PDF's size and pages, to fill them in when the
@@ -157,21 +180,33 @@ class SiteBuild:
         if self.batch is None:
             return
         batch, self.batch = self.batch, None
-        results = batch.results()
-        made = [result.pdf for result in results]
+        if self.preview is not None and batch.rendering:
+            self.deferred = True
+            self.preview.carry_on(batch)  # the pages do not wait for these: preview.py
+            by_number = batch.made()
+            log.info("PDFs: %d of %d from the cache; the other %d are being made for the "
+                     "preview, which is rebuilt with them when they are made",
+                     len(by_number), len(batch.jobs), len(batch.rendering))
+        else:
+            by_number = dict(enumerate(batch.results()))
+        results = list(by_number.values())
+        made = {number: result.pdf for number, result in by_number.items()}
         self.pdfs = {address: made[download.number]
-                     for address, download in self.downloads.items()}
+                     for address, download in self.downloads.items()
+                     if download.number in made}
         for path, output in self.waiting_pages.items():
             write_atomically(path, fill_in_pdf_facts(
                 output, lambda number: (made[number].size_kb, made[number].pages)
             ).encode("utf-8", errors="xmlcharrefreplace"))  # as the engine encodes a page
+        if self.deferred:
+            return
         rendered = sum(1 for result in results if not result.cached)
         published = sum(1 for result in results if result.published)
         how = f" with {batch.workers} processes" if rendered > 1 else ""
         log.info("PDFs: %d, done %.1f s after they were started, beside the pages (%d "
-                 "rendered%s, %d from the cache, %d as published)",
+                 "rendered%s, %d from the cache, %d as published; print documents made: %d)",
                  len(made), time.perf_counter() - self.pdf_start, rendered, how,
-                 len(results) - rendered - published, published)
+                 len(results) - rendered - published, published, batch.print_documents)
 
     # --- the plan's own files, written into the staged site -------------------------------
 
@@ -189,7 +224,14 @@ class SiteBuild:
             self._write(redirect.path, html.encode("utf-8"))
 
     def write_search_index(self) -> None:
-        """The search index over the finished pages, PDF sizes filled in."""
+        """The search index over the finished pages, PDF sizes filled in. A preview keeps the
+        index of the build before (preview.py) and has the bell's rebuild make it, unless
+        this is that rebuild, with nothing more deferred."""
+        if self.preview is not None and (self.deferred or not self.follow_up):
+            self.written += self.preview.keep_search_index(
+                self.options.site_dir / SEARCH_BUNDLE, self.staging)
+            self.deferred = True
+            return
         try:
             self.written += write_search_index(self.staging)
         except SearchIndexError as error:
@@ -201,9 +243,16 @@ class SiteBuild:
 
     # --- the submission packs, and the swap ----------------------------------------------
 
+    @property
+    def pdfs_pending(self) -> bool:
+        """Whether some PDF is still being made for the preview (so not in this build)."""
+        return any(download.pending for download in self.downloads.values())
+
     def make_packs(self) -> list[tuple[Edition, SubmissionPack]]:
         """Each published strategy's Home Office pack, made (not written yet); a pack that
         cannot be made stops the build before the site is swapped."""
+        if self.pdfs_pending:
+            return []
         packs = []
         for planned in self.plan.packs:
             strategy = planned.strategy
@@ -230,10 +279,11 @@ class SiteBuild:
     def stage_packs(self, packs: list[tuple[Edition, SubmissionPack]]) -> None:
         """Write the packs into a staging folder of `submission_dir`, which is replaced whole
         after the site: it holds the packs of the last build with PDFs, and nothing older
-        (a pack whose title changed would otherwise stay beside the new one)."""
+        (a pack whose title changed would otherwise stay beside the new one). A preview
+        build whose PDFs are still being made leaves them to the rebuild that has them."""
         self.packs_written = []
         folder = self.options.packs_dir
-        if not self.pdfs or (not packs and not folder.exists()):
+        if not self.pdfs or (not packs and not folder.exists()) or self.pdfs_pending:
             return  # no PDFs, so no packs: the packs there are left as they are
         try:
             self.pack_output = StagedOutput(folder, self.options.lock_timeout,
@@ -248,7 +298,8 @@ class SiteBuild:
         and what this build wrote."""
         assert self.output is not None
         try:
-            self.output.commit([*expected, *self.written])
+            self.output.commit([*expected, *self.written],
+                               self.preview.discard if self.preview is not None else None)
             self.output = None
         except OutputError as error:
             raise BuildError(str(error)) from None
@@ -265,6 +316,8 @@ class SiteBuild:
         for strategy, pack in packs:
             log.info("Submission pack for %s in %s (due %s)", strategy.home,
                      self.options.packs_dir / strategy.home, pack.due.isoformat())
+        if self.deferred and self.preview is not None and not self.pdfs_pending:
+            self.preview.ring()  # only the search index waits: rebuild for it now
         self._prune_pdf_cache()
 
     def abandon(self, error: BaseException) -> str | None:

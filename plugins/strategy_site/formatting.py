@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import xml.etree.ElementTree as etree
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import markdown
@@ -75,8 +76,16 @@ def prose(text: str | None) -> Markup:
     """Markdown prose from the data as safe HTML."""
     if not text:
         return Markup("")
+    return Markup(_converted(text))
+
+
+@lru_cache(maxsize=8192)
+def _converted(text: str) -> str:
+    """Each text converted once: the web page and the print document convert the same prose,
+    and a preview's rebuild the same prose as the build before (the conversion depends on
+    the text alone; the converter is reset each time)."""
     _markdown.reset()
-    return Markup(_markdown.convert(text))
+    return _markdown.convert(text)
 
 
 def inline(text: str | None) -> Markup:

@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
@@ -45,6 +45,10 @@ _POLL_SECONDS = 0.1
 
 FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
 """The errors that mean there is no room left to write (the disk, or the user's quota)."""
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class OutputError(Exception):
@@ -78,11 +82,13 @@ class StagedOutput:
             self._release()
             raise
 
-    def commit(self, expected: Iterable[Path] = ()) -> None:
+    def commit(self, expected: Iterable[Path] = (),
+               discard: Callable[[Path], None] | None = None) -> None:
         """Put the staged output in place of the old one, once it is checked whole: the
         staging folder is the one this build made, and every file in `expected` (what this
         build wrote) is in it. Each rename is atomic; between the two there is no target for
-        an instant, never a partial one."""
+        an instant, never a partial one. `discard` removes the old one, moved aside (by
+        default at once; the preview does it after the pages are served)."""
         try:
             self._check(expected)
             os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide it
@@ -98,7 +104,7 @@ class StagedOutput:
                 raise
             if previous is not None:
                 discarded = previous.rename(self.workspace / f"{DISCARDED}{previous.name}")
-                shutil.rmtree(discarded, ignore_errors=True)
+                (discard or _remove)(discarded)
         finally:
             self._release()
 

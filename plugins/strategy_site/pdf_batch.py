@@ -1,12 +1,12 @@
-"""Every PDF a build needs: from the cache when nothing it depends on has changed, the rest
+"""Every PDF a build needs: from the cache when nothing it is made from has changed, the rest
 rendered in parallel processes.
 
 Rendering is most of a build's time (WeasyPrint lays out every page), and an officer who
-edits one line of one strategy should not wait for every other strategy's PDF. A PDF depends
-on its print document (the data, the templates and the CSS, all inlined into that HTML), on
-the engine (WeasyPrint's and pikepdf's versions and our tagging code in pdf.py) and on the
-fonts installed; the cache key is a SHA-256 of all of them. The cache holds nothing else, lives
-outside `site/`, and may be deleted at any time.
+edits one line of one strategy should not wait for every other strategy's PDF. The cache key
+(pdf_key.py) is a fingerprint of everything a PDF is made from, the print document's inputs
+and the engine, known without rendering the print document: a print document is made only
+for a PDF the cache lacks. The cache holds nothing else, lives outside `site/`, and may be
+deleted at any time.
 
 Builds may share a cache and run at once: an entry is written whole under its final name
 (write_atomically) or not at all, a missing or vanished entry is rendered again, and a build
@@ -19,33 +19,39 @@ import hashlib
 import logging
 import os
 import re
-import secrets
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pikepdf
-import weasyprint
 
 from . import pdf
 from .output import write_atomically
+from .pdf_key import engine_fingerprint, pdf_key, templates_fingerprint
+
+__all__ = ["PdfBatch", "PdfCache", "PdfJob", "PdfResult", "engine_fingerprint"]
 
 
 @dataclass(frozen=True)
 class PdfJob:
-    """One PDF to make: its file name, its print document, and a label for the log; or, for
-    an edition kept as a record, the PDF as published (nothing to render)."""
+    """One PDF to make: its file name, a label for the log, the fingerprint of what its print
+    document is made from (pdf_key.print_inputs) and how to make that document, called only
+    when the cache lacks the PDF; or, for an edition kept as a record, the PDF as published
+    (nothing to render)."""
 
     name: str
-    html: str
     label: str
+    made_from: str
+    print_document: Callable[[], str] = field(compare=False)
     published: bytes | None = None
+
+    @classmethod
+    def of_html(cls, name: str, html: str, label: str) -> PdfJob:
+        """A job for a print document made already: it is made from its own text."""
+        return cls(name, label, hashlib.sha256(html.encode("utf-8")).hexdigest(),
+                   lambda: html)
 
 
 @dataclass(frozen=True)
@@ -65,18 +71,18 @@ Progress = Callable[[int, int, PdfJob, PdfResult], None]
 
 
 class PdfCache:
-    """PDFs by the SHA-256 of everything they depend on, in a folder of their own."""
+    """PDFs by the fingerprint of everything they are made from, in a folder of their own."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
         """The keys this build has read or written."""
+        self.templates = templates_fingerprint()
+        """The package's templates as this build reads them."""
 
     def key(self, job: PdfJob) -> str:
-        """The fingerprint of everything the PDF depends on."""
-        digest = hashlib.sha256(engine_fingerprint().encode("utf-8"))
-        digest.update(job.html.encode("utf-8"))
-        return digest.hexdigest()
+        """The fingerprint of everything the PDF is made from (pdf_key.py)."""
+        return pdf_key(job.made_from, self.templates)
 
     def get(self, key: str) -> bytes | None:
         """The cached PDF, marked as used now (so no other build prunes it), or None."""
@@ -135,27 +141,6 @@ _ABANDONED_WRITE_SECONDS = 3600
 take well under a second)."""
 
 
-@cache
-def engine_fingerprint() -> str:
-    """What renders a PDF besides its HTML: library versions, our tagging code, the fonts."""
-    tagging = hashlib.sha256(Path(pdf.__file__).read_bytes()).hexdigest()
-    return "\n".join([weasyprint.__version__, pikepdf.__version__, tagging, _fonts()])
-
-
-def _fonts() -> str:
-    """The installed fonts (fontconfig's list with versions): a new or updated font can change
-    every page's layout. Fonts that cannot be listed give a fingerprint no other build makes,
-    so that no PDF cached before a font changed is served after it: each is rendered."""
-    try:
-        listed = subprocess.run(["fc-list", "--format", "%{file}|%{fontversion}\n"],
-                                capture_output=True, text=True, timeout=30, check=True).stdout
-    except (OSError, subprocess.SubprocessError) as error:
-        log.info("The installed fonts cannot be listed (fc-list: %s), so no PDF is served from "
-                  "the cache: each is rendered", error)
-        return f"fonts unknown ({error}): {secrets.token_hex(16)}"
-    return hashlib.sha256("\n".join(sorted(listed.splitlines())).encode()).hexdigest()
-
-
 class PdfBatch:
     """The PDFs of a build, made while its pages are built: the cached ones at once, the
     others started at once in up to `workers` processes. `results` waits for them.
@@ -165,7 +150,10 @@ class PdfBatch:
     rebuild after one change costs about the longer of the two, not their sum."""
 
     def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: int,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None,
+                 remembered: Mapping[str, PdfResult] | None = None) -> None:
+        """`remembered`: PDFs an earlier batch of this process made, by key, taken as they
+        are, with what WeasyPrint warned about them (the preview's, preview.py)."""
         self.jobs = jobs
         self.cache = cache
         self.progress = progress
@@ -175,22 +163,33 @@ class PdfBatch:
         self._done = 0
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[Future[tuple[bytes, float, tuple[str, ...]]], int] = {}
+        self.print_documents = 0
+        """How many print documents this batch made: one per PDF the cache lacked."""
         to_render = []
         for index, (job, key) in enumerate(zip(jobs, self.keys, strict=True)):
+            earlier = remembered.get(key) if remembered and key else None
+            if earlier is not None:
+                self._finish(index, replace(earlier, seconds=0.0, cached=True, pdf=replace(
+                    earlier.pdf, name=job.name)))
+                continue
             kept = job.published if job.published is not None else cache.get(key)
             if kept is None:
                 to_render.append(index)
             else:
                 self._finish(index, PdfResult(
-                    pdf.RenderedPdf(job.name, kept, pdf.page_count(kept)), 0.0, cached=True,
+                    pdf.RenderedPdf(job.name, kept, _pages(key, kept)), 0.0, cached=True,
                     published=job.published is not None))
+        self.rendering = frozenset(to_render)
+        """The jobs (by number) that are rendered, not taken from the cache."""
         if to_render:
             self.workers = min(workers, len(to_render))
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                              initializer=_end_with_parent,
                                              initargs=(os.getpid(),))
-            self._futures = {self._pool.submit(render_one, jobs[index].html): index
-                             for index in to_render}
+            for index in to_render:  # only now, for the PDFs the cache lacks
+                html = jobs[index].print_document()
+                self.print_documents += 1
+                self._futures[self._pool.submit(render_one, html)] = index
 
     def results(self) -> list[PdfResult]:
         """Every job's PDF, in the jobs' order, once all are made (reported as each is)."""
@@ -201,11 +200,16 @@ class PdfBatch:
                 if not warnings:  # a PDF that was warned about is rendered again next time
                     self.cache.put(self.keys[index], data)
                 self._finish(index, PdfResult(
-                    pdf.RenderedPdf(self.jobs[index].name, data, pdf.page_count(data)),
+                    pdf.RenderedPdf(self.jobs[index].name, data, _pages(self.keys[index], data)),
                     seconds, False, warnings))
         finally:
             self.cancel()
         return [result for result in self._results if result is not None]
+
+    def made(self) -> dict[int, PdfResult]:
+        """The jobs' PDFs made so far, by number (at first, those from the cache)."""
+        return {index: result for index, result in enumerate(self._results)
+                if result is not None}
 
     def cancel(self) -> None:
         """Stop rendering (a failed build): no worker is left running."""
@@ -213,11 +217,42 @@ class PdfBatch:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def stop(self) -> None:
+        """Stop rendering at once, without waiting for the PDFs being rendered: the preview's
+        batch when the data has changed again. Its workers are ended (Python 3.14 has
+        `terminate_workers`; before it, the pool's processes are ended one by one)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        terminate = getattr(pool, "terminate_workers", None)
+        if terminate is not None:
+            terminate()
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+
     def _finish(self, index: int, result: PdfResult) -> None:
         self._results[index] = result
         self._done += 1
         if self.progress is not None:
             self.progress(self._done, len(self.jobs), self.jobs[index], result)
+
+
+_PAGE_COUNTS: dict[str, int] = {}
+"""Each cached PDF's page count, by key, as this process found it: a preview's rebuild takes
+the same PDFs from the cache as the build before, and opening each to count its pages (25 ms
+with pikepdf) was a second at N = 33."""
+
+
+def _pages(key: str, data: bytes) -> int:
+    """How many pages a PDF has, counted once per key in a process (a key is one PDF)."""
+    if not key:
+        return pdf.page_count(data)  # a kept PDF: its own bytes, counted each time
+    if key not in _PAGE_COUNTS:
+        _PAGE_COUNTS[key] = pdf.page_count(data)
+    return _PAGE_COUNTS[key]
 
 
 def _end_with_parent(parent: int) -> None:

@@ -30,6 +30,9 @@ class PdfDownload:
 
     number: int
     name: str
+    pending: bool = False
+    """Still being made when the pages are written: only in the preview (`mkdocs serve`), whose
+    pages say so and follow with the PDF when it is made (preview.py)."""
 
     @property
     def size_kb(self) -> Markup:

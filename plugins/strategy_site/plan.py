@@ -41,6 +41,7 @@ from .pages import (
 )
 from .pdf import RenderedPdf, page_count, pdf_name, strategy_pdf
 from .pdf_facts import PdfDownload
+from .pdf_key import print_inputs
 from .publications import PublicationState, document_folder, kept_pdf, publication_state
 from .timetable import Deadline, Status, edition_deadlines, site_deadlines, today_in
 
@@ -101,6 +102,16 @@ class PdfPlan:
         """The print HTML to render ('' for a kept PDF, which is never rendered again)."""
         return "" if self.kept is not None else renderer.render_print(
             self.edition, site, self.web_address, self.parts)
+
+    def made_from(self, site: Site) -> str:
+        """The fingerprint of what the print document is made from, without making it: the
+        PDF cache's key with the engine's (pdf_key.py); '' for a kept PDF."""
+        if self.kept is not None:
+            return ""
+        definition = self.edition.definition
+        adopted = definition.adopts if definition is not None else None
+        shared = site.definitions.get(adopted) if adopted else None
+        return print_inputs(self.edition, shared, self.parts, self.web_address)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, TemplateError
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -39,6 +40,7 @@ from .output import full_disk
 from .pages import Heading, PageSpec, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
 from .plan import Options, SitePlan, partnership_of, plan_site
+from .preview import Preview
 from .theme_filters import FILTERS as THEME_FILTERS
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
@@ -67,8 +69,26 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.warnings.setLevel(logging.WARNING)
         self.navs: dict[str, Navigation] = {}
         """The navigation a page of each partnership shows (nav_scope), by partnership."""
+        self.preview: Preview | None = None
+        """Under `mkdocs serve`: what the pages do not wait for (preview.py)."""
+        self.theme_templates = MemoryBytecodeCache()
+        """The theme's templates compiled once for all of a preview's builds (MkDocs makes
+        a new environment, and compiles every template again, at each build)."""
 
     # --- events, in the order MkDocs calls them ----------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Under `mkdocs serve`, the preview: the pages are served first, their PDFs and the
+        search index follow (preview.py). Defined, this event also keeps the plugin, and so
+        its compiled templates, across the preview's builds."""
+        if command == "serve":
+            self.preview = Preview()
+
+    def on_shutdown(self) -> None:
+        """The preview's background work stops with the server."""
+        if self.preview is not None:
+            self.preview.close()
+            self.preview = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and validate the data; stop the build, naming file and line, if it is wrong."""
@@ -159,8 +179,11 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        """The filters the theme overrides use (theme_filters.py)."""
+        """The filters the theme overrides use (theme_filters.py); in the preview, the theme's
+        templates compiled once (a template whose source changed is compiled again)."""
         env.filters.update(THEME_FILTERS)
+        if self.preview is not None:
+            env.bytecode_cache = self.theme_templates
         return env
 
     def on_page_context(
@@ -291,7 +314,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             pdf_cache_dir=str(cache_dir) if cache_dir else None,
             pdf_workers=self.config.pdf_workers, pdf_cache_prune=self.config.pdf_cache_prune)
         with _as_plugin_error():
-            self.build = SiteBuild(self.plan, options, self.renderer)
+            self.build = SiteBuild(self.plan, options, self.renderer, self.preview)
         config.site_dir = str(self.build.staging)
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -328,8 +351,11 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        """Rebuild the preview when an officer saves a YAML file."""
+        """Rebuild the preview when an officer saves a YAML file, and when the PDFs and the
+        search index the pages did not wait for are made (preview.py)."""
         server.watch(self.config.data_dir)
+        if self.preview is not None:
+            server.watch(str(self.preview.bell))
         return server
 
     # --- helpers -------------------------------------------------------------------------
@@ -359,6 +385,22 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
     def _downloads(self) -> dict[str, PdfDownload]:
         """Each edition's PDF as the pages link to it (none before the build has started)."""
         return self.build.downloads if self.build is not None else {}
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory, by template and source (Jinja checks the source's
+    checksum, so an edited template is compiled again)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 @contextmanager
