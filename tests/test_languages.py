@@ -165,3 +165,13 @@ def test_a_bilingual_site_does_not_build_strictly_until_each_language_is_publish
     assert run.returncode != 0
     assert "enghraifft is in cy, en: every language is checked, but only the cy version " \
            "is published so far" in run.stderr, run.stderr[-2000:]
+
+
+def test_a_language_the_strategy_does_not_declare_is_an_error(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    strategy = data.parent / HOME / "strategy.yaml"
+    _edit(strategy, "languages: [cy, en]\n", "languages: [cy]\n")
+    problems = _problems(data)
+    assert f"{HOME}/strategy.yaml:{_line(strategy, 'title:')}: field 'title': expected only " \
+           "this strategy's languages (cy); found en: add it to 'languages' in strategy.yaml, " \
+           "or remove it here" in problems, problems

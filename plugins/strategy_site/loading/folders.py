@@ -412,9 +412,9 @@ def _bilingual(data: dict[str, Any], languages: tuple[str, ...], identity: dict[
     default language's with the others as its `translations` (loading/languages.py)."""
     found = Problems()
     if "language" in identity:
-        found.add(*_where(documents, shown_folder, ("identity", "language")),
-                  "expected no 'language' beside 'languages': each version's language is "
-                  "set from 'languages' (remove this line)")
+        found.extend([placed(documents, shown_folder, ("identity", "language"),
+                             "expected no 'language' beside 'languages': each version's "
+                             "language is set from 'languages' (remove this line)")])
     versions: list[Edition] = []
     for language in languages:
         projection = project(data, language, languages)
@@ -458,12 +458,6 @@ def _once_each(found: Problems) -> list[DataProblem]:
         lines.add((problem.file, problem.line))
         kept.append(problem)
     return kept
-
-
-def _where(documents: Mapping[Location, YamlFile], shown_folder: Path,
-           at: Location) -> tuple[Path, int | None, str | None]:
-    problem = placed(documents, shown_folder, at, "")
-    return problem.file, problem.line, problem.field
 
 
 def _language_maps(value: Any, at: Location = ()) -> Iterator[Location]:

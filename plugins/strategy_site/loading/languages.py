@@ -86,12 +86,11 @@ def _chosen(value: dict[str, Any], at: Location, projection: Projection,
             f"expected only this strategy's languages ({', '.join(languages)}); found "
             f"{', '.join(unknown)}: add it to 'languages' in strategy.yaml, or remove it here")))
     if language not in value or value[language] is None:
-        if language == languages[0] or not unknown:
-            given = ", ".join(LANGUAGE_NAMES[code] for code in value if code in languages)
-            projection.problems.append((at, (
-                f"expected the {LANGUAGE_NAMES[language]} ({language}) text beside the "
-                f"{given or 'other'}: every text of a bilingual strategy is given in each of its "
-                f"languages ({', '.join(languages)}), like {language}: ...")))
+        given = ", ".join(LANGUAGE_NAMES[code] for code in value if code in languages)
+        projection.problems.append((at, (
+            f"expected the {LANGUAGE_NAMES[language]} ({language}) text beside the "
+            f"{given or 'other'}: every text of a bilingual strategy is given in each of its "
+            f"languages ({', '.join(languages)}), like {language}: ...")))
         return None
     chosen = value[language]
     if isinstance(chosen, (dict, list)):
