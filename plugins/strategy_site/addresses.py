@@ -28,7 +28,11 @@ SITE_OWNER = "site"
 """The name the site's own deadlines (the accessibility statement's) go by, beside the
 strategies' homes, in `strategy-site check` and the calendar feeds."""
 
-RESERVED_NAMES = (INDEX, EDITIONS, KEY_DATES)
+LANGUAGE_FOLDERS = ("cy", "en")
+"""A bilingual strategy's version in a language other than its default, under its home
+(`enghraifft/en/`): see Edition.home."""
+
+RESERVED_NAMES = (INDEX, EDITIONS, KEY_DATES, *LANGUAGE_FOLDERS)
 """Addresses under a document's home that the site itself uses."""
 
 RESERVED_AT_THE_TOP = {

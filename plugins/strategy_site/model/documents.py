@@ -130,8 +130,19 @@ class Edition(StrictModel):
 
     @property
     def home(self) -> str:
-        """The document's address in the site: 'bexley' or 'bexley/delivery-2024'."""
-        return f"{self.folder}/{self.document}" if self.document else self.folder
+        """The document's address in the site: 'bexley' or 'bexley/delivery-2024'; a bilingual
+        strategy's version in a language other than its default under it, by the language's
+        code: 'enghraifft/en' (the default's addresses are those a strategy in one language
+        has, so adding a language moves no page)."""
+        home = f"{self.folder}/{self.document}" if self.document else self.folder
+        if self.language is not None and self.language != self.default_language:
+            return f"{home}/{self.language}"
+        return home
+
+    @property
+    def default_language(self) -> str | None:
+        """A bilingual strategy's default language (its first); none in one language."""
+        return self.identity.languages[0] if self.identity.languages else None
 
     @property
     def edition_address(self) -> str:
