@@ -11,6 +11,7 @@ import pytest
 from conftest import DATA
 from strategy_site.defaults import DEFAULTS
 from strategy_site.loading import StrategyDataError, load_site
+from strategy_site.loading.yaml_lines import read_yaml
 
 BD = "barking-and-dagenham"
 STATUTORY = ["first-publication", "home-office-submission", "element-review",
@@ -79,3 +80,25 @@ def test_a_timetable_with_neither_rules_nor_extends_says_what_to_add(tmp_path: P
     with pytest.raises(StrategyDataError) as error:
         load_site(_data(tmp_path, "due_soon_days: 10\n"))
     assert "expected at least one rule, or 'extends: statutory'" in str(error.value)
+
+
+PACKAGE = Path(DEFAULTS).parent
+SHIPPED_YAML = sorted(path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.yaml")
+                      if "node_modules" not in path.parts)
+
+
+@pytest.mark.parametrize("name", SHIPPED_YAML)
+def test_every_yaml_file_the_package_ships_reads_cleanly(name: str) -> None:
+    """The package's own YAML (templates, timetable, shared definitions, scaffolds) is read
+    as an officer's file is: a duplicate key, which PyYAML would silently resolve by keeping
+    the last (defaults/templates.yaml is read with it), fails here instead."""
+    read_yaml(PACKAGE / name)
+
+
+def test_a_duplicate_key_in_a_shipped_file_would_be_caught(tmp_path: Path) -> None:
+    """The check above can fail: templates.yaml with one template given twice."""
+    copy = tmp_path / "templates.yaml"
+    text = (PACKAGE / "defaults" / "templates.yaml").read_text(encoding="utf-8")
+    copy.write_text(text + "\ntemplates: []\n", encoding="utf-8")
+    with pytest.raises(StrategyDataError, match="templates"):
+        read_yaml(copy)
