@@ -32,6 +32,7 @@ from .schema import write_editor_files, write_schemas
 from .submission import (
     ExampleAddress,
     SubmissionError,
+    Version,
     setting_place,
     submission_pack,
     write_pack,
@@ -292,9 +293,12 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
     planned = plan.pack_of(strategy.home)
     assert planned is not None  # every strategy has its pack in the plan
     # A recorded edition sends the PDF it published, byte for byte; others are rendered now.
-    pdf = made_pdf(planned.pdf, Renderer(), site)
+    renderer = Renderer()
+    pdf = made_pdf(planned.pdf, renderer, site)
+    translations = tuple(Version(job.edition, made_pdf(job, renderer, site), job.web_address)
+                         for job in planned.translations)
     try:
-        pack = submission_pack(strategy, pdf, site.timetable, planned.address)
+        pack = submission_pack(strategy, pdf, site.timetable, planned.address, translations)
     except ExampleAddress as error:
         where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
         print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)
