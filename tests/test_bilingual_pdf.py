@@ -3,14 +3,15 @@ PDF/UA with its own /Lang and title at its version's addresses; `strategy-site p
 each language's version, and the build keeps both as published; a change to the Welsh text of a
 published edition is caught like one to the English; the Home Office pack sends both.
 
-Tested at the plan, publish and PDF level: the site as a whole has no pages in the second
-language yet (its build warns until they come), so no test here builds it."""
+Tested at the plan, publish and PDF level, and one build, not strict: the site has no pages
+in the second language yet, and its build warns until they come."""
 
 from __future__ import annotations
 
 import email
 import hashlib
 import io
+import logging
 import shutil
 import subprocess
 import sys
@@ -20,8 +21,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
-from conftest import FIXTURES, PUBLISHED_AT, REPO
+from conftest import FIXTURES, PUBLISHED_AT, REPO, make_project
 from strategy_site.cli import main
 from strategy_site.gate import pdf_checks
 from strategy_site.loading import StrategyDataError, load_site
@@ -247,3 +250,31 @@ def test_the_submission_pack_sends_both_languages(tmp_path: Path) -> None:
     assert (f"The English version, Serious Violence Duty Strategy (2025), is published at: "
             f"{PUBLISHED_AT}{HOME}/en/2025/") in body
     assert f"Its attached file is {ENGLISH_PDF}" in body
+
+
+@pytest.mark.slow  # builds the site with both PDFs
+def test_the_build_writes_both_pdfs_and_a_pack_with_both(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Built not strictly: until the pages in the second language come, the build warns that
+    only the default language's pages are published; no other warning is allowed."""
+    data = _copy(tmp_path)
+    _with_submission_rule(data)
+    project = make_project(tmp_path, data, site_url=PUBLISHED_AT, pdfs=True)
+    site = tmp_path / "site"
+    with caplog.at_level(logging.WARNING):
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=False))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert all("only the cy version is published so far" in w for w in warnings), warnings
+    for folder, name in [(HOME, WELSH_PDF), (f"{HOME}/2025", WELSH_PDF),
+                         (f"{HOME}/en", ENGLISH_PDF), (f"{HOME}/en/2025", ENGLISH_PDF)]:
+        assert (site / folder / name).is_file(), (folder, name)
+    found = pdf_checks.site_pdf_findings(site)
+    assert [f"{f.file} {f.message}: {f.element}" for f in found] == []
+    pack = project / "submissions" / HOME
+    assert sorted(path.name for path in pack.glob("*.pdf")) == sorted([WELSH_PDF, ENGLISH_PDF])
+    for folder, name in [(HOME, WELSH_PDF), (f"{HOME}/en", ENGLISH_PDF)]:
+        assert (pack / name).read_bytes() == (site / folder / name).read_bytes()
+    message = email.message_from_bytes(next(pack.glob("*.eml")).read_bytes(),
+                                       policy=policy.default)
+    assert sorted(str(part.get_filename()) for part in message.iter_attachments()) == sorted(
+        [WELSH_PDF, ENGLISH_PDF])
