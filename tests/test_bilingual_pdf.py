@@ -278,3 +278,48 @@ def test_the_build_writes_both_pdfs_and_a_pack_with_both(
                                        policy=policy.default)
     assert sorted(str(part.get_filename()) for part in message.iter_attachments()) == sorted(
         [WELSH_PDF, ENGLISH_PDF])
+
+
+@pytest.mark.slow  # publishing renders both PDFs
+def test_publishing_by_the_english_address_records_both_languages(tmp_path: Path) -> None:
+    """The build's log names a version's own address (`strategy-site publish enghraifft/en`)
+    when it is not recorded: that records the edition, every language of it."""
+    data = _copy(tmp_path)
+    assert main(["publish", f"{HOME}/en", "--data", str(data), "--today", "2025-02-01"]) == 0
+    assert [r["language"] for r in _records(data)] == ["cy", "en"]
+
+
+ONE_LANGUAGE = """\
+title: Serious Violence Duty Strategy
+borough: Example
+partnership: Example Community Safety Partnership
+edition: "2025"
+template: free
+published: 2025-01-31
+contents: [about]
+contact:
+  team: Community Safety Team
+  name: Alex Jones
+  email: csp@enghraifft.example
+"""
+
+
+@pytest.mark.slow  # publishing renders the PDF
+def test_an_edition_published_in_one_language_cannot_be_given_another_silently(
+        tmp_path: Path) -> None:
+    """Its record (written before languages, without one) stays the record of the edition's
+    default language, so the added Welsh is a change to a published edition."""
+    data = tmp_path / "strategy_data"
+    (data / HOME).mkdir(parents=True)
+    (data / HOME / "strategy.yaml").write_text(ONE_LANGUAGE, "utf-8")
+    (data / HOME / "about.yaml").write_text(
+        "title: About the strategy\nbody: This strategy is an example.\n", "utf-8")
+    _publish(data)
+    [record] = _records(data)
+    assert "language" not in record  # as a record was before languages
+    for name in ("strategy.yaml", "about.yaml"):
+        shutil.copy(FIXTURES / "bilingual" / HOME / name, data / HOME / name)
+    with pytest.raises(StrategyDataError) as raised:
+        load_site(data)
+    assert ("field 'edition': expected the data of edition '2025' in Welsh (cy) to be as "
+            "published on 2025-01-31") in str(raised.value)

@@ -352,7 +352,10 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
         print(error, file=sys.stderr)
         return EXIT_INVALID
     site = plan.site
-    document = next((d for d in site.documents if d.home == address.strip("/")), None)
+    # A bilingual document by its address in any of its languages ('enghraifft/en', as the
+    # build's log names its English version): every version of the edition is recorded.
+    document = next((d for d in site.documents if address.strip("/") in (
+        d.home, *(version.home for version in d.latest.translations))), None)
     if document is None:
         print(f"{data_dir}/{address}: no such document; expected one of: "
               f"{', '.join(d.home for d in site.documents)}", file=sys.stderr)
