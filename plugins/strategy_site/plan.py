@@ -341,11 +341,11 @@ def _pdfs(site: Site, options: Options, states: Mapping[int, PublicationState],
                 if state.record is not None and state.unchanged:
                     kept = kept_pdf(document_folder(options.data_dir, edition), state.record)
                 bases = (version.edition_address, *([version.home] if version.latest else []))
+                printed = parts[id(version)] if id(version) in parts \
+                    else _print_parts(document, version, site)
                 jobs.append(PdfPlan(PdfDownload(len(jobs), pdf_name(version)), version,
                                     f"{version.home} {version.identity.edition}", bases, state,
-                                    kept, web_address(options.site_url, version),
-                                    parts.get(id(version)) or _print_parts(document, version,
-                                                                           site)))
+                                    kept, web_address(options.site_url, version), printed))
     return tuple(jobs)
 
 
