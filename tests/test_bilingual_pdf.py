@@ -79,6 +79,18 @@ def test_each_language_has_a_pdf_of_its_own_at_its_versions_addresses(tmp_path: 
         f"{PUBLISHED_AT}{HOME}/2025/", f"{PUBLISHED_AT}{HOME}/en/2025/"]
 
 
+def test_with_english_first_the_welsh_pdf_is_under_the_welsh_address(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    _edit(data / HOME / "strategy.yaml", "languages: [cy, en]", "languages: [en, cy]")
+    plan = _plan(data)
+    assert [(job.download.name, job.bases) for job in plan.pdfs] == [
+        (ENGLISH_PDF, (f"{HOME}/2025", HOME)),
+        (WELSH_PDF, (f"{HOME}/cy/2025", f"{HOME}/cy"))]
+    [pack] = plan.packs
+    assert (pack.pdf.download.name, [job.download.name for job in pack.translations]) == (
+        ENGLISH_PDF, [WELSH_PDF])
+
+
 def test_a_strategy_in_one_language_keeps_its_pdfs_name() -> None:
     plan = _plan(FIXTURES / "minimal")
     assert [job.download.name for job in plan.pdfs] == [
