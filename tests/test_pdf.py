@@ -74,8 +74,9 @@ def _struct_elements(root: pikepdf.Object) -> list[pikepdf.Dictionary]:
     return found
 
 
-def ua_problems(data: bytes) -> list[str]:
-    """The PDF/UA-1 machine-checkable conditions this project promises, as a list of failures."""
+def ua_problems(data: bytes, lang: str = "en-GB") -> list[str]:
+    """The PDF/UA-1 machine-checkable conditions this project promises, as a list of failures
+    (`lang`: the document's language, as its catalog's /Lang must say it)."""
     problems = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         with pdf.open_metadata() as xmp:
@@ -89,8 +90,8 @@ def ua_problems(data: bytes) -> list[str]:
         preferences = pdf.Root.get("/ViewerPreferences")
         if preferences is None or not preferences.get("/DisplayDocTitle"):
             problems.append("DisplayDocTitle is not true")
-        if str(pdf.Root.get("/Lang")) != "en-GB":
-            problems.append(f"catalog /Lang is {pdf.Root.get('/Lang')}, not en-GB")
+        if str(pdf.Root.get("/Lang")) != lang:
+            problems.append(f"catalog /Lang is {pdf.Root.get('/Lang')}, not {lang}")
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return [*problems, "no StructTreeRoot"]

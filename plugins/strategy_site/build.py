@@ -31,6 +31,7 @@ from .submission import (
     PackFailure,
     SubmissionError,
     SubmissionPack,
+    Version,
     example_address,
     setting_place,
     submission_pack,
@@ -257,10 +258,15 @@ class SiteBuild:
         for planned in self.plan.packs:
             strategy = planned.strategy
             pdf = self.pdfs.get(strategy.home)
-            if pdf is None:
+            others = [self.pdfs.get(job.edition.home) for job in planned.translations]
+            if pdf is None or None in others:
                 continue  # no PDFs in this build
+            translations = tuple(Version(job.edition, made, job.web_address)
+                                 for job, made in zip(planned.translations, others, strict=True)
+                                 if made is not None)
             try:
-                pack = submission_pack(strategy, pdf, self.plan.site.timetable, planned.address)
+                pack = submission_pack(strategy, pdf, self.plan.site.timetable, planned.address,
+                                       translations)
             except ExampleAddress as error:
                 # Loud while the pack is needed: a strict build stops.
                 needed = self.plan.pack_is_needed(error.due, error.submitted)

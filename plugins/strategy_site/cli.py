@@ -32,6 +32,7 @@ from .schema import write_editor_files, write_schemas
 from .submission import (
     ExampleAddress,
     SubmissionError,
+    Version,
     setting_place,
     submission_pack,
     write_pack,
@@ -292,9 +293,12 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
     planned = plan.pack_of(strategy.home)
     assert planned is not None  # every strategy has its pack in the plan
     # A recorded edition sends the PDF it published, byte for byte; others are rendered now.
-    pdf = made_pdf(planned.pdf, Renderer(), site)
+    renderer = Renderer()
+    pdf = made_pdf(planned.pdf, renderer, site)
+    translations = tuple(Version(job.edition, made_pdf(job, renderer, site), job.web_address)
+                         for job in planned.translations)
     try:
-        pack = submission_pack(strategy, pdf, site.timetable, planned.address)
+        pack = submission_pack(strategy, pdf, site.timetable, planned.address, translations)
     except ExampleAddress as error:
         where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
         print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)
@@ -348,7 +352,10 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
         print(error, file=sys.stderr)
         return EXIT_INVALID
     site = plan.site
-    document = next((d for d in site.documents if d.home == address.strip("/")), None)
+    # A bilingual document by its address in any of its languages ('enghraifft/en', as the
+    # build's log names its English version): every version of the edition is recorded.
+    document = next((d for d in site.documents if address.strip("/") in (
+        d.home, *(version.home for version in d.latest.translations))), None)
     if document is None:
         print(f"{data_dir}/{address}: no such document; expected one of: "
               f"{', '.join(d.home for d in site.documents)}", file=sys.stderr)
@@ -363,29 +370,42 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
         print(f"{address}: edition {edition.identity.edition} has no 'published' date in "
               "strategy.yaml: add the date it is published, then record it", file=sys.stderr)
         return EXIT_INVALID
-    job = plan.pdf_of(edition)
-    state = job.state
-    if state.record is not None and state.unchanged:
+    versions = [plan.pdf_of(version) for version in (edition, *edition.translations)]
+    waiting = [job for job in versions if job.state.record is None or not job.state.unchanged]
+    if not waiting:
+        recorded = versions[0].state.record
+        assert recorded is not None
         print(f"{address}: edition {edition.identity.edition} is already recorded "
-              f"({state.record.recorded.isoformat()}), unchanged.")
+              f"({recorded.recorded.isoformat()}), unchanged.")
         return EXIT_OK
     folder = document_folder(data_dir, edition)
-    if (folder / kept_pdf_name(edition)).exists():
-        return _refuse_overwrite(folder / kept_pdf_name(edition))
-    pdf = made_pdf(job, Renderer(), site)  # not kept (recorded and unchanged): rendered now
-    record = new_publication(document, edition, pdf.data, dict(site.definitions),
-                             today or dt.date.today())
-    try:
-        write_new_atomically(folder / record.pdf, pdf.data)
-    except FileExistsError:  # kept by another `publish` meanwhile
-        return _refuse_overwrite(folder / record.pdf)
+    for job in waiting:
+        if (folder / kept_pdf_name(job.edition)).exists():
+            return _refuse_overwrite(folder / kept_pdf_name(job.edition))
+    records = []
+    kept: list[Path] = []
+    for job in waiting:  # each version not kept (recorded and unchanged): rendered now
+        pdf = made_pdf(job, Renderer(), site)
+        record = new_publication(document, job.edition, pdf.data, dict(site.definitions),
+                                 today or dt.date.today())
+        try:
+            write_new_atomically(folder / record.pdf, pdf.data)
+        except FileExistsError:  # kept by another `publish` meanwhile
+            for path in kept:  # this run's, never recorded: no PDF without its record
+                path.unlink()
+            return _refuse_overwrite(folder / record.pdf)
+        records.append(record)
+        kept.append(folder / record.pdf)
     manifest = document.manifest.model_copy(
-        update={"publications": (*document.manifest.publications, record)})
+        update={"publications": (*document.manifest.publications, *records)})
     write_atomically(folder / MANIFEST_FILE, manifest_yaml(manifest).encode("utf-8"))
-    print(f"{folder / record.pdf}\n{folder / MANIFEST_FILE}")
+    print("\n".join(str(path) for path in [*kept, folder / MANIFEST_FILE]))
+    amendments = records[0].amendments
+    checksums = ", ".join(f"{record.pdf} {record.pdf_sha256}" for record in records)
     print(f"Recorded {address} edition {edition.identity.edition}"
-          f"{f' with {record.amendments} amendment(s)' if record.amendments else ''}: "
-          f"PDF SHA-256 {record.pdf_sha256}. Commit both files: the build now checks the "
+          f"{f' with {amendments} amendment(s)' if amendments else ''}: "
+          f"PDF SHA-256 {checksums if len(records) > 1 else records[0].pdf_sha256}. Commit "
+          f"{'these files' if len(records) > 1 else 'both files'}: the build now checks the "
           "edition against them.")
     return EXIT_OK
 

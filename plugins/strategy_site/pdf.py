@@ -375,12 +375,17 @@ def page_count(data: bytes) -> int:
 
 def pdf_name(strategy: Edition) -> str:
     """A stable file name: borough, title and edition, e.g. 'barking-and-dagenham-serious-
-    violence-duty-strategy-2024.pdf' (the edition only when the title does not hold it)."""
+    violence-duty-strategy-2024.pdf' (the edition only when the title does not hold it). Each
+    version of a bilingual strategy ends in its language's code, the default's too ('...-2025-
+    cy.pdf', '...-2025-en.pdf'): a reader sees which file is in which language, whatever the
+    titles are, and a strategy in one language keeps the name it had."""
     identity = strategy.identity
     name = _shortened(slugify(identity.full_title, "section"), 100)
     edition = _shortened(identity.edition_id, 40)
     if edition not in name:
         name = f"{name}-{edition}"
+    if strategy.language is not None:
+        name = f"{name}-{strategy.language}"
     return f"{name}.pdf"
 
 

@@ -116,11 +116,14 @@ class PdfPlan:
 
 @dataclass(frozen=True)
 class PackPlan:
-    """A strategy's Home Office submission pack: made from its PDF, once that is made, and
-    sent naming the edition's lasting address (submission.py says when it cannot be)."""
+    """A strategy's Home Office submission pack: made from its PDF (a bilingual strategy's
+    PDFs, one per language), once made, and sent naming the edition's lasting address in
+    each language (submission.py says when it cannot be)."""
 
     strategy: Edition
     pdf: PdfPlan
+    translations: tuple[PdfPlan, ...] = ()
+    """A bilingual strategy's PDFs in its other languages, sent beside its default's."""
 
     @property
     def address(self) -> str | None:
@@ -262,8 +265,17 @@ def plan_site(site: Site, options: Options) -> SitePlan:
         sections={home: tuple(section) for home, section in sections.items()},
         copies=tuple(copies), site_pages=tuple(site_pages), redirects=tuple(redirects),
         deadlines=deadlines, feeds=_feeds(deadlines, options), pdfs=pdfs,
-        packs=tuple(PackPlan(job.edition, job) for job in pdfs if job.edition.latest),
+        packs=_packs(pdfs),
     )
+
+
+def _packs(pdfs: tuple[PdfPlan, ...]) -> tuple[PackPlan, ...]:
+    """A pack per document's newest edition, with its PDFs in its other languages."""
+    return tuple(PackPlan(job.edition, job, tuple(
+        other for other in pdfs if any(other.edition is version
+                                       for version in job.edition.translations)))
+        for job in pdfs if job.edition.latest
+        and job.edition.language == job.edition.default_language)
 
 
 def _check_folders(site: Site, data_dir: Path) -> None:
@@ -316,20 +328,36 @@ def _feeds(deadlines: Mapping[str, tuple[Deadline, ...]], options: Options) -> t
 
 def _pdfs(site: Site, options: Options, states: Mapping[int, PublicationState],
           parts: Mapping[int, tuple[PageSpec, ...]]) -> tuple[PdfPlan, ...]:
-    """Every edition's PDF, numbered in order: kept as published, or to render."""
+    """Every edition's PDF, numbered in order, a bilingual edition's one per language (the
+    default's first): kept as published, or to render. Each version's PDF is at its own
+    addresses (a version in another language has its own home, 'enghraifft/en')."""
     jobs: list[PdfPlan] = []
     for document in site.documents:
         for edition in document.editions:
-            state = states[id(edition)]
-            kept = None
-            if state.record is not None and state.unchanged:
-                kept = kept_pdf(document_folder(options.data_dir, edition), state.record)
-            bases = (edition.edition_address, *([document.home] if edition.latest else []))
-            jobs.append(PdfPlan(PdfDownload(len(jobs), pdf_name(edition)), edition,
-                                f"{edition.home} {edition.identity.edition}", bases, state,
-                                kept, web_address(options.site_url, edition),
-                                parts[id(edition)]))
+            for version in (edition, *edition.translations):
+                state = states.get(id(version)) or publication_state(
+                    document, version, dict(site.definitions))
+                kept = None
+                if state.record is not None and state.unchanged:
+                    kept = kept_pdf(document_folder(options.data_dir, edition), state.record)
+                bases = (version.edition_address, *([version.home] if version.latest else []))
+                printed = parts[id(version)] if id(version) in parts \
+                    else _print_parts(document, version, site)
+                jobs.append(PdfPlan(PdfDownload(len(jobs), pdf_name(version)), version,
+                                    f"{version.home} {version.identity.edition}", bases, state,
+                                    kept, web_address(options.site_url, version), printed))
     return tuple(jobs)
+
+
+def _print_parts(document: Document, version: Edition, site: Site) -> tuple[PageSpec, ...]:
+    """A version's part pages as its web pages would have them, for its print document: at
+    its home while it is the newest, else at its own address with the notice of an earlier
+    edition (pointing at the newest edition in the same language)."""
+    if version.latest:
+        return tuple(edition_pages(version, site)[1:])
+    notice = EditionNotice(document.latest.identity.edition, folder_page(version.home),
+                           editions_of(version.home))
+    return tuple(edition_pages(version, site, version.edition_address, notice)[1:])
 
 
 def made_pdf(job: PdfPlan, renderer: Renderer, site: Site) -> RenderedPdf:

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from .datafiles import DataFileError, Entry, TooLarge, entry, read_inside
-from .model import Document, Edition, Manifest, Publication, SharedDefinition
+from .model import LANGUAGE_NAMES, Document, Edition, Manifest, Publication, SharedDefinition
 
 MANIFEST_FILE = "published.yaml"
 """A document's record of its published editions, beside its strategy.yaml."""
@@ -33,8 +33,11 @@ EDITIONS_FOLDER = "editions"
 _LOCATION = {"folder", "document", "latest", "language"}
 """Where an edition sits, which is not part of what it says (an edition moves into
 `editions/` when the next one comes, and its fingerprint must not change)."""
+_TRANSLATIONS = "translations"
+"""A bilingual edition's versions in its other languages: each has a record and a fingerprint
+of its own, so its default version's fingerprint is of its own words only (a change to the
+Welsh is then said of the Welsh version's record)."""
 _ADDED_SINCE: dict[tuple[str, ...], Any] = {
-    ("translations",): [],
     ("identity", "languages"): [],
     ("identity", "region"): None,
     ("identity", "area"): None,
@@ -70,7 +73,8 @@ _FINGERPRINTS: dict[int, tuple[weakref.ref[Edition], SharedDefinition | None, st
 
 def _fingerprint(strategy: Edition, shared: SharedDefinition | None) -> str:
     content: dict[str, Any] = strategy.model_dump(
-        mode="json", exclude={**dict.fromkeys(_LOCATION, True), "identity": _AFTERWARDS})
+        mode="json", exclude={**dict.fromkeys({*_LOCATION, _TRANSLATIONS}, True),
+                              "identity": _AFTERWARDS})
     for field, default in _ADDED_SINCE.items():
         *path, name = field
         holder = content
@@ -108,8 +112,10 @@ class PublicationState:
 
 def publication_state(document: Document, strategy: Edition,
                       definitions: dict[str, SharedDefinition]) -> PublicationState:
-    """Compare one edition with the document's manifest."""
-    record = document.manifest.current(strategy.identity.edition)
+    """Compare one edition (one version of a bilingual edition) with the document's
+    manifest."""
+    record = document.manifest.current(strategy.identity.edition, strategy.language,
+                                       strategy.default_language)
     unchanged = record is not None and record.data_sha256 == data_sha256(strategy, definitions)
     return PublicationState(strategy, record, unchanged)
 
@@ -137,20 +143,57 @@ def publication_problems(document: Document, folder: Path,
                              f"expected the edition '{record.edition}' to exist (in "
                              f"{EDITIONS_FOLDER}/ or as the newest edition): a published "
                              "edition is a record and stays in the data"))
-    for strategy in document.editions:
-        state = publication_state(document, strategy, definitions)
+        elif record.language is not None and record.language not in languages_of(
+                editions[record.edition]):
+            problems.append(("manifest", f"records.{index}.language", (
+                f"expected edition '{record.edition}' to have its {_named(record.language)} "
+                f"version, which this record is of: a published version is a record and stays "
+                "in the data (its language in 'languages' in strategy.yaml)")))
+    for edition in document.editions:
+        problems += _version_problems(document, edition, folder, definitions)
+    return problems
+
+
+def languages_of(edition: Edition) -> list[str | None]:
+    """The languages of an edition's versions, its default's first (none: one language)."""
+    return [version.language for version in (edition, *edition.translations)]
+
+
+def _named(language: str | None) -> str:
+    return f"{LANGUAGE_NAMES[language]} ({language})" if language else ""
+
+
+def _version_problems(document: Document, edition: Edition, folder: Path,
+                      definitions: dict[str, SharedDefinition]) -> list[tuple[str, str, str]]:
+    """What breaks the record rule in each version of one edition (one, in one language)."""
+    problems: list[tuple[str, str, str]] = []
+    states = [publication_state(document, version, definitions)
+              for version in (edition, *edition.translations)]
+    recorded = next((state for state in states if state.record is not None
+                     and state.unchanged and state.pending_amendments <= 0), None)
+    for state in states:
+        strategy = state.strategy
+        where = strategy.identity.edition_id
         if state.record is None:
+            if recorded is not None:  # one version recorded as it is, this one not at all
+                problems.append((where, "edition", (
+                    f"expected a record of the {_named(strategy.language)} version of edition "
+                    f"'{strategy.identity.edition}' in {MANIFEST_FILE} beside that of its "
+                    f"{_named(recorded.strategy.language)} version: every version of a "
+                    "published edition is recorded, and a record cannot vanish. Restore it "
+                    f"from version control (git checkout {MANIFEST_FILE})")))
             continue
         record = state.record
-        where = strategy.identity.edition_id
+        version = f" in {_named(strategy.language)}" if strategy.language else ""
         if not state.unchanged and state.pending_amendments <= 0:
             problems.append((where, "edition", (
-                f"expected the data of edition '{strategy.identity.edition}' to be as published "
+                f"expected the data of edition '{strategy.identity.edition}'{version} to be as "
+                "published "
                 f"on {record.published.isoformat()} (recorded in {MANIFEST_FILE} on "
                 f"{record.recorded.isoformat()}); it has changed since. A published edition "
                 "is a record: undo the change, or record it under 'amendments' in "
                 "strategy.yaml with its date and reason, then run `strategy-site publish "
-                f"{strategy.home}` to record the amended edition")))
+                f"{edition.home}` to record the amended edition")))
         if state.unchanged:
             field = f"records.{_index(document, record)}.pdf"
             if entry(folder / record.pdf) is Entry.MISSING:
@@ -206,11 +249,13 @@ def document_folder(data_dir: Path, strategy: Edition) -> Path:
 
 def new_publication(document: Document, strategy: Edition, pdf: bytes,
                     definitions: dict[str, SharedDefinition], today: dt.date) -> Publication:
-    """The record of an edition as it is now, with the file its PDF is kept in."""
+    """The record of an edition (a version of a bilingual edition) as it is now, with the
+    file its PDF is kept in."""
     identity = strategy.identity
     assert identity.published is not None
     return Publication(
-        edition=identity.edition, amendments=len(identity.amendments),
+        edition=identity.edition, language=strategy.language,
+        amendments=len(identity.amendments),
         published=identity.published, recorded=today,
         data_sha256=data_sha256(strategy, definitions), pdf=kept_pdf_name(strategy),
         pdf_sha256=file_sha256(pdf),
@@ -219,18 +264,34 @@ def new_publication(document: Document, strategy: Edition, pdf: bytes,
 
 def kept_pdf_name(strategy: Edition) -> str:
     """Where an edition's PDF is kept as it is now (with its amendments), in its document's
-    folder: a name no other record of the document has."""
+    folder: a name no other record of the document has ('2025-amendment-1.pdf'; a bilingual
+    edition's one per language, '2025-cy.pdf')."""
     amendments = len(strategy.identity.amendments)
+    language = f"-{strategy.language}" if strategy.language else ""
     suffix = f"-amendment-{amendments}" if amendments else ""
-    return f"{PUBLISHED_FOLDER}/{strategy.identity.edition_id}{suffix}.pdf"
+    return f"{PUBLISHED_FOLDER}/{strategy.identity.edition_id}{language}{suffix}.pdf"
+
+
+_NO_LANGUAGE = {"language"}
+"""Left out of a record of an edition in one language: its record reads as it always did."""
 
 
 def manifest_yaml(manifest: Manifest) -> str:
     """The manifest as YAML, with a header saying what it is."""
-    records = [record.model_dump(mode="json") for record in manifest.publications]
+    records = [record.model_dump(mode="json", exclude=_NO_LANGUAGE if record.language is None
+                                 else None) for record in manifest.publications]
     for record, source in zip(records, manifest.publications, strict=True):
         record["published"] = source.published
         record["recorded"] = source.recorded
     return ("# The record of this document's published editions, written by `strategy-site "
             "publish`.\n# Do not edit: every build checks the data and the kept PDFs against "
-            "it.\n" + yaml.safe_dump({"records": records}, sort_keys=False, allow_unicode=True))
+            "it.\n" + yaml.dump({"records": records}, Dumper=_WrittenOut, sort_keys=False,
+                                allow_unicode=True))
+
+
+class _WrittenOut(yaml.SafeDumper):
+    """Every value written out in full: records of one edition's versions share its dates,
+    which PyYAML would write once with an alias (*id001), and the loader refuses aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True

@@ -1,4 +1,5 @@
-"""The Home Office submission pack: the strategy's PDF, its SHA-256, and a ready-to-send email.
+"""The Home Office submission pack: the strategy's PDF, its SHA-256, and a ready-to-send email;
+a bilingual strategy's pack holds its PDF in each language, and the email names both.
 
 The Serious Violence Duty asks for the strategy to reach the Home Office within 7 days of its
 publication; the address and the period come from the timetable data, never from code. The
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 
 from .applicability import verdict
 from .formatting import long_date
-from .model import Edition, Timetable
+from .model import LANGUAGE_NAMES, Edition, Timetable
 from .output import write_atomically
 from .pdf import RenderedPdf
 from .timetable import event_due, overridden
@@ -79,6 +80,20 @@ class PackFailure(Exception):
 
 
 @dataclass(frozen=True)
+class Version:
+    """A bilingual strategy's version in another language, as its pack sends it: the edition
+    in that language, its PDF and where it is published."""
+
+    strategy: Edition
+    pdf: RenderedPdf
+    web_address: str | None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf.data).hexdigest()
+
+
+@dataclass(frozen=True)
 class SubmissionPack:
     """What the pack holds, before it is written."""
 
@@ -89,12 +104,16 @@ class SubmissionPack:
     due: dt.date
     email: bytes
     email_name: str
+    translations: tuple[Version, ...] = ()
+    """A bilingual strategy's PDFs in its other languages, attached beside the default's."""
 
 
 def submission_pack(
-    strategy: Edition, pdf: RenderedPdf, timetable: Timetable | None, web_address: str | None
+    strategy: Edition, pdf: RenderedPdf, timetable: Timetable | None, web_address: str | None,
+    translations: tuple[Version, ...] = (),
 ) -> SubmissionPack:
-    """The pack for one strategy; SubmissionError if the data cannot support one."""
+    """The pack for one strategy (with its versions in other languages, `translations`);
+    SubmissionError if the data cannot support one."""
     rule = timetable.rule(SUBMISSION_RULE) if timetable else None
     if rule is not None:
         rule = overridden(rule, strategy)  # a borough's agreed period, as its Key dates show
@@ -122,7 +141,8 @@ def submission_pack(
             f"timetable's '{SUBMISSION_RULE}' rule counts from, so there is no date the Home "
             "Office submission is due"
         )
-    if web_address is not None and example_address(web_address):
+    if any(address is not None and example_address(address) for address in
+           (web_address, *(version.web_address for version in translations))):
         raise ExampleAddress(
             f"{strategy.home}: no submission pack: the site's address is still the example "
             f"address ({web_address}), which the PDF's cover and the email to the Home Office "
@@ -130,32 +150,39 @@ def submission_pack(
             strategy.identity.record.submitted_to_home_office is not None)
     digest = hashlib.sha256(pdf.data).hexdigest()
     try:
-        email = _email(strategy, pdf, rule.address, published, due, web_address, digest,
-                       rule.within_days)
+        versions = (Version(strategy, pdf, web_address), *translations)
+        email = _email(versions, rule.address, published, due, rule.within_days)
     except (ValueError, MessageError) as error:
         raise PackFailure(
             f"{strategy.home}/strategy.yaml: the Home Office submission email cannot be "
             f"written ({error}); its From is 'contact.email' and its Subject names the "
             "'partnership': each must be one line, without line breaks") from None
     return SubmissionPack(pdf, digest, rule.address, published, due, email,
-                          pdf.name.removesuffix(".pdf") + "-home-office-submission.eml")
+                          pdf.name.removesuffix(".pdf") + "-home-office-submission.eml",
+                          translations)
 
 
 def write_pack(pack: SubmissionPack, folder: Path) -> list[Path]:
-    """Write the PDF, its .sha256 and the .eml into `folder`, each atomically."""
-    files = {
-        pack.pdf.name: pack.pdf.data,
-        f"{pack.pdf.name}.sha256": f"{pack.sha256}  {pack.pdf.name}\n".encode(),
-        pack.email_name: pack.email,
-    }
+    """Write each PDF, its .sha256 and the .eml into `folder`, each atomically."""
+    files: dict[str, bytes] = {}
+    for pdf, digest in [(pack.pdf, pack.sha256),
+                        *((version.pdf, version.sha256) for version in pack.translations)]:
+        files[pdf.name] = pdf.data
+        files[f"{pdf.name}.sha256"] = f"{digest}  {pdf.name}\n".encode()
+    files[pack.email_name] = pack.email
     for name, data in files.items():
         write_atomically(folder / name, data)
     return [folder / name for name in files]
 
 
-def _email(strategy: Edition, pdf: RenderedPdf, address: str, published: dt.date,
-           due: dt.date, web_address: str | None, digest: str, within_days: int) -> bytes:
-    identity = strategy.identity
+def _email(versions: tuple[Version, ...], address: str, published: dt.date, due: dt.date,
+           within_days: int) -> bytes:
+    """The email to the Home Office, in English (its team's language; the pack's strings are
+    not in the catalogs yet): the English version's words where the strategy has one, each
+    version's PDF attached and named with where it is published."""
+    english = next((version for version in versions if version.strategy.language == "en"),
+                   versions[0])
+    identity = english.strategy.identity
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = identity.contact.email
     message["To"] = address
@@ -164,27 +191,44 @@ def _email(strategy: Edition, pdf: RenderedPdf, address: str, published: dt.date
     message["Date"] = format_datetime(dt.datetime(published.year, published.month,
                                                   published.day, 9, 0, tzinfo=dt.UTC))
     message["X-Unsent"] = "1"  # opens as a draft, ready to send, in Outlook
+    languages = " and ".join(LANGUAGE_NAMES[version.strategy.language]
+                             for version in versions if version.strategy.language)
     lines = [
         "Dear Serious Violence Duty team,",
         "",
         f"Please find attached {identity.partnership}'s {identity.title_and_edition}, "
-        f"published on {long_date(published)}.",
+        f"published on {long_date(published)}" + (f" in {languages}." if len(versions) > 1
+                                                  else "."),
         "",
     ]
-    if web_address:
-        lines += [f"It is published at: {web_address}", ""]
+    if len(versions) == 1:
+        version = versions[0]
+        if version.web_address:
+            lines += [f"It is published at: {version.web_address}", ""]
     lines += [
         f"Under the Serious Violence Duty the strategy is due with you within {within_days} "
         f"days of publication, by {long_date(due)}.",
         "",
-        f"The attached file is {pdf.name} ({pdf.size_kb} KB, {pdf.pages} pages); "
-        f"its SHA-256 checksum is {digest}.",
-        "",
     ]
+    if len(versions) == 1:
+        pdf = versions[0].pdf
+        lines += [f"The attached file is {pdf.name} ({pdf.size_kb} KB, {pdf.pages} pages); "
+                  f"its SHA-256 checksum is {versions[0].sha256}.", ""]
+    else:
+        for version in versions:
+            pdf, named = version.pdf, version.strategy.identity
+            language = LANGUAGE_NAMES[version.strategy.language or "en"]
+            lines += [f"The {language} version, {named.title_and_edition}"
+                      + (f", is published at: {version.web_address}" if version.web_address
+                         else "") + ".",
+                      f"Its attached file is {pdf.name} ({pdf.size_kb} KB, {pdf.pages} pages); "
+                      f"its SHA-256 checksum is {version.sha256}.", ""]
     contact = identity.contact
     lines += [line for line in (contact.name, contact.role, contact.team, identity.partnership,
                                 contact.email, contact.phone) if line]
     message.set_content("\n".join(lines))
-    message.add_attachment(pdf.data, maintype="application", subtype="pdf", filename=pdf.name)
-    message.set_boundary(f"strategy-site-{digest[:32]}")
+    for version in versions:
+        message.add_attachment(version.pdf.data, maintype="application", subtype="pdf",
+                               filename=version.pdf.name)
+    message.set_boundary(f"strategy-site-{versions[0].sha256[:32]}")
     return message.as_bytes()

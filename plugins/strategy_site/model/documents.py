@@ -218,6 +218,11 @@ class Publication(StrictModel):
     its data and of the PDF that was published, so neither can change unnoticed."""
 
     edition: Text
+    language: Language | None = None
+    """Which version of a bilingual edition this records (each language's has a record of
+    its own); none in a strategy of one language, whose record is as it always was. A record
+    without a language is taken as the record of the edition's default language (an edition
+    published in one language, then given another, is then still checked)."""
     amendments: int = Field(ge=0)
     """How many amendments the recorded data includes (0: as first published)."""
     published: Date
@@ -238,9 +243,14 @@ class Manifest(StrictModel):
     publications: tuple[Publication, ...] = Field(default=(), alias="records")
     """Each publication of an edition and each amendment, oldest first."""
 
-    def current(self, edition: str) -> Publication | None:
-        """The newest record of an edition (its latest amendment), if it has one."""
-        found = [record for record in self.publications if record.edition == edition]
+    def current(self, edition: str, language: str | None = None,
+                default: str | None = None) -> Publication | None:
+        """The newest record of an edition (its latest amendment) in `language` (none: one
+        language), if it has one; a record without a language counts as the `default`
+        language's."""
+        found = [record for record in self.publications if record.edition == edition
+                 and (record.language == language
+                      or (record.language is None and language == default))]
         return max(found, key=lambda record: record.amendments) if found else None
 
 
