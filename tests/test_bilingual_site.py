@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import REPO, BuiltSite, article, in_chromium, is_redirect, make_project
+from conftest import (
+    FIXTURES,
+    REPO,
+    BuiltSite,
+    article,
+    build_site,
+    in_chromium,
+    is_redirect,
+    make_project,
+)
 from strategy_site.gate.a11y_check import serve
 
 BILINGUAL = REPO / "tests" / "fixtures" / "bilingual"
@@ -125,11 +136,24 @@ def test_every_page_is_built_in_both_languages(site: BuiltSite) -> None:
     # the edition's own address in each language.
     assert {"", "definition/", "partnership/", "needs-assessment/", "objectives/",
             "needs-assessment-summary/", "about/", "editions/", "key-dates/", "2025/",
-            "2025/about/"} <= welsh
+            "2025/about/", "2024/", "2024/about/"} <= welsh
     assert "Strategaeth Dyletswydd Trais Difrifol" in site.text(f"{HOME}/")
     assert "Serious Violence Duty Strategy" in site.text(f"{ENGLISH}/")
     assert "Lleihau troseddau cyllyll yn Enghraifft" in site.text(f"{HOME}/objectives/")
     assert "Reduce knife crime in Example" in site.text(f"{ENGLISH}/objectives/")
+
+
+def test_an_earlier_editions_pages_lead_to_the_latest_in_their_language(
+        site: BuiltSite) -> None:
+    for home in (HOME, ENGLISH):
+        page = f"{home}/2024/about/"
+        notice = re.search(r'<div class="strategy-notice".*?</div>', site.html(page), re.S)
+        assert notice, page
+        links = {_at(page, href) for href in re.findall(r'href="([^"]*)"', notice.group(0))}
+        assert links == {f"{home}/", f"{home}/editions/"}, page
+    history = site.text(f"{ENGLISH}/editions/")
+    assert "The page about the strategy updated." in history
+    assert "Y dudalen am y strategaeth" in site.text(f"{HOME}/editions/")
 
 
 def test_each_page_links_to_its_twin_in_the_other_language_and_back(site: BuiltSite) -> None:
@@ -178,10 +202,28 @@ def test_a_page_shows_its_own_languages_navigation_only(site: BuiltSite) -> None
     for welsh, english in _twins(site):
         welsh_nav = {_at(welsh, href) for href in _read(site, welsh).nav_links}
         english_nav = {_at(english, href) for href in _read(site, english).nav_links}
-        assert f"{HOME}/about/" in welsh_nav and f"{ENGLISH}/about/" in english_nav
+        assert f"{HOME}/" in welsh_nav and f"{ENGLISH}/" in english_nav
         assert not any(path.startswith(f"{ENGLISH}/") for path in welsh_nav), welsh
         assert not any(path.startswith(f"{HOME}/") and not path.startswith(f"{ENGLISH}/")
                        for path in english_nav), english
+
+
+def test_with_every_partnership_in_the_navigation_a_document_is_there_in_one_language(
+        tmp_path: Path) -> None:
+    """nav_scope: all lists every partnership on every page: a bilingual one in the page's
+    language, else in its default, never in both."""
+    data = tmp_path / "data"
+    shutil.copytree(BILINGUAL, data)
+    shutil.copytree(FIXTURES / "regions" / "northshire", data / "northshire")
+    built = build_site(tmp_path, data, nav_scope="all", pdfs=False,
+                       timetable_today=dt.date(2025, 6, 1))
+    navs = {page: {_at(page, href) for href in _read(built, page).nav_links}
+            for page in (f"{HOME}/about/", f"{ENGLISH}/about/", "northshire/", "")}
+    for page in (f"{HOME}/about/", "northshire/", ""):
+        assert {f"{HOME}/", "northshire/"} <= navs[page], page
+        assert not any(path.startswith(f"{ENGLISH}/") for path in navs[page]), page
+    assert {f"{ENGLISH}/", "northshire/"} <= navs[f"{ENGLISH}/about/"]
+    assert f"{HOME}/" not in navs[f"{ENGLISH}/about/"]
 
 
 def test_the_home_page_lists_the_strategy_once_with_a_link_to_its_english(

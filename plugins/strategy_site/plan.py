@@ -224,6 +224,11 @@ class SitePlan:
         strategy = self._edition_of(src_uri)
         return nav_scope(strategy) if strategy is not None else ""
 
+    @property
+    def bilingual(self) -> bool:
+        """Whether some document is published in more than one language."""
+        return len(self.documents) > len(self.site.documents)
+
     def language_of(self, src_uri: str) -> str | None:
         """The language of a generated page of a bilingual strategy (none in one language,
         and for the site's own pages: they are in the site's)."""
@@ -314,8 +319,23 @@ def nav_scope(strategy: Edition) -> str:
     """The navigation an edition's pages show: its partnership's ('bexley'), in the edition's
     language when that is not its strategy's default ('enghraifft/en')."""
     if strategy.language is not None and strategy.language != strategy.default_language:
-        return f"{strategy.folder}/{strategy.language}"
+        return f"{strategy.folder}{LANGUAGE_SCOPE}{strategy.language}"
     return strategy.folder
+
+
+LANGUAGE_SCOPE = "/"
+"""Between a partnership and a language in a navigation scope: 'enghraifft/en'."""
+
+
+def shown_in_nav(owner: str, scope: str, every_partnership: bool) -> bool:
+    """Whether the navigation of a page (of navigation `scope`) lists a section (of scope
+    `owner`, '' for the site's own pages): its partnership's in its language; with every
+    partnership's (nav_scope: all), each other's too, in its default language, so a page
+    lists no document twice, once in each language."""
+    if owner in ("", scope):
+        return True
+    folder, _, language = owner.partition(LANGUAGE_SCOPE)
+    return every_partnership and not language and folder != scope.partition(LANGUAGE_SCOPE)[0]
 
 
 def _pair_versions(site: Site, sections: Mapping[str, list[PageSpec]],

@@ -39,7 +39,7 @@ from .loading import StrategyDataError, load_site
 from .output import full_disk
 from .pages import Heading, PageSpec, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
-from .plan import Options, SitePlan, plan_site
+from .plan import Options, SitePlan, plan_site, shown_in_nav
 from .preview import Preview
 from .theme_filters import FILTERS as THEME_FILTERS
 
@@ -169,15 +169,18 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Each partnership's own navigation (nav_scope: partnership): the site's, less every
         other partnership's documents, and a bilingual partnership's in each language apart
         (its pages show their own language's); under "", the site's pages alone, for pages
-        outside any partnership."""
+        outside any partnership. With every partnership's (nav_scope: all), a bilingual
+        document is still listed in one language only: the page's, else its default."""
         self.navs = {}
-        if self.config.nav_scope == "all" or self.plan is None:
+        every = self.config.nav_scope == "all"
+        if self.plan is None or (every and not self.plan.bilingual):
             return nav
         landing = self.plan.landings()
         owners = {id(item): landing.get(_first_source(item) or "", "") for item in nav.items}
-        for partnership in {*landing.values(), ""}:
-            kept = [item for item in nav.items if owners[id(item)] in ("", partnership)]
-            self.navs[partnership] = Navigation(kept, nav.pages)
+        for scope in {*landing.values(), ""}:
+            kept = [item for item in nav.items
+                    if shown_in_nav(owners[id(item)], scope, every)]
+            self.navs[scope] = Navigation(kept, nav.pages)
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
