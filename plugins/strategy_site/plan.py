@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -236,9 +237,15 @@ class SitePlan:
         return strategy.language if strategy is not None else None
 
     def _edition_of(self, src_uri: str) -> Edition | None:
-        spec = self.pages.get(src_uri)
-        strategy = spec.context.get("strategy") if spec is not None else None
-        return strategy if isinstance(strategy, Edition) else None
+        return self._editions.get(src_uri)
+
+    @cached_property
+    def _editions(self) -> dict[str, Edition]:
+        """The edition each generated page shows, by its source path (asked for each page
+        the engine renders: made once)."""
+        found = {src_uri: spec.context.get("strategy") for src_uri, spec in self.pages.items()}
+        return {src_uri: strategy for src_uri, strategy in found.items()
+                if isinstance(strategy, Edition)}
 
     def partnership_files(self) -> dict[str, str]:
         """Each partnership's folder and the file that makes it one, as messages name it."""
