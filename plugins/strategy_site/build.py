@@ -84,6 +84,9 @@ class RedirectPage:
     path: Path
     title: str
     href: str
+    language: str | None = None
+    """The language of the page it sends readers to, when not the site's (a bilingual
+    strategy's)."""
 
 
 class SiteBuild:
@@ -221,7 +224,8 @@ class SiteBuild:
         for name, data in packaged_schemas().items():
             self._write(self.staging / SCHEMA_FOLDER / name, data)
         for redirect in redirects:
-            html = self.renderer.render_redirect(redirect.title, redirect.href, language)
+            html = self.renderer.render_redirect(redirect.title, redirect.href,
+                                                 redirect.language or language)
             self._write(redirect.path, html.encode("utf-8"))
 
     def write_search_index(self) -> None:
@@ -380,11 +384,6 @@ def log_loaded(plan: SitePlan, data_dir: Path) -> None:
     for item in site.withheld:
         log.info("Withheld from %s (edition %s): %s", item.home, item.edition,
                  withheld_line(item))
-    for edition in site.latest_editions:
-        if edition.translations:  # issue 19: the pages and PDFs per language are to come
-            log.warning("%s is in %s: every language is checked, but only the %s version is "
-                        "published so far (a site in each language is not built yet)",
-                        edition.home, ", ".join(edition.identity.languages), edition.language)
 
 
 def log_timetable(plan: SitePlan, timetable_public: bool, overdue_level: int) -> None:

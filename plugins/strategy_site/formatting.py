@@ -14,6 +14,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import markdown
+from babel import Locale
 from markupsafe import Markup
 
 from .model import WEB_SCHEMES, Figure, other_site, slugify
@@ -136,7 +137,14 @@ def tel_address(number: str) -> str:
     return f"tel:{'+' if number.startswith('+') else ''}{digits}"
 
 
+def language_name(code: str) -> str:
+    """A language's name in that language ('Cymraeg', 'English'), as a link to a page's
+    version in it reads (GOV.UK's language toggle): from Unicode's data, through Babel."""
+    return str(Locale.parse(code).get_display_name(code))
+
+
 FILTERS = {
+    "language_name": language_name,
     "tel_address": tel_address,
     "prose": prose,
     "inline": inline,

@@ -138,8 +138,11 @@ def edition_pages(strategy: Edition, site: Site, base: str | None = None,
             page_source(base, name), title, template,
             {**shared, **context, "review": strategy.review_of(name)}, heading, place,
         )
-    related = [Related(d.latest.identity.title, folder_page(d.home), d.id is None)
-               for d in site.documents_of(strategy.folder) if d.home != strategy.home]
+    # The partnership's other documents in this edition's language, where they have it.
+    others = [(d.latest.version_in(strategy.language), d.id is None)
+              for d in site.documents_of(strategy.folder)]
+    related = [Related(other.identity.title, folder_page(other.home), main)
+               for other, main in others if other.home != strategy.home]
     landing = PageSpec(page_source(base, INDEX), _landing_title(strategy), "landing.html",
                        {**shared, "contents": list(part_pages.values()), "related": related,
                         "history": editions_of(strategy.home)},
@@ -191,11 +194,14 @@ def editions_page(document: Document, states: Mapping[str, PublicationState]) ->
                     page_place(document.latest, titled=True))
 
 
-def key_dates_page(strategy: Edition, deadlines: list[Deadline], today: dt.date) -> PageSpec:
-    """A strategy's Key dates page: each deadline and where it stands."""
+def key_dates_page(strategy: Edition, deadlines: list[Deadline], today: dt.date,
+                   feed: str | None = None) -> PageSpec:
+    """A strategy's Key dates page: each deadline and where it stands. `feed`: the calendar
+    feed it links to, when not its own (a bilingual strategy's is its default version's)."""
     return PageSpec(page_source(strategy.home, KEY_DATES), "Key dates", "key_dates.html",
                     {"strategy": strategy, "deadlines": deadlines, "today": today,
-                     "feed": feed_path(strategy.home)}, "Key dates", page_place(strategy))
+                     "feed": feed or feed_path(strategy.home)}, "Key dates",
+                    page_place(strategy))
 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Deadline]], today: dt.date) -> PageSpec:

@@ -1,7 +1,8 @@
 """The site's plan: from the loaded data and the build's options to everything a build makes.
 
 One step decides every generated page (its address, title, template and context), each
-document's place in the navigation, the redirects of the newest editions' own addresses,
+document's place in the navigation, a bilingual strategy's pages in each of its languages
+(paired with their versions in the others), the redirects of the newest editions' own addresses,
 the earlier editions' copies, the calendar feeds, the PDFs (kept as published or to render)
 and the submission packs. The MkDocs plugin and the `strategy-site` command both take their
 decisions from here, so they cannot disagree; neither engine nor command is imported here.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -138,13 +140,21 @@ class SitePlan:
     options: Options
     today: dt.date | None
     """The date the timetable was checked as of (None without a timetable)."""
+    documents: tuple[Document, ...]
+    """Every document in each of its languages: a bilingual one in its default language,
+    then in each of its others (language_versions), each at a home of its own."""
     sections: Mapping[str, tuple[PageSpec, ...]]
-    """Each document's pages in the navigation, landing page first, by its home."""
+    """Each document's pages in the navigation, landing page first, by its home (a bilingual
+    document's in each language: `enghraifft`, `enghraifft/en`)."""
     copies: tuple[PageSpec, ...]
     """Earlier editions' pages at the edition's own address (outside the navigation)."""
     site_pages: tuple[PageSpec, ...]
     """The site's own pages (the timetable dashboard)."""
     redirects: tuple[Redirect, ...]
+    versions: Mapping[str, Mapping[str, str]]
+    """Each page of a bilingual strategy (source path) and the same page in each of its
+    languages, the default first, itself included: what its language link and `hreflang`
+    alternates lead to."""
     deadlines: Mapping[str, tuple[Deadline, ...]]
     """Each strategy's deadlines by its home, and the site's under SITE_FINDINGS."""
     feeds: tuple[Feed, ...]
@@ -197,7 +207,7 @@ class SitePlan:
         # Titles come from the data. Material prints them raw in places and escapes them in
         # others (aria-label), so they go in as Markup: escaped once, never twice.
         nav: list[Any] = []
-        for document in self.site.documents:
+        for document in self.documents:
             section = self.sections[document.home]
             title = section[0].title if document.id is None else section[0].full_title
             nav.append({escape(title): [
@@ -207,9 +217,38 @@ class SitePlan:
         return nav + [{spec.title: spec.src_uri} for spec in self.site_pages]
 
     def landings(self) -> dict[str, str]:
-        """Each document's landing page (source path) and the partnership it belongs to."""
-        return {section[0].src_uri: partnership_of(home)
-                for home, section in self.sections.items()}
+        """Each document's landing page (source path) and the navigation it belongs to (its
+        partnership's in its language: nav_scope_of)."""
+        return {section[0].src_uri: self.nav_scope_of(section[0].src_uri)
+                for section in self.sections.values()}
+
+    def nav_scope_of(self, src_uri: str) -> str:
+        """The navigation a generated page shows: its partnership's in the page's language
+        ('enghraifft', 'enghraifft/en'); '' for a page of the whole site."""
+        strategy = self._edition_of(src_uri)
+        return nav_scope(strategy) if strategy is not None else ""
+
+    @property
+    def bilingual(self) -> bool:
+        """Whether some document is published in more than one language."""
+        return len(self.documents) > len(self.site.documents)
+
+    def language_of(self, src_uri: str) -> str | None:
+        """The language of a generated page of a bilingual strategy (none in one language,
+        and for the site's own pages: they are in the site's)."""
+        strategy = self._edition_of(src_uri)
+        return strategy.language if strategy is not None else None
+
+    def _edition_of(self, src_uri: str) -> Edition | None:
+        return self._editions.get(src_uri)
+
+    @cached_property
+    def _editions(self) -> dict[str, Edition]:
+        """The edition each generated page shows, by its source path (asked for each page
+        the engine renders: made once)."""
+        found = {src_uri: spec.context.get("strategy") for src_uri, spec in self.pages.items()}
+        return {src_uri: strategy for src_uri, strategy in found.items()
+                if isinstance(strategy, Edition)}
 
     def partnership_files(self) -> dict[str, str]:
         """Each partnership's folder and the file that makes it one, as messages name it."""
@@ -238,32 +277,40 @@ def plan_site(site: Site, options: Options) -> SitePlan:
     _check_folders(site, options.data_dir)
     states = {id(edition): publication_state(document, edition, dict(site.definitions))
               for document in site.documents for edition in document.editions}
+    versions = [(document, version) for document in site.documents
+                for version in (document, *language_versions(document))]
+    """Each document in each of its languages, beside the document (its default version)."""
     sections: dict[str, list[PageSpec]] = {}
-    copies: list[PageSpec] = []
+    copies: dict[str, list[PageSpec]] = {}
+    """Each document's earlier editions' pages, by its home."""
     redirects: list[Redirect] = []
     parts: dict[int, tuple[PageSpec, ...]] = {}
     """Each edition's part pages (after its landing page), by the edition: its PDF's parts."""
-    for document in site.documents:
+    for _, document in versions:
         sections[document.home] = edition_pages(document.latest, site)
         parts[id(document.latest)] = tuple(sections[document.home][1:])
         for spec in sections[document.home]:
             own = moved(spec.src_uri, document.home, document.latest.edition_address)
             redirects.append(Redirect(own, spec))
+        copies[document.home] = []
         for edition in document.editions:
             if not edition.latest:
                 pages = edition_pages(edition, site, edition.edition_address,
                                       _notice(document, edition))
                 parts[id(edition)] = tuple(pages[1:])
-                copies += pages
+                copies[document.home] += pages
     today, deadlines, site_pages = _timetable(site, options, sections)
-    for document in site.documents:
+    for default, document in versions:
         sections[document.home].append(editions_page(document, {
-            edition.identity.edition: states[id(edition)] for edition in document.editions}))
+            edition.identity.edition: states[id(edition)] for edition in default.editions}))
     pdfs = _pdfs(site, options, states, parts)
     return SitePlan(
         site=site, options=options, today=today,
+        documents=tuple(document for _, document in versions),
         sections={home: tuple(section) for home, section in sections.items()},
-        copies=tuple(copies), site_pages=tuple(site_pages), redirects=tuple(redirects),
+        copies=tuple(spec for pages in copies.values() for spec in pages),
+        site_pages=tuple(site_pages), redirects=tuple(redirects),
+        versions=_pair_versions(site, sections, copies),
         deadlines=deadlines, feeds=_feeds(deadlines, options), pdfs=pdfs,
         packs=_packs(pdfs),
     )
@@ -276,6 +323,67 @@ def _packs(pdfs: tuple[PdfPlan, ...]) -> tuple[PackPlan, ...]:
                                        for version in job.edition.translations)))
         for job in pdfs if job.edition.latest
         and job.edition.language == job.edition.default_language)
+
+
+def language_versions(document: Document) -> tuple[Document, ...]:
+    """A bilingual document in each of its languages other than its default: each edition's
+    version in that language (an edition without one is left out of it), at its own home."""
+    return tuple(document.model_copy(update={"editions": tuple(
+        version for edition in document.editions for version in edition.translations
+        if version.language == language)})
+        for language in (version.language for version in document.latest.translations))
+
+
+def nav_scope(strategy: Edition) -> str:
+    """The navigation an edition's pages show: its partnership's ('bexley'), in the edition's
+    language when that is not its strategy's default ('enghraifft/en')."""
+    if strategy.language is not None and strategy.language != strategy.default_language:
+        return f"{strategy.folder}{LANGUAGE_SCOPE}{strategy.language}"
+    return strategy.folder
+
+
+LANGUAGE_SCOPE = "/"
+"""Between a partnership and a language in a navigation scope: 'enghraifft/en'."""
+
+
+def shown_in_nav(owner: str, scope: str, every_partnership: bool) -> bool:
+    """Whether the navigation of a page (of navigation `scope`) lists a section (of scope
+    `owner`, '' for the site's own pages): its partnership's in its language; with every
+    partnership's (nav_scope: all), each other's too, in its default language, so a page
+    lists no document twice, once in each language."""
+    if owner in ("", scope):
+        return True
+    folder, _, language = owner.partition(LANGUAGE_SCOPE)
+    return every_partnership and not language and folder != scope.partition(LANGUAGE_SCOPE)[0]
+
+
+def _pair_versions(site: Site, sections: Mapping[str, list[PageSpec]],
+                   copies: Mapping[str, list[PageSpec]]) -> dict[str, dict[str, str]]:
+    """Each page of a bilingual document and the same page in each language: the versions'
+    pages are made alike (edition_pages), so the n-th page of one is the n-th of each other.
+    An earlier edition's copies are paired where that edition has the language too."""
+    pairs: dict[str, dict[str, str]] = {}
+    for document in site.documents:
+        languages = [document.latest, *document.latest.translations]
+        for pages in (sections, copies) if len(languages) > 1 else ():
+            by_language = {version.language: _by_edition(pages[version.home])
+                           for version in languages}
+            for edition in by_language[document.latest.language]:
+                found = {language: pages_of[edition] for language, pages_of
+                         in by_language.items() if edition in pages_of}
+                for row in zip(*found.values(), strict=True):
+                    twins = {str(language): spec.src_uri
+                             for language, spec in zip(found, row, strict=True)}
+                    pairs.update({src_uri: twins for src_uri in twins.values()})
+    return {src_uri: twins for src_uri, twins in pairs.items() if len(twins) > 1}
+
+
+def _by_edition(pages: list[PageSpec]) -> dict[str, list[PageSpec]]:
+    """A document's pages by the edition they show (its edition's id)."""
+    found: dict[str, list[PageSpec]] = {}
+    for spec in pages:
+        found.setdefault(spec.context["strategy"].identity.edition_id, []).append(spec)
+    return found
 
 
 def _check_folders(site: Site, data_dir: Path) -> None:
@@ -307,6 +415,12 @@ def _timetable(site: Site, options: Options, sections: dict[str, list[PageSpec]]
             page = key_dates_page(strategy, found, today)
             sections[strategy.home].append(page)
             rows += [(page, deadline) for deadline in found]
+            # One set of deadlines per edition, whatever its languages (the default's, here
+            # and in the feeds); a page in each, which names what is due in its language.
+            for version in strategy.translations:
+                sections[version.home].append(key_dates_page(
+                    version, edition_deadlines(version, timetable, today), today,
+                    feed_path(strategy.home)))
     events: dict[str, dt.date | None] = {
         "accessibility_statement_reviewed": options.statement_reviewed}
     deadlines[SITE_DEADLINES] = tuple(site_deadlines(timetable, events, today))

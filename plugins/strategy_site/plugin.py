@@ -39,7 +39,7 @@ from .loading import StrategyDataError, load_site
 from .output import full_disk
 from .pages import Heading, PageSpec, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
-from .plan import Options, SitePlan, partnership_of, plan_site
+from .plan import Options, SitePlan, plan_site, shown_in_nav
 from .preview import Preview
 from .theme_filters import FILTERS as THEME_FILTERS
 
@@ -68,7 +68,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         self.navs: dict[str, Navigation] = {}
-        """The navigation a page of each partnership shows (nav_scope), by partnership."""
+        """The navigation a page of each partnership shows (nav_scope), by partnership in
+        a language (plan.nav_scope)."""
         self.preview: Preview | None = None
         """Under `mkdocs serve`: what the pages do not wait for (preview.py)."""
         self.theme_templates = MemoryBytecodeCache()
@@ -166,16 +167,20 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each partnership's own navigation (nav_scope: partnership): the site's, less every
-        other partnership's documents; under "", the site's pages alone, for pages outside
-        any partnership."""
+        other partnership's documents, and a bilingual partnership's in each language apart
+        (its pages show their own language's); under "", the site's pages alone, for pages
+        outside any partnership. With every partnership's (nav_scope: all), a bilingual
+        document is still listed in one language only: the page's, else its default."""
         self.navs = {}
-        if self.config.nav_scope == "all" or self.plan is None:
+        every = self.config.nav_scope == "all"
+        if self.plan is None or (every and not self.plan.bilingual):
             return nav
         landing = self.plan.landings()
         owners = {id(item): landing.get(_first_source(item) or "", "") for item in nav.items}
-        for partnership in {*landing.values(), ""}:
-            kept = [item for item in nav.items if owners[id(item)] in ("", partnership)]
-            self.navs[partnership] = Navigation(kept, nav.pages)
+        for scope in {*landing.values(), ""}:
+            kept = [item for item in nav.items
+                    if shown_in_nav(owners[id(item)], scope, every)]
+            self.navs[scope] = Navigation(kept, nav.pages)
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -192,9 +197,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Give the page its partnership's navigation: a page's size does not grow with the
         number of partnerships on the site (and nor does the time to render it)."""
         if self.navs:
-            # A generated page's path starts with its partnership's folder (or is site-wide).
-            owner = partnership_of(page.file.src_uri) if page.file.src_uri in self.pages \
-                else ""
+            assert self.plan is not None
+            owner = self.plan.nav_scope_of(page.file.src_uri)
             context["nav"] = self.navs.get(owner, self.navs[""])
         return context
 
@@ -225,12 +229,30 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             # in the navigation: Material prints titles raw in places.
             page.meta["title"] = escape(spec.full_title)
             page.meta["browser_title"] = escape(spec.browser_title)
+            self._set_language(page, files)
         if not page.meta.get("fill_from_config"):
             return markdown
         try:
             return self.renderer.render_markdown(markdown, accessibility=self.config.accessibility)
         except TemplateError as error:
             raise PluginError(f"docs/{page.file.src_uri}: {error}") from None
+
+    def _set_language(self, page: Page, files: Files) -> None:
+        """A bilingual strategy's page says its language (`lang`: the theme's
+        partials/language.html takes Material's strings in it, and <html lang> with them)
+        and its versions in each language, the default first (`strategy_versions`: its
+        hreflang alternates and its language link, theme/base.html), by their paths in the
+        site, which the theme makes relative to the page."""
+        assert self.plan is not None
+        language = self.plan.language_of(page.file.src_uri)
+        if language is not None:
+            page.meta["lang"] = language
+        versions = self.plan.versions.get(page.file.src_uri)
+        if versions:
+            found = {code: files.get_file_from_path(src) for code, src in versions.items()}
+            page.meta["strategy_versions"] = [
+                {"lang": code, "url": file.url, "current": code == language}
+                for code, file in found.items() if file is not None]
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -246,7 +268,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             return get_relative_url(file.url, page.url)
 
         if spec is None:
-            return self._render_strategy_list(html, url)
+            return self._render_strategy_list(html, url, config.theme.locale.language)
         downloads = self._downloads()
         download = downloads.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF
         rendered = self.renderer.render(spec, url, download=download, downloads=downloads)
@@ -345,7 +367,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             at = File(redirect.source, config.docs_dir, config.site_dir,
                       config.use_directory_urls)
             pages.append(RedirectPage(Path(at.abs_dest_path), spec.browser_title,
-                                      get_relative_url(target.url, at.url)))
+                                      get_relative_url(target.url, at.url),
+                                      self.plan.language_of(spec.src_uri)))
         return pages
 
     def on_serve(
@@ -375,12 +398,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         assert self.plan is not None
         return [*home, *self.plan.strategy_nav(), *top, *sections]
 
-    def _render_strategy_list(self, html: str, url: UrlFor) -> str:
+    def _render_strategy_list(self, html: str, url: UrlFor, language: str) -> str:
         marker = self.config.strategies_marker
         if marker not in html or self.plan is None:
             return html
         return html.replace(marker, self.renderer.render_strategy_list(
-            self.plan.site, url, downloads=self._downloads(), status=self.plan.statuses()))
+            self.plan.site, url, downloads=self._downloads(), status=self.plan.statuses(),
+            language=language))
 
     def _downloads(self) -> dict[str, PdfDownload]:
         """Each edition's PDF as the pages link to it (none before the build has started)."""

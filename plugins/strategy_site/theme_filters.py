@@ -12,6 +12,8 @@ import re
 
 from markupsafe import Markup
 
+from .formatting import language_name
+
 _SVG_START = re.compile(r"<svg(?=[\s>])")
 
 
@@ -20,5 +22,5 @@ def decorative_icon(svg: str) -> Markup:
     return Markup(_SVG_START.sub('<svg aria-hidden="true" focusable="false"', str(svg), count=1))
 
 
-FILTERS = {"decorative_icon": decorative_icon}
+FILTERS = {"decorative_icon": decorative_icon, "language_name": language_name}
 """The filters the theme overrides use, by name."""

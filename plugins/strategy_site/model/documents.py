@@ -144,6 +144,12 @@ class Edition(StrictModel):
         """A bilingual strategy's default language (its first); none in one language."""
         return self.identity.languages[0] if self.identity.languages else None
 
+    def version_in(self, language: str | None) -> Edition:
+        """This edition in a language of its strategy (itself in its own language, or when
+        it has no version in that one)."""
+        return next((version for version in self.translations
+                     if version.language == language), self)
+
     @property
     def edition_address(self) -> str:
         """This edition's own lasting address: 'bexley/2022-2025'."""
