@@ -178,7 +178,7 @@ class Foreword(StrictModel):
     """`foreword.yaml`: the foreword and who signed it."""
 
     title: Text | None = None
-    """None: the site's own word for it, in the page's language ('Foreword')."""
+    """Left out, the site's own word for it in the page's language: 'Foreword' ('Rhagair')."""
     body: Markdown
     signatories: tuple[Signatory, ...] = Field(min_length=1)
 
@@ -227,7 +227,8 @@ class ReviewDates(StrictModel):
     """`review-dates.yaml`: the table of each element's publication and review date."""
 
     title: Text | None = None
-    """None: the site's own words for it, in the page's language ('Review dates')."""
+    """Left out, the site's own words for it in the page's language: 'Review dates'
+    ('Dyddiadau adolygu')."""
     elements: tuple[ReviewDate, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -257,8 +258,8 @@ class Definition(StrictModel):
     """`definition.yaml`: the borough's definition, adopted from a shared one or its own."""
 
     title: Text | None = None
-    """None: the site's own words for it, in the page's language ('Definition of Serious
-    Violence')."""
+    """Left out, the site's own words for it in the page's language: 'Definition of Serious
+    Violence' ('Diffiniad o Drais Difrifol')."""
     body: Markdown | None = None
     adopts: Identifier | None = None
     include_notes: bool = True
