@@ -328,3 +328,28 @@ def test_a_release_that_adds_fields_keeps_the_fingerprints_of_editions_already_r
     now = {edition.edition_address: data_sha256(edition, dict(site.definitions))
            for document in site.documents for edition in document.editions}
     assert now == expected
+
+
+@pytest.mark.parametrize(("part", "title"), [
+    ("foreword.yaml", "Foreword"), ("review-dates.yaml", "Review dates"),
+    ("definition.yaml", "Definition of Serious Violence")])
+def test_a_title_left_out_is_fingerprinted_as_the_english_default_it_was(
+        tmp_path: Path, part: str, title: str) -> None:
+    """Issue 19 moved these titles' defaults from the model to the catalog (none in the
+    model now): an edition recorded while the model filled them in keeps its fingerprint."""
+    from strategy_site.publications import data_sha256
+
+    def fingerprint(given: str) -> str:
+        data = tmp_path / ("given" if given else "left-out")
+        shutil.copytree(FIXTURES / "recorded", data)
+        home = data / "testshire"
+        if part == "foreword.yaml":
+            (home / part).write_text("body: Welcome.\nsignatories:\n  - name: Alex Jones\n",
+                                     "utf-8")
+        text = re.sub(r"^title: .*\n", "", (home / part).read_text("utf-8"), flags=re.M)
+        (home / part).write_text(given + text, "utf-8")
+        site = load_site(data)
+        [edition] = [e for d in site.documents for e in d.editions if e.folder == "testshire"]
+        return data_sha256(edition, dict(site.definitions))
+
+    assert fingerprint("") == fingerprint(f"title: {title}\n")

@@ -167,12 +167,25 @@ def test_every_file_under_templates_counts(tmp_path: Path) -> None:
     assert len({first, second, pdf_key.templates_fingerprint(package)}) == 3
 
 
+def test_a_catalog_of_our_words_counts(tmp_path: Path) -> None:
+    """Issue 19: the print document's words come from locale/ (catalog.py), outside
+    templates/: a corrected Welsh word must make the Welsh PDF again, not serve the old one."""
+    package = tmp_path / "strategy_site"
+    for folder in ("templates", "locale"):
+        shutil.copytree(PACKAGE / folder, package / folder)
+    first = pdf_key.templates_fingerprint(package)
+    welsh = package / "locale" / "cy" / "LC_MESSAGES" / "strategy_site.po"
+    welsh.write_text(welsh.read_text("utf-8").replace('msgstr "Cynnwys"', 'msgstr "Cynnwys y"'),
+                     "utf-8")
+    assert pdf_key.templates_fingerprint(package) != first
+
+
 def test_the_print_code_is_followed_through_its_imports() -> None:
     modules = {path.relative_to(PACKAGE).as_posix() for path in pdf_key.imported_modules(
         PACKAGE, [PACKAGE / name for name in pdf_key.PRINT_CODE])}
     # pages.py renders the print document with the diagrams and the filters, from the model.
     assert {"pages.py", "pdf.py", "diagrams.py", "formatting.py", "model/values.py",
-            "model/parts.py", "addresses.py"} <= modules
+            "model/parts.py", "addresses.py", "catalog.py"} <= modules
     assert "plugin.py" not in modules and "cli.py" not in modules
 
 

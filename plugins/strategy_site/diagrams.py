@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
+from . import catalog
+from .catalog import gettext as _
 from .formatting import figure_text
 from .model import (
     ChartDiagram,
@@ -413,7 +415,7 @@ def _value_label(drawing: Drawing, x: float, y: float, label: str, row: float) -
 def _total_label(chart: ChartDiagram, index: int) -> str:
     """A stacked bar's label: the category's total, when every figure in it is exact."""
     total = chart.row_total(index)
-    return _format(chart, total) if total else "total not known"
+    return _format(chart, total) if total else _("total not known")
 
 
 def _polyline(points: list[tuple[float, float] | None]) -> str:
@@ -468,18 +470,21 @@ def _short(chart: ChartDiagram, value: Decimal) -> str:
         else f"{prefix}{value:g}"
 
 
-def funding_chart(funding: Funding) -> ChartDiagram | None:
+def funding_chart(funding: Funding, language: str | None = None) -> ChartDiagram | None:
     """The funding tables as a chart of pounds (streams by year), if the data asks for one:
-    the chart's wording (its units, "£", "Fund", its source) is the site's, not the data's."""
+    the chart's wording (its units, "£", "Fund", its source) is the site's, not the data's,
+    in the edition's `language` (none: English)."""
     if funding.chart is None or not funding.streams:
         return None
+    _ = catalog.gettext_in(language)
     years = funding.years
     return ChartDiagram(
         id="funding-chart", kind="chart", chart="bar", layout="grouped",
         title=funding.chart.title, description=funding.chart.description,
-        units="pounds", prefix="£", source="the funding tables on this page",
-        period=f"{years[0]} to {years[-1]}" if len(years) > 1 else years[0],
-        category_label="Fund", categories=tuple(s.name for s in funding.streams),
+        units=_("pounds"), prefix="£", source=_("the funding tables on this page"),
+        period=_("%(first)s to %(last)s") % {"first": years[0], "last": years[-1]}
+        if len(years) > 1 else years[0],
+        category_label=_("Fund"), categories=tuple(s.name for s in funding.streams),
         series=tuple(Series(name=year, values=tuple(Figure(value=s.total(year))
                                                     for s in funding.streams))
                      for year in years),

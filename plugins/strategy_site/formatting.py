@@ -1,7 +1,8 @@
 """Named Jinja filters: how dates, money, numbers and prose from the data are shown.
 
 Prose is Markdown with raw HTML switched off, so text from YAML can never add markup of its
-own, and links are kept only for web, e-mail and site-relative addresses.
+own, and links are kept only for web, e-mail and site-relative addresses. Dates and amounts
+are written by Babel for the language of the page being rendered (`catalog.speaking`).
 """
 
 from __future__ import annotations
@@ -15,16 +16,21 @@ from urllib.parse import urlsplit
 
 import markdown
 from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
+from . import catalog
+from .catalog import N_
+from .catalog import gettext as _
 from .model import WEB_SCHEMES, Figure, other_site, slugify
 
 SAFE_SCHEMES = WEB_SCHEMES | {""}
 """Link schemes a prose link may use; "" is a site-relative address."""
 
 _NUMBER_WORDS = (
-    "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
-    "Eleven", "Twelve",
+    N_("Zero"), N_("One"), N_("Two"), N_("Three"), N_("Four"), N_("Five"), N_("Six"),
+    N_("Seven"), N_("Eight"), N_("Nine"), N_("Ten"), N_("Eleven"), N_("Twelve"),
 )
 
 
@@ -98,8 +104,8 @@ def inline(text: str | None) -> Markup:
 
 
 def long_date(value: dt.date) -> str:
-    """31 January 2024, as GOV.UK writes dates."""
-    return f"{value.day} {value:%B %Y}"
+    """31 January 2024, as GOV.UK writes dates (31 Ionawr 2024 in Welsh)."""
+    return format_date(value, "d MMMM y", locale=catalog.locale())
 
 
 def iso_date(value: dt.date) -> str:
@@ -109,25 +115,24 @@ def iso_date(value: dt.date) -> str:
 
 def pounds(value: Decimal) -> str:
     """£125,305 for whole pounds, £39,728.86 where there are pence."""
-    if value == value.to_integral_value():
-        return f"£{int(value):,}"
-    return f"£{value:,.2f}"
+    pattern = "¤#,##0" if value == value.to_integral_value() else "¤#,##0.00"
+    return format_currency(value, "GBP", pattern, locale=catalog.locale(), currency_digits=False)
 
 
 def figure_text(figure: Figure | None, prefix: str | None = None) -> str:
     """A chart's figure: '£412,554', '36', '<10' (suppressed), 'not known' (a total of those)."""
     if figure is None:
-        return "not known"
+        return _("not known")
     if figure.value is None:
         return f"<{figure.below}"
     value = figure.value
-    number = f"{int(value):,}" if value == value.to_integral_value() else f"{value:,.2f}"
-    return f"{prefix or ''}{number}"
+    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+    return f"{prefix or ''}{format_decimal(value, pattern, locale=catalog.locale())}"
 
 
 def number_word(value: int) -> str:
     """One, Two ... Twelve, as the seeds number their objectives; figures after that."""
-    return _NUMBER_WORDS[value] if 0 <= value < len(_NUMBER_WORDS) else str(value)
+    return _(_NUMBER_WORDS[value]) if 0 <= value < len(_NUMBER_WORDS) else str(value)
 
 
 def tel_address(number: str) -> str:

@@ -8,6 +8,7 @@ could be served by another engine. Templates hold the markup; this module choose
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import diagrams, formatting
+from . import catalog, diagrams, formatting
 from .addresses import (
     EDITIONS,
     INDEX,
@@ -30,6 +31,7 @@ from .addresses import (
     key_dates_of,
     page_source,
 )
+from .catalog import N_
 from .model import APPENDIX_PAGE, PART_NAMES, Document, Edition, Publication, Site, slugify
 from .publications import PublicationState
 from .timetable import Deadline
@@ -92,10 +94,12 @@ _recording: ContextVar[list[Heading] | None] = ContextVar("headings", default=No
 
 def _record_heading(level: int, ident: str, text: str) -> str:
     """Called by _heading.html as it writes a heading: kept for the page's table of contents
-    (its text as a reader sees it: white space collapsed). Writes nothing itself."""
+    (its text as a reader sees it: white space collapsed; a translated heading, which the
+    catalog gives as markup with its data escaped, unescaped again). Writes nothing itself."""
     found = _recording.get()
     if found is not None:
-        found.append(Heading(level, str(ident), " ".join(str(text).split())))
+        words = text.unescape() if isinstance(text, Markup) else str(text)
+        found.append(Heading(level, str(ident), " ".join(words.split())))
     return ""
 
 
@@ -157,9 +161,11 @@ def page_place(strategy: Edition, earlier: bool = False, titled: bool = False) -
     earlier edition's edition ('Bexley, edition 2019 – 2022'). `titled`: the page's heading
     names the document already (its landing page, its edition history)."""
     identity = strategy.identity
+    _ = catalog.gettext_in(strategy.language)
     place = identity.borough if strategy.document is None or titled \
         else f"{identity.title}, {identity.borough}"
-    return f"{place}, edition {identity.edition}" if earlier else place
+    return _("%(place)s, edition %(edition)s") % {"place": place, "edition": identity.edition} \
+        if earlier else place
 
 
 def _landing_title(strategy: Edition) -> str:
@@ -183,14 +189,15 @@ class EditionEntry:
 def editions_page(document: Document, states: Mapping[str, PublicationState]) -> PageSpec:
     """A document's edition history: each edition with its date, what changed, amendments
     and its record, newest first. `states` gives each edition's record state by edition."""
+    _ = catalog.gettext_in(document.latest.language)
     entries = []
     for edition in document.editions:
         state = states[edition.identity.edition]
         entries.append(EditionEntry(edition, folder_page(edition.edition_address), state.record,
                                     state.record is not None and not state.unchanged))
-    return PageSpec(page_source(document.home, EDITIONS), "Edition history", "editions.html",
+    return PageSpec(page_source(document.home, EDITIONS), _("Edition history"), "editions.html",
                     {"document": document, "strategy": document.latest, "entries": entries},
-                    f"Edition history: {document.latest.identity.title}",
+                    _("Edition history: %(title)s") % {"title": document.latest.identity.title},
                     page_place(document.latest, titled=True))
 
 
@@ -198,42 +205,52 @@ def key_dates_page(strategy: Edition, deadlines: list[Deadline], today: dt.date,
                    feed: str | None = None) -> PageSpec:
     """A strategy's Key dates page: each deadline and where it stands. `feed`: the calendar
     feed it links to, when not its own (a bilingual strategy's is its default version's)."""
-    return PageSpec(page_source(strategy.home, KEY_DATES), "Key dates", "key_dates.html",
+    _ = catalog.gettext_in(strategy.language)
+    return PageSpec(page_source(strategy.home, KEY_DATES), _("Key dates"), "key_dates.html",
                     {"strategy": strategy, "deadlines": deadlines, "today": today,
-                     "feed": feed or feed_path(strategy.home)}, "Key dates",
+                     "feed": feed or feed_path(strategy.home)}, _("Key dates"),
                     page_place(strategy))
 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Deadline]], today: dt.date) -> PageSpec:
-    """The site's timetable dashboard: every strategy's deadlines and the site's own."""
-    return PageSpec(page_source("", TIMETABLE), "Timetable", "timetable.html",
-                    {"rows": rows, "today": today, "feed": feed_path()}, "Timetable")
+    """The site's timetable dashboard: every strategy's deadlines and the site's own (in the
+    site's language: English)."""
+    _ = catalog.gettext_in(catalog.DEFAULT_LANGUAGE)
+    return PageSpec(page_source("", TIMETABLE), _("Timetable"), "timetable.html",
+                    {"rows": rows, "today": today, "feed": feed_path()}, _("Timetable"))
 
 
 def _page(name: str, strategy: Edition, site: Site) -> tuple[str, str, str, dict[str, Any]]:
     """A page's template, navigation title, heading and context."""
+    _ = catalog.gettext_in(strategy.language)
     if name in strategy.pages:
         part = strategy.pages[name]
         return "prose.html", part.title, part.title, {"part": part}
     if name == APPENDIX_PAGE:
         needs = strategy.needs_assessment
         assert needs is not None
-        return ("appendix.html", "Appendix A: needs assessment summary",
-                f"Appendix A: {needs.appendix_title}",
+        return ("appendix.html", _("Appendix A: needs assessment summary"),
+                _("Appendix A: %(title)s") % {"title": needs.appendix_title},
                 {"part": needs, "recommendations": strategy.recommendations})
     part = getattr(strategy, PART_NAMES[name])
     context: dict[str, Any] = {"part": part}
-    title = part.title
+    heading = part.title or _(DEFAULT_TITLES[name])
+    title = heading
     if name == "definition":
         context["shared"] = site.definitions.get(part.adopts) if part.adopts else None
     elif name == "objectives":
         context["principles"] = strategy.principles
     elif name == "funding":
-        context["chart"] = diagrams.funding_chart(part)
-        title = "Funding"
+        context["chart"] = diagrams.funding_chart(part, strategy.language)
+        title = _("Funding")
     elif name == "engagement":
         title = _short_title(part.title)
-    return PAGE_TEMPLATES[name], title, part.title, context
+    return PAGE_TEMPLATES[name], title, heading, context
+
+
+DEFAULT_TITLES = {"foreword": N_("Foreword"), "definition": N_("Definition of Serious Violence")}
+"""The title of a part whose data gives none, in the page's language: the site's words, not
+the data's (so a bilingual strategy need not give them in each language)."""
 
 
 PAGE_TEMPLATES = {
@@ -257,7 +274,8 @@ def _short_title(title: str) -> str:
 
 
 class Renderer:
-    """Renders page specs with the package's Jinja templates, autoescaped throughout."""
+    """Renders page specs with the package's Jinja templates, autoescaped throughout, in the
+    language of the edition they show (our words from its catalog: `catalog.py`)."""
 
     def __init__(self) -> None:
         self.env = jinja2.Environment(
@@ -266,7 +284,10 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        self.env.install_gettext_callables(  # type: ignore[attr-defined]
+            catalog.gettext, catalog.ngettext, newstyle=True)
         self.env.filters.update(formatting.FILTERS)
         self.env.filters["part_anchor"] = part_anchor
         self.env.filters["heading_id"] = _heading_id
@@ -277,6 +298,10 @@ class Renderer:
         """The page's HTML content (everything inside the theme's article) and its headings,
         as its templates wrote them (_heading.html); `extra` adds what is known only at build
         time, such as the PDF's size."""
+        with catalog.speaking(spec_language(spec)):
+            return self._render(spec, url, **extra)
+
+    def _render(self, spec: PageSpec, url: UrlFor, **extra: Any) -> RenderedPage:
         found: list[Heading] = []
         recording = _recording.set(found)
         try:
@@ -297,6 +322,11 @@ class Renderer:
         """The whole strategy as one HTML document for print and PDF: cover, contents, then
         every part by the web pages' own templates; links between parts become anchors.
         `part_pages`: its part pages as the site's plan has them already (else made here)."""
+        with catalog.speaking(strategy.language):
+            return self._render_print(strategy, site, web_address, part_pages)
+
+    def _render_print(self, strategy: Edition, site: Site, web_address: str | None,
+                      part_pages: Sequence[PageSpec] | None) -> str:
         specs = part_pages if part_pages is not None else edition_pages(strategy, site)[1:]
         print_css = _read_template_file("print/diagram.css")
 
@@ -317,7 +347,8 @@ class Renderer:
         return self.env.get_template("print/strategy.html").render(
             identity=identity, parts=parts, web_address=web_address,
             created=f"{identity.published.isoformat()}T00:00:00Z" if identity.published else "",
-            css=Markup(_read_template_file("print/print.css")),
+            css=Markup(_read_template_file("print/print.css").replace(
+                _ENGLISH_FOOTER, page_footer(catalog.gettext("Page %(page)s of %(pages)s")))),
             subject=f"{identity.title}: {identity.partnership}",
             keywords=", ".join(filter(None, (identity.borough, identity.partnership,
                                              identity.legislation, identity.edition))),
@@ -335,8 +366,9 @@ class Renderer:
 
     def render_redirect(self, title: str, target: str, language: str) -> str:
         """A page that sends its reader on to `target` (relative to it), keeping the anchor."""
-        return self.env.get_template("redirect.html").render(title=title, target=target,
-                                                             language=language)
+        with catalog.speaking(language):
+            return self.env.get_template("redirect.html").render(title=title, target=target,
+                                                                 language=language)
 
     def render_strategy_list(self, site: Site, url: UrlFor, **extra: Any) -> str:
         """The list of partnerships and their documents for the site's home page; `extra`
@@ -344,6 +376,13 @@ class Renderer:
         partnerships = {d.folder: site.documents_of(d.folder) for d in site.documents}
         return self.env.get_template("strategy_list.html").render(
             partnerships=list(partnerships.values()), url=url, **extra)
+
+
+def spec_language(spec: PageSpec) -> str | None:
+    """The language a page is written in: its edition's (none for a site's own page, or an
+    edition in one language: English)."""
+    strategy = spec.context.get("strategy")
+    return strategy.language if isinstance(strategy, Edition) else None
 
 
 def web_address(site_url: str | None, strategy: Edition) -> str | None:
@@ -362,6 +401,20 @@ def _heading_id(context: jinja2.runtime.Context, title: str) -> str:
 def part_anchor(spec: PageSpec) -> str:
     """The id of a part in the single print document: 'part-funding'."""
     return "part-" + spec.src_uri.rsplit("/", 1)[1].removesuffix(".md")
+
+
+_ENGLISH_FOOTER = '"Page " counter(page) " of " counter(pages)'
+"""The print stylesheet's footer as it is written there, replaced by the page's language's."""
+
+
+def page_footer(words: str) -> str:
+    """The print footer's CSS `content` from its translated words: "Page %(page)s of
+    %(pages)s" becomes `"Page " counter(page) " of " counter(pages)`."""
+    pieces = re.split(r"%\((page|pages)\)s", words)
+    return " ".join(
+        f"counter({piece})" if index % 2 else '"{}"'.format(
+            piece.replace("\\", "\\\\").replace('"', '\\"'))
+        for index, piece in enumerate(pieces) if index % 2 or piece)
 
 
 def _read_template_file(name: str) -> str:

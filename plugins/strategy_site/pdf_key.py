@@ -5,12 +5,13 @@ A warm rebuild used to render every print document only to hash it (10 s at N = 
 print document is made from the edition's data (what it withholds already taken out when it
 was loaded), the shared definition it adopts, its part pages as the plan has them (which
 parts, in what order, their titles and templates), the address it is published at, the
-package's templates and stylesheets, the package's code that renders them and the libraries
-that code calls; the PDF, from that document, by the engine: WeasyPrint and pikepdf with the
-libraries they load, our tagging code, the fonts. A key that missed one of them would serve a
-stale PDF, which is worse than a slow one, so where in doubt a whole is hashed: every file
-under templates/, every module the print code imports, every library each engine library
-requires, the shared libraries the process has loaded for text layout.
+package's templates and stylesheets and its catalogs of our words per language, the package's
+code that renders them and the libraries that code calls; the PDF, from that document, by
+the engine: WeasyPrint and pikepdf with the libraries they load, our tagging code, the fonts.
+A key that missed one of them would serve a stale PDF, which is worse than a slow one, so
+where in doubt a whole is hashed: every file under templates/ and locale/, every module the
+print code imports, every library each engine library requires, the shared libraries the
+process has loaded for text layout.
 """
 
 from __future__ import annotations
@@ -44,11 +45,15 @@ TEMPLATES = "templates"
 """Everything the print document's templates may read (the part templates it shares with the
 web pages, print/, the stylesheets inlined into it): hashed whole."""
 
+CATALOGS = "locale"
+"""Our words in each language (catalog.py), read as the print document is rendered: hashed
+whole, so a corrected Welsh msgstr makes the Welsh PDF again."""
+
 PRINT_CODE = ("pages.py", "pdf.py")
 """Where the print document is rendered and the PDF written: the package's modules they
 import, and those modules' imports, are followed from here (not listed by hand)."""
 
-LIBRARIES = ("weasyprint", "pikepdf", "jinja2", "markupsafe", "markdown")
+LIBRARIES = ("weasyprint", "pikepdf", "jinja2", "markupsafe", "markdown", "babel")
 """The libraries that make the print document and its PDF; each with every library it needs."""
 
 LAYOUT_LIBRARIES = re.compile(r"lib(pango|harfbuzz|fontconfig|freetype|fribidi|cairo|glib|"
@@ -94,9 +99,11 @@ def _part(spec: PageSpec) -> dict[str, Any]:
 
 
 def templates_fingerprint(package: Path = PACKAGE) -> str:
-    """Every file under the package's templates/, by its path and bytes. Read at each build:
-    the templates are read from disk as they are rendered, so an edited one counts at once."""
-    return _files_fingerprint(package, sorted((package / TEMPLATES).rglob("*")))
+    """Every file under the package's templates/ and locale/, by its path and bytes. Read at
+    each build: the templates are read from disk as they are rendered, so an edited one counts
+    at once (a catalog is read once per process, so an edited one counts from the next build)."""
+    return _files_fingerprint(package, sorted(path for folder in (TEMPLATES, CATALOGS)
+                                              for path in (package / folder).rglob("*")))
 
 
 @cache

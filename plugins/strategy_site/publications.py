@@ -47,6 +47,14 @@ _ADDED_SINCE: dict[tuple[str, ...], Any] = {
 out of the fingerprint while they hold their default: an edition published before them keeps
 its record (tests/test_editions.py holds fingerprints taken before them). Add each new field
 of an edition here."""
+_DEFAULTS_MOVED: dict[tuple[str, str], str] = {
+    ("foreword", "title"): "Foreword",
+    ("review_dates", "title"): "Review dates",
+    ("definition", "title"): "Definition of Serious Violence",
+}
+"""Titles the model filled in, in English, until the pages gave the site's word for them in
+each language (2026-12, catalog.py): a part that leaves its title out is fingerprinted with
+the title it had then, so an edition published before keeps its record."""
 _AFTERWARDS = {"record", "overrides"}
 """What a partnership writes about an edition after publishing it (the date it went to the
 Home Office, each review) and how the timetable treats it: not what the edition says."""
@@ -82,6 +90,9 @@ def _fingerprint(strategy: Edition, shared: SharedDefinition | None) -> str:
             holder = holder[step]
         if holder.get(name) == default:
             del holder[name]
+    for (part, name), title in _DEFAULTS_MOVED.items():
+        if content.get(part) is not None and content[part].get(name) is None:
+            content[part][name] = title
     if shared is not None:
         content["adopted_definition"] = shared.model_dump(mode="json")
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -19,19 +19,21 @@ import icalendar
 
 from .addresses import SITE_OWNER
 from .applicability import applies
+from .catalog import N_
 from .model import Edition, ReviewDate, Timetable, TimetableRule, slugify
 
 
 class Status(Enum):
-    """Where a deadline stands, in words (never colour alone)."""
+    """Where a deadline stands, in words (never colour alone); the pages show the words in
+    their language (the catalog), the command line as they are."""
 
-    DONE_ON_TIME = "done on time"
-    DONE_LATE = "done late"
-    TOO_EARLY = "done before it could count"
-    OVERDUE = "overdue"
-    DUE_SOON = "due soon"
-    UPCOMING = "not yet due"
-    MISSING = "cannot be checked"
+    DONE_ON_TIME = N_("done on time")
+    DONE_LATE = N_("done late")
+    TOO_EARLY = N_("done before it could count")
+    OVERDUE = N_("overdue")
+    DUE_SOON = N_("due soon")
+    UPCOMING = N_("not yet due")
+    MISSING = N_("cannot be checked")
 
     @property
     def needs_action(self) -> bool:

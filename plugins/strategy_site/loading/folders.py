@@ -38,7 +38,6 @@ from ..withholding import publishable
 from .english import explain, placed, suggest
 from .languages import declared as languages_of
 from .languages import (
-    english_defaults,
     is_language_map,
     project,
     texts_given_once,
@@ -432,11 +431,6 @@ def _bilingual(data: dict[str, Any], languages: tuple[str, ...], identity: dict[
                              definitions, found)
         if version is not None:
             versions.append(version)
-    if len(versions) == len(languages):
-        for at, default in english_defaults(versions[0]):
-            found.extend([placed(documents, shown_folder, at, (
-                f"expected this in each of the strategy's languages: left out, it is "
-                f"'{default}', in English, in every version"))])
     problems.extend(_once_each(found))
     if len(versions) < len(languages) or len(found):
         return None

@@ -9,8 +9,10 @@ the same dates and amounts); only the words differ.
 
 The Welsh Language Standards ask that a Welsh version be treated no less favourably than the
 English, so a bilingual strategy must give every text in every language: a map without one of
-them, text given once (other than a person's name or an edition's, `Untranslated`), and a
-title left to its English default are each an error on the line it is about.
+them and text given once (other than a person's name or an edition's, `Untranslated`) are
+each an error on the line it is about. A text the data may leave out (a foreword's title) has
+no English default in the model: the pages give the site's own word for it in each language
+(catalog.py), so leaving it out is no less favourable to Welsh.
 """
 
 from __future__ import annotations
@@ -115,28 +117,6 @@ def texts_given_once(model: type[BaseModel], data: Any,
     for at, annotation in _typed_values(model, data, ()):
         if at in given_once and _translated(annotation):
             yield at
-
-
-def english_defaults(edition: BaseModel) -> Iterator[tuple[Location, str]]:
-    """Each text the model filled in with its English default (a part's title, 'Foreword'),
-    which a bilingual strategy must give in each language."""
-    yield from _defaults(edition, ())
-
-
-def _defaults(value: Any, at: Location) -> Iterator[tuple[Location, str]]:
-    if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            here = (*at, info.alias or name)
-            if (name not in value.model_fields_set and isinstance(info.default, str)
-                    and info.default and _translated(_declared(info))):
-                yield here, info.default
-            yield from _defaults(getattr(value, name), here)
-    elif isinstance(value, (tuple, list)):
-        for index, item in enumerate(value):
-            yield from _defaults(item, (*at, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _defaults(item, (*at, key))
 
 
 def _typed_values(annotation: Any, value: Any, at: Location) -> Iterator[tuple[Location, Any]]:

@@ -177,7 +177,8 @@ class Signatory(StrictModel):
 class Foreword(StrictModel):
     """`foreword.yaml`: the foreword and who signed it."""
 
-    title: Text = "Foreword"
+    title: Text | None = None
+    """Left out, the site's own word for it in the page's language: 'Foreword' ('Rhagair')."""
     body: Markdown
     signatories: tuple[Signatory, ...] = Field(min_length=1)
 
@@ -225,7 +226,9 @@ class ReviewDate(Withholdable):
 class ReviewDates(StrictModel):
     """`review-dates.yaml`: the table of each element's publication and review date."""
 
-    title: Text = "Review dates"
+    title: Text | None = None
+    """Left out, the site's own words for it in the page's language: 'Review dates'
+    ('Dyddiadau adolygu')."""
     elements: tuple[ReviewDate, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -254,7 +257,9 @@ class SharedDefinition(StrictModel):
 class Definition(StrictModel):
     """`definition.yaml`: the borough's definition, adopted from a shared one or its own."""
 
-    title: Text = "Definition of Serious Violence"
+    title: Text | None = None
+    """Left out, the site's own words for it in the page's language: 'Definition of Serious
+    Violence' ('Diffiniad o Drais Difrifol')."""
     body: Markdown | None = None
     adopts: Identifier | None = None
     include_notes: bool = True
