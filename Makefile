@@ -14,7 +14,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: site test test-fast a11y a11y-long serve check lint fuzz bench clean catalogs
+.PHONY: site test test-fast a11y a11y-long a11y-bilingual serve check lint fuzz bench clean catalogs
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -44,6 +44,7 @@ test: lint $(NODE_STAMP)
 	$(BIN)/python scripts/bench --quick
 	$(MAKE) a11y
 	$(MAKE) a11y-long
+	$(MAKE) a11y-bilingual
 
 # The tests a developer runs every minute: unit tests and small fixtures, without the ones marked
 # `slow` (those that render or open PDFs, open a browser, or run many whole builds); the fuzz
@@ -73,6 +74,14 @@ a11y-long: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python scripts/long_data.py $(LONG)
 	$(BIN)/mkdocs build --strict -f $(LONG)/mkdocs.yml -d $(abspath $(LONG))/site
 	$(BIN)/python scripts/a11y_check.py --site $(LONG)/site --only longshire
+
+# The bilingual example (tests/fixtures/bilingual: made-up text, Welsh the default) through the
+# gate in both languages: its pages at /enghraifft/ and /enghraifft/en/, and both PDFs.
+BILINGUAL := .cache/bilingual-example
+a11y-bilingual: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/example_project.py bilingual $(BILINGUAL)
+	$(BIN)/mkdocs build --strict -f $(BILINGUAL)/mkdocs.yml -d $(abspath $(BILINGUAL))/site
+	$(BIN)/python scripts/a11y_check.py --site $(BILINGUAL)/site --only enghraifft
 
 # The property-based tests of the loader at the deep budget (many more examples, a random seed);
 # `make test` runs them at CI's fixed seed and small budget. FUZZ_EXAMPLES=N sets the count.

@@ -113,6 +113,12 @@ def write_project(project: Path) -> Path:
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     write(data_dir)
+    return write_config(project, data_dir)
+
+
+def write_config(project: Path, data_dir: Path) -> Path:
+    """The project's mkdocs.yml: this repository's, with its docs and PDF cache, reading the
+    data in `data_dir`."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(ROOT / "docs")
     for plugin in config["plugins"]:

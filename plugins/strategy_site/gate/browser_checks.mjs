@@ -335,12 +335,17 @@ async function structureProblems(page) {
       ? document.getElementById(decodeURIComponent(skip.hash.slice(1))) : null;
     const heading = document.querySelector("h1");
     // The target starts the main content: it holds the heading, or comes before it with no
-    // link or control between them.
+    // link or control between them but the main content's own (a notice before the heading,
+    // such as an earlier edition's "not the latest edition", where GOV.UK puts its
+    // notification banner); a navigation or a control outside the main content is not.
+    const follows = (first, second) =>
+      Boolean(first.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING);
     const startsBefore = (target, heading) => {
-      if (!(target.compareDocumentPosition(heading) & Node.DOCUMENT_POSITION_FOLLOWING)) return false;
-      return !focusables.some((el) => el !== target &&
-        (target.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) &&
-        (el.compareDocumentPosition(heading) & Node.DOCUMENT_POSITION_FOLLOWING));
+      if (!follows(target, heading)) return false;
+      const content = heading.closest("main, [role=main], article");
+      const own = (el) => content && content.contains(el) && !el.closest("nav, aside, header, footer");
+      return !focusables.some((el) => el !== target && follows(target, el) && follows(el, heading) &&
+        !own(el));
     };
     if (!skip || !/^skip to (the )?main content$/i.test(skipText)) {
       add("skip-link", "the first thing Tab reaches is not a \"Skip to main content\" link",
