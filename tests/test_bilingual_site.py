@@ -254,6 +254,140 @@ def test_key_dates_in_each_language_from_one_set_of_deadlines(site: BuiltSite) -
     assert "Definition of Serious Violence" not in timetable
 
 
+class _Words(HTMLParser):
+    """Every word a page says (its text, and the names and titles its elements carry, those
+    the search script writes included), each with the language it is marked in: that of the
+    nearest element with a `lang` below <html>, or None for the page's own."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                      "meta", "source", "track", "wbr"})
+    SAID = frozenset({"aria-label", "title", "placeholder", "alt"})
+    HIDDEN = frozenset({"script", "style", "svg", "title"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[tuple[str | None, str]] = []
+        self._open: list[tuple[str, str | None]] = []
+        self.feed(html)
+
+    def _language(self) -> str | None:
+        return next((lang for tag, lang in reversed(self._open)
+                     if lang is not None and tag != "html"), None)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._open.append((tag, found.get("lang")))
+        self.words.extend((self._language(), " ".join(value.split()))
+                          for name, value in found.items() if value
+                          and (name in self.SAID or name.startswith("data-strategy-"))
+                          and not name.startswith(("data-strategy-for", "data-strategy-toggle",
+                                                   "data-strategy-close", "data-strategy-next")))
+        if tag in self.VOID:
+            self._open.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not any(tag in self.HIDDEN for tag, _lang in self._open):
+            self.words.append((self._language(), " ".join(data.split())))
+
+    def marked(self, text: str) -> set[str | None]:
+        """The languages `text` is marked in wherever the page says it."""
+        return {lang for lang, said in self.words if said == text}
+
+
+THEME_WORDS = ("Skip to main content", "Close search", "Show more results", "Close the menu",
+               "Back from", "Pages in", "contents of this page", "Accessibility statement",
+               "Search is not available")
+"""The theme overrides' own English words: none is left on a Welsh page."""
+THEME_WORDS_IN_WELSH = ("Neidio i'r prif gynnwys", "Dewislen", "Cau'r chwiliad",
+                        "Dangos rhagor o ganlyniadau", "Cau'r ddewislen",
+                        "Datganiad hygyrchedd", "Nid yw chwilio ar gael")
+"""Their Welsh, on every Welsh page (the menu's back buttons only on a page in it)."""
+SITE_NAME = "Serious Violence Duty strategies"
+SITE_PAGES = ("Home", "Timetable", "About this site", "Accessibility statement",
+              "Authoring guide")
+"""The site's own pages in the navigation (English pages, docs/)."""
+
+
+def test_a_welsh_page_has_no_english_words_of_the_theme(site: BuiltSite) -> None:
+    """WCAG 3.1.2 and the Welsh Language Standards: the theme's words (the skip link, the
+    menu's and search's buttons, what the search script says) are Welsh on a Welsh page."""
+    for welsh, _english in _twins(site):
+        words = _Words(site.html(welsh)).words
+        unmarked = [said for lang, said in words if lang != "en"]
+        left = [said for said in unmarked if said == "Menu"
+                or any(english in said for english in THEME_WORDS)]
+        assert left == [], welsh
+        assert all(any(word in said for said in unmarked) for word in THEME_WORDS_IN_WELSH), (
+            welsh, [word for word in THEME_WORDS_IN_WELSH
+                    if not any(word in said for said in unmarked)])
+    about = _Words(site.html(f"{HOME}/about/"))
+    assert about.marked("Yn ôl o'r adran") == {None}
+    assert about.marked("Am y strategaeth: cynnwys y dudalen hon") == {None}
+
+
+def test_the_sites_own_words_are_marked_english_on_a_welsh_page_only(
+        site: BuiltSite) -> None:
+    """What stays English on a Welsh page because it is the site's (its name, its own pages in
+    the navigation, the footer's line from mkdocs.yml) says so; on an English page nothing
+    more is marked than before."""
+    copyright = "Published by each Community Safety Partnership under the Serious Violence Duty."
+    for welsh, english in _twins(site):
+        in_welsh = _Words(site.html(welsh))
+        in_english = _Words(site.html(english))
+        for text in (SITE_NAME, copyright, *SITE_PAGES[:-2]):
+            assert in_welsh.marked(text) == {"en"}, (welsh, text)
+            assert in_english.marked(text) == {None}, (english, text)
+        # The site's statement is linked in Welsh from the footer, to an English page.
+        assert 'hreflang="en">Datganiad hygyrchedd</a>' in site.html(welsh)
+    # The site's own page in English says nothing of language, as before.
+    home = _Words(site.html(""))
+    assert home.marked(SITE_NAME) == {None} and home.marked("Timetable") == {None}
+    assert 'lang="en"' not in site.html("timetable/").split(">", 2)[2]
+
+
+def test_the_link_to_a_page_in_the_other_language_says_its_language(site: BuiltSite) -> None:
+    """The Welsh home page's previous page is the site's (English) home: its title in the
+    footer is marked English, and the link is named by its words, not by an aria-label that
+    would say "Blaenorol: Home" as Welsh."""
+    html = site.html(f"{HOME}/")
+    assert '<div class="md-ellipsis" lang="en">\n                Home' in html, html
+    assert 'aria-label="Blaenorol: Home"' not in html
+    assert 'aria-label="Nesaf: ' in html
+
+
+UNAVAILABLE = r"""
+const [base] = args;
+const page = await browser.newPage();
+await page.setViewport({ width: 1280, height: 800 });
+await page.goto(base + "enghraifft/", { waitUntil: "networkidle0" });
+await page.focus(".md-search__input");
+await page.keyboard.type("blaenoriaethau");
+await page.waitForFunction(() => document.querySelector(".md-search-result__meta")
+  .textContent.startsWith("Nid yw"), { timeout: 60000 }).catch(() => null);
+const said = await page.$eval(".md-search-result__meta", (meta) => meta.textContent);
+await browser.close();
+console.log(JSON.stringify({ said }));
+"""
+
+
+@pytest.mark.slow  # opens the site in chromium
+def test_search_says_in_welsh_that_it_is_not_available(
+        site: BuiltSite, tmp_path: Path) -> None:
+    """The search script's own message comes from the page: a Welsh page without its search
+    index says so in Welsh."""
+    broken = tmp_path / "site"
+    shutil.copytree(site.root, broken)
+    shutil.rmtree(broken / "pagefind")
+    with serve(broken) as base:
+        report: dict[str, Any] = in_chromium(UNAVAILABLE, base)
+    assert report["said"] == ("Nid yw chwilio ar gael: nid oedd modd llwytho mynegai'r "
+                              "chwiliad."), report
+
+
 SEARCH = r"""
 const [base] = args;
 const report = {};

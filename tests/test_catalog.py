@@ -93,6 +93,9 @@ def test_every_word_we_mark_is_in_each_catalog_and_written_in_welsh() -> None:
     # The extraction sees the templates, the modules and the model's words for a default.
     assert {"Contents", "Download the strategy (PDF, %(size)s KB, %(pages)s pages)",
             "Page %(page)s of %(pages)s", "not known", "Foreword", "overdue"} <= set(extracted)
+    # And the theme overrides' words, with those the search script takes from the page.
+    assert {"Skip to main content", "Menu", "Pages in %(section)s", "Page not found",
+            "Search is not available: the search index could not be loaded."} <= set(extracted)
     catalogs = {language: _read(language) for language in catalog.LANGUAGES}
     assert catalog_problems(extracted, catalogs) == []
 

@@ -42,6 +42,8 @@ from .pdf_facts import PdfDownload, has_pdf_facts
 from .plan import Options, SitePlan, plan_site, shown_in_nav
 from .preview import Preview
 from .theme_filters import FILTERS as THEME_FILTERS
+from .theme_words import GLOBALS as THEME_GLOBALS
+from .theme_words import theme_gettext, theme_ngettext
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -184,9 +186,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        """The filters the theme overrides use (theme_filters.py); in the preview, the theme's
-        templates compiled once (a template whose source changed is compiled again)."""
+        """The filters the theme overrides use (theme_filters.py), and their words in the
+        page's language (theme_words.py; MkDocs has put in Jinja's i18n extension, with no
+        words of its own for Material); in the preview, the theme's templates compiled once
+        (a template whose source changed is compiled again)."""
         env.filters.update(THEME_FILTERS)
+        env.globals.update(THEME_GLOBALS)
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            theme_gettext, theme_ngettext, newstyle=True)
         if self.preview is not None:
             env.bytecode_cache = self.theme_templates
         return env

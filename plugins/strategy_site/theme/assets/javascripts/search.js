@@ -16,6 +16,8 @@
 //   where the reader can go on (the Search button on a phone, strategy.js; the box on a
 //   desktop), so does focus leaving it. There are no single-key shortcuts (WCAG 2.1.4: a
 //   speech-input user's words, or a stray key, would open search).
+// - Every word it writes is the page's (partials/search.html's data-strategy-* attributes, in the
+//   page's language: Material's strings and our catalog's), none is written here.
 // - If the index cannot be loaded, the message says so once; it is tried again when the reader
 //   asks (Enter), not at every key, so a screen reader is not told twice per key.
 // - A result's link carries the words (?h=...): on arriving, Pagefind's highlighter marks them.
@@ -25,7 +27,6 @@
   "use strict";
   var PAGE_SIZE = 10;
   var WAIT = 300; // ms after the last key before searching
-  var UNAVAILABLE = "Search is not available: the search index could not be loaded.";
   var config = document.getElementById("__config");
   var settings = config ? JSON.parse(config.textContent) : {};
   var root = new URL(String(settings.base || ".").replace(/\/?$/, "/"), document.baseURI);
@@ -46,7 +47,8 @@
   var status = dialog.querySelector(".md-search-result__meta");
   var list = dialog.querySelector(".md-search-result__list");
   var more = dialog.querySelector(".strategy-search-more");
-  var words = dialog.dataset;
+  var words = dialog.dataset; // what search says, in the page's language (partials/search.html)
+  var UNAVAILABLE = words.strategyUnavailable;
   var engine = null;
   var failed = false; // the index could not be loaded: try again only on Enter
   var found = [];
