@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -50,17 +51,21 @@ def _get(url: str) -> bytes:
 
 
 @contextmanager
-def _serving(project: Path) -> Iterator[str]:
-    """`mkdocs serve` of the project on a free port: the address of its site's root."""
+def _serving(project: Path, site_url: str | None = None,
+             env: dict[str, str] | None = None) -> Iterator[str]:
+    """`mkdocs serve` of the project on a free port: the address of its site's root (under
+    the path of `site_url`, if given, else of mkdocs.yml's), with `env` set."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-        root = urlsplit(config.get("site_url") or "/").path  # serve mirrors site_url's path
+        if site_url is None:
+            config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+            site_url = config.get("site_url")
+        root = urlsplit(site_url or "/").path  # serve mirrors site_url's path
         yield f"http://127.0.0.1:{port}{root}"
     finally:
         server.send_signal(signal.SIGINT)  # as an officer stops it: the plugin cleans up
@@ -117,3 +122,39 @@ def test_a_build_waits_for_its_pdfs_as_before(tmp_path: Path) -> None:
     assert (site.root / "testshire" / PDF).read_bytes().startswith(b"%PDF-")
     assert "Download the strategy (PDF," in site.text("testshire/")
     assert "being made" not in site.text("testshire/") + site.text("")
+
+
+def test_the_preview_publishes_at_the_configured_address_and_shares_the_cache(
+        tmp_path: Path) -> None:
+    """Issue 18: `mkdocs serve` puts its own address (http://127.0.0.1:port/) in site_url
+    before the plugin reads it, so the preview's PDF said the strategy was published at
+    127.0.0.1, and its cache key (which holds the address) missed at every start of the server
+    (a new port, a new key) and in the build after: every PDF was rendered again. The preview
+    takes site_url as mkdocs.yml gives it, read as MkDocs reads it (here from `!ENV`)."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    cache = tmp_path / "cache"
+    project = make_project(tmp_path, data, pdf_cache_dir=str(cache))
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("site_url:") == 1
+    config.write_text(re.sub(r"^site_url:.*$", "site_url: !ENV [TESTSHIRE_SITE_URL, "
+                             "'https://unset.invalid/']", text, flags=re.M), encoding="utf-8")
+    address = "https://www.testshire.gov.uk/community-safety/"
+    env = {"TESTSHIRE_SITE_URL": address}
+
+    def served_pdf() -> str:
+        with _serving(project, address, env) as root:
+            assert _wait_for(f"{root}testshire/", "Download the strategy (PDF,", 120)
+            made = PdfReader(io.BytesIO(_get(f"{root}testshire/{PDF}")))
+            return " ".join(page.extract_text() for page in made.pages)
+
+    text = served_pdf()
+    assert f"On the web\n{address}testshire/" in text, text[:400]
+    assert "127.0.0.1" not in text
+    cached = sorted(cache.glob("*/*.pdf"))
+    assert len(cached) == 1
+    served_pdf()
+    assert sorted(cache.glob("*/*.pdf")) == cached, "the second start rendered the PDF again"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
+                   cwd=project, env={**os.environ, **env}, check=True, timeout=300)
+    assert sorted(cache.glob("*/*.pdf")) == cached, "the build rendered the served PDF again"

@@ -34,7 +34,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from .addresses import Claim, same_address, taken_names, top_name
 from .build import BuildError, BuildOptions, RedirectPage, SiteBuild, log_loaded, log_timetable
-from .config import StrategySiteConfig, missing_statement_settings
+from .config import StrategySiteConfig, missing_statement_settings, published_site_url
 from .loading import StrategyDataError, load_site
 from .output import full_disk
 from .pages import Heading, PageSpec, Renderer, UrlFor
@@ -97,9 +97,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if missing is not None:
             raise PluginError(missing)
         reviewed = self.config.accessibility.last_reviewed  # a date: checked just above
+        site_url = published_site_url(config)  # not the preview server's (config.py)
         try:
             self.plan = plan_site(load_site(data_dir), Options(
-                data_dir=data_dir, site_url=config.site_url, site_name=config.site_name,
+                data_dir=data_dir, site_url=site_url, site_name=config.site_name,
                 today=self.config.timetable_today,
                 timetable_public=self.config.timetable_public,
                 statement_reviewed=reviewed if isinstance(reviewed, dt.date) else None))
@@ -109,7 +110,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         log_timetable(self.plan, self.config.timetable_public, logging.WARNING
                       if self.config.overdue_log_level == "warning" else logging.INFO)
         log_loaded(self.plan, data_dir)
-        self._stage(config)
+        self._stage(config, site_url)
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, str(THEME_OVERRIDES))
@@ -302,14 +303,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                         f"{'the previous site is unchanged' if target else 'nothing changed'}"
                         f"{f' ({target})' if target else ''}: free space and build again")
 
-    def _stage(self, config: MkDocsConfig) -> None:
-        """Build into a staging folder beside `site_dir`, holding its lock (build.py)."""
+    def _stage(self, config: MkDocsConfig, site_url: str | None) -> None:
+        """Build into a staging folder beside `site_dir`, holding its lock (build.py), for a
+        site published at `site_url`."""
         assert self.plan is not None
         cache_dir = self.config.pdf_cache_dir
         options = BuildOptions(
             config_file=Path(config.config_file_path), data_dir=Path(self.config.data_dir),
             docs_dir=Path(config.docs_dir), site_dir=Path(config.site_dir),
-            site_url=config.site_url, submission_dir=self.config.submission_dir,
+            site_url=site_url, submission_dir=self.config.submission_dir,
             lock_timeout=self.config.lock_timeout, pdfs=self.config.pdfs,
             pdf_cache_dir=str(cache_dir) if cache_dir else None,
             pdf_workers=self.config.pdf_workers, pdf_cache_prune=self.config.pdf_cache_prune)
