@@ -46,7 +46,7 @@ from .languages import (
 )
 from .places import check_places, check_rule_places
 from .problems import DataProblem, Problems, StrategyDataError
-from .yaml_lines import YamlFile, read_yaml
+from .yaml_lines import ParsedFiles, YamlFile, read_yaml
 
 TIMETABLE_FILE = "timetable.yaml"
 """The statutory timetable, at the top of `strategy_data/`."""
@@ -55,9 +55,16 @@ SHARED_FOLDER = "shared"
 """The folder of `strategy_data/` that holds what many boroughs share, not a borough."""
 
 
-def load_site(data_dir: Path) -> Site:
+def load_site(data_dir: Path, parsed: ParsedFiles | None = None) -> Site:
     """Read every partnership folder and the shared definitions; all problems are reported
-    at once."""
+    at once. `parsed`: the files of the load before, taken where unchanged (the preview's)."""
+    if parsed is None:
+        return _load_site(data_dir)
+    with parsed.load():
+        return _load_site(data_dir)
+
+
+def _load_site(data_dir: Path) -> Site:
     problems = Problems()
     definitions = _package_definitions(problems)  # the site's own shared/ replaces by name
     shared = data_dir / SHARED_FOLDER
