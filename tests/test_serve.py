@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import FIXTURES, build_site, copy_data, make_project
+from conftest import FIXTURES, article, build_site, copy_data, make_project
 
 pytestmark = pytest.mark.slow  # runs `mkdocs serve` and waits for it to reload
 
@@ -158,3 +159,54 @@ def test_the_preview_publishes_at_the_configured_address_and_shares_the_cache(
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
                    cwd=project, env={**os.environ, **env}, check=True, timeout=300)
     assert sorted(cache.glob("*/*.pdf")) == cached, "the build rendered the served PDF again"
+
+
+def _as_written(page: bytes) -> bytes:
+    """A served page as the build wrote it: without the script the server adds to each page
+    it serves, which holds the build's number."""
+    return re.sub(rb"<script>\s*var livereload = .*?</script>", b"", page, flags=re.S)
+
+
+def _two_partnerships(tmp_path: Path) -> Path:
+    """Testshire and Otherton (a copy), both adopting the data's own shared definition."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    other = data / "otherton"
+    shutil.copytree(data / "testshire", other)
+    for path in other.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Testshire", "Otherton"),
+                        encoding="utf-8")
+    (data / "shared").mkdir()
+    (data / "shared" / "county-definition.yaml").write_text(
+        "name: County definition of serious violence\nsource: The County Compact\n"
+        "statement: Violence that causes serious harm in the county.\n", encoding="utf-8")
+    for home in ("testshire", "otherton"):
+        (data / home / "definition.yaml").write_text("adopts: county-definition\n",
+                                                     encoding="utf-8")
+    return data
+
+
+def test_the_preview_renders_again_every_page_a_save_changes(tmp_path: Path) -> None:
+    """Issue 18: a preview build takes a page as the build before rendered it when nothing it
+    is rendered from changed. A save must still change every page it shows on: a page's title
+    is in the navigation of every page of its partnership (not in their articles), and a
+    shared definition is on the pages of every partnership that adopts it. The pages that
+    did not change are the same bytes as the build before."""
+    data = _two_partnerships(tmp_path)
+    project = make_project(tmp_path, data, pdfs=False)
+    with _serving(project) as root:
+        engagement, other = f"{root}testshire/engagement/", f"{root}otherton/engagement/"
+        assert _wait_for(engagement, "We listen to young people", 60)
+        assert "Objectives" in _get(engagement).decode("utf-8")
+        unchanged = _as_written(_get(other))
+        path = data / "testshire" / "objectives.yaml"
+        path.write_text(path.read_text("utf-8").replace("title: Objectives",
+                                                        "title: Our priorities"), "utf-8")
+        assert _wait_for(engagement, "Our priorities", 60), "stale navigation"
+        assert "Our priorities" not in article(_get(engagement).decode("utf-8"))
+        assert _get(f"{root}testshire/funding/").decode("utf-8").count("Our priorities")
+        assert _as_written(_get(other)) == unchanged, "another partnership's page changed"
+        shared = data / "shared" / "county-definition.yaml"
+        shared.write_text(shared.read_text("utf-8").replace("serious harm", "lasting harm"),
+                          "utf-8")
+        for home in ("testshire", "otherton"):
+            assert _wait_for(f"{root}{home}/definition/", "lasting harm", 60), home
