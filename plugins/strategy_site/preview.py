@@ -188,6 +188,7 @@ class Preview:
     def _render(self, batch: PdfBatch) -> None:
         pending = [index for index in batch.rendering]
         try:
+            batch.start()  # the print documents, then WeasyPrint: the pages are made
             results = batch.results()
         except Exception as error:  # reported by the rebuild, or stopped: both below
             if self._batch is not batch:
