@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -65,27 +65,32 @@ is the wrong file, and reading it whole would hold up every build."""
 class ParsedFiles:
     """The YAML files one load parsed, by the name they are shown by and their bytes, for the
     next load to take unchanged (the preview's builds under `mkdocs serve`: an officer saves
-    one file of hundreds, and parsing is most of the time to load a site). A file is taken
-    only when its bytes are the same, so no time or size can hide an edit; what the load
-    before did not read is forgotten."""
+    one file of hundreds, and parsing is most of the time to load a site); and the documents
+    it made, by everything in their folders (folders.py). A file is taken only when its bytes
+    are the same, so no time or size can hide an edit; what the load before did not read is
+    forgotten."""
 
     def __init__(self) -> None:
         self._kept: dict[tuple[Path, Path, bytes], YamlFile] = {}
         self._read: dict[tuple[Path, Path, bytes], YamlFile] = {}
         self.parsed = 0
         """How many files the last load parsed (the others it took as they were)."""
+        self._documents_kept: dict[Hashable, Any] = {}
+        self._documents_read: dict[Hashable, Any] = {}
 
     @contextmanager
     def load(self) -> Iterator[None]:
         """One load of the data folder, in which `read_yaml` takes unchanged files from the
         load before."""
         self._kept, self._read, self.parsed = {**self._kept, **self._read}, {}, 0
+        self._documents_kept = {**self._documents_kept, **self._documents_read}
+        self._documents_read = {}
         token = _PARSED.set(self)
         try:
             yield
         finally:
             _PARSED.reset(token)
-            self._kept = {}  # only what this load read is kept for the next
+            self._kept, self._documents_kept = {}, {}  # only what this load read is kept
 
     def get(self, path: Path, shown: Path, raw: bytes) -> YamlFile | None:
         found = self._kept.get((path, shown, raw)) or self._read.get((path, shown, raw))
@@ -97,8 +102,24 @@ class ParsedFiles:
         self._read[(path, shown, raw)] = parsed
         self.parsed += 1
 
+    def document(self, key: Hashable) -> Any:
+        """What the load before made of a document from the same files (folders.py), if it
+        did."""
+        found = self._documents_kept.get(key) or self._documents_read.get(key)
+        if found is not None:
+            self._documents_read[key] = found
+        return found
+
+    def keep_document(self, key: Hashable, made: Any) -> None:
+        self._documents_read[key] = made
+
 
 _PARSED: ContextVar[ParsedFiles | None] = ContextVar("parsed_files", default=None)
+
+
+def parsed_files() -> ParsedFiles | None:
+    """The files and documents of the load before, in a preview's load; None otherwise."""
+    return _PARSED.get()
 """The files of the load before, in a preview's load (ParsedFiles.load); None otherwise."""
 
 
