@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,7 +22,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import FIXTURES, build_site, copy_data, make_project
+from conftest import FIXTURES, article, build_site, copy_data, make_project
 
 pytestmark = pytest.mark.slow  # runs `mkdocs serve` and waits for it to reload
 
@@ -50,17 +52,21 @@ def _get(url: str) -> bytes:
 
 
 @contextmanager
-def _serving(project: Path) -> Iterator[str]:
-    """`mkdocs serve` of the project on a free port: the address of its site's root."""
+def _serving(project: Path, site_url: str | None = None,
+             env: dict[str, str] | None = None) -> Iterator[str]:
+    """`mkdocs serve` of the project on a free port: the address of its site's root (under
+    the path of `site_url`, if given, else of mkdocs.yml's), with `env` set."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-        root = urlsplit(config.get("site_url") or "/").path  # serve mirrors site_url's path
+        if site_url is None:
+            config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+            site_url = config.get("site_url")
+        root = urlsplit(site_url or "/").path  # serve mirrors site_url's path
         yield f"http://127.0.0.1:{port}{root}"
     finally:
         server.send_signal(signal.SIGINT)  # as an officer stops it: the plugin cleans up
@@ -117,3 +123,90 @@ def test_a_build_waits_for_its_pdfs_as_before(tmp_path: Path) -> None:
     assert (site.root / "testshire" / PDF).read_bytes().startswith(b"%PDF-")
     assert "Download the strategy (PDF," in site.text("testshire/")
     assert "being made" not in site.text("testshire/") + site.text("")
+
+
+def test_the_preview_publishes_at_the_configured_address_and_shares_the_cache(
+        tmp_path: Path) -> None:
+    """Issue 18: `mkdocs serve` puts its own address (http://127.0.0.1:port/) in site_url
+    before the plugin reads it, so the preview's PDF said the strategy was published at
+    127.0.0.1, and its cache key (which holds the address) missed at every start of the server
+    (a new port, a new key) and in the build after: every PDF was rendered again. The preview
+    takes site_url as mkdocs.yml gives it, read as MkDocs reads it (here from `!ENV`)."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    cache = tmp_path / "cache"
+    project = make_project(tmp_path, data, pdf_cache_dir=str(cache))
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("site_url:") == 1
+    config.write_text(re.sub(r"^site_url:.*$", "site_url: !ENV [TESTSHIRE_SITE_URL, "
+                             "'https://unset.invalid/']", text, flags=re.M), encoding="utf-8")
+    address = "https://www.testshire.gov.uk/community-safety/"
+    env = {"TESTSHIRE_SITE_URL": address}
+
+    def served_pdf() -> str:
+        with _serving(project, address, env) as root:
+            assert _wait_for(f"{root}testshire/", "Download the strategy (PDF,", 120)
+            made = PdfReader(io.BytesIO(_get(f"{root}testshire/{PDF}")))
+            return " ".join(page.extract_text() for page in made.pages)
+
+    text = served_pdf()
+    assert f"On the web\n{address}testshire/" in text, text[:400]
+    assert "127.0.0.1" not in text
+    cached = sorted(cache.glob("*/*.pdf"))
+    assert len(cached) == 1
+    served_pdf()
+    assert sorted(cache.glob("*/*.pdf")) == cached, "the second start rendered the PDF again"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
+                   cwd=project, env={**os.environ, **env}, check=True, timeout=300)
+    assert sorted(cache.glob("*/*.pdf")) == cached, "the build rendered the served PDF again"
+
+
+def _as_written(page: bytes) -> bytes:
+    """A served page as the build wrote it: without the script the server adds to each page
+    it serves, which holds the build's number."""
+    return re.sub(rb"<script>\s*var livereload = .*?</script>", b"", page, flags=re.S)
+
+
+def _two_partnerships(tmp_path: Path) -> Path:
+    """Testshire and Otherton (a copy), both adopting the data's own shared definition."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    other = data / "otherton"
+    shutil.copytree(data / "testshire", other)
+    for path in other.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Testshire", "Otherton"),
+                        encoding="utf-8")
+    (data / "shared").mkdir()
+    (data / "shared" / "county-definition.yaml").write_text(
+        "name: County definition of serious violence\nsource: The County Compact\n"
+        "statement: Violence that causes serious harm in the county.\n", encoding="utf-8")
+    for home in ("testshire", "otherton"):
+        (data / home / "definition.yaml").write_text("adopts: county-definition\n",
+                                                     encoding="utf-8")
+    return data
+
+
+def test_the_preview_renders_again_every_page_a_save_changes(tmp_path: Path) -> None:
+    """Issue 18: a preview build takes a page as the build before rendered it when nothing it
+    is rendered from changed. A save must still change every page it shows on: a page's title
+    is in the navigation of every page of its partnership (not in their articles), and a
+    shared definition is on the pages of every partnership that adopts it. The pages that
+    did not change are the same bytes as the build before."""
+    data = _two_partnerships(tmp_path)
+    project = make_project(tmp_path, data, pdfs=False)
+    with _serving(project) as root:
+        engagement, other = f"{root}testshire/engagement/", f"{root}otherton/engagement/"
+        assert _wait_for(engagement, "We listen to young people", 60)
+        assert "Objectives" in _get(engagement).decode("utf-8")
+        unchanged = _as_written(_get(other))
+        path = data / "testshire" / "objectives.yaml"
+        path.write_text(path.read_text("utf-8").replace("title: Objectives",
+                                                        "title: Our priorities"), "utf-8")
+        assert _wait_for(engagement, "Our priorities", 60), "stale navigation"
+        assert "Our priorities" not in article(_get(engagement).decode("utf-8"))
+        assert _get(f"{root}testshire/funding/").decode("utf-8").count("Our priorities")
+        assert _as_written(_get(other)) == unchanged, "another partnership's page changed"
+        shared = data / "shared" / "county-definition.yaml"
+        shared.write_text(shared.read_text("utf-8").replace("serious harm", "lasting harm"),
+                          "utf-8")
+        for home in ("testshire", "otherton"):
+            assert _wait_for(f"{root}{home}/definition/", "lasting harm", 60), home

@@ -167,7 +167,8 @@ class SiteBuild:
                     raise BuildError(f"The PDF of {made.label} could not be made: "
                                      f"{preview.failures[key]}")
         self.batch = PdfBatch(jobs, cache, options.pdf_workers or default_workers(),
-                              _log_progress, preview.remembered if preview else None)
+                              _log_progress, preview.remembered if preview else None,
+                              start=preview is None)  # a preview's, once its pages are made
         if preview is not None and self.batch.rendering:
             # The pages say the PDF is being made, and link it once it is (preview.py).
             self.downloads = {base: replace(download, pending=True)

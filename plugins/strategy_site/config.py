@@ -14,6 +14,7 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config import load_config
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 
@@ -127,6 +128,28 @@ def _written(name: str, value: object) -> bool:
     if value is None or (isinstance(value, str) and value.strip().upper().startswith("TODO")):
         return False
     return isinstance(value, dt.date) or not STATEMENT_EXAMPLES[name][:1].isdigit()
+
+
+def published_site_url(config: MkDocsConfig) -> str | None:
+    """The address the site is published at: `site_url` as mkdocs.yml gives it.
+
+    `mkdocs serve` (and ProperDocs') puts the server's own address (http://127.0.0.1:8000/...)
+    in `config.site_url` before any plugin sees it: right for the served pages' links, wrong
+    for what says where the strategy is published (a PDF's cover, the submission packs) and
+    for the PDF cache's key, which holds that address (a new port, every PDF rendered again).
+    So when `site_url` is the server's, mkdocs.yml's own is read again, by MkDocs' loader (its
+    `!ENV`, `!relative` and `INHERIT`) and MkDocs' check of the option; a build's is as given.
+    """
+    host, port = config.dev_addr
+    if not (config.site_url or "").startswith(f"http://{host}:{port}/"):
+        return config.site_url
+    if not config.config_file_path:  # read from standard input: nothing to read again
+        return None
+    configured = MkDocsConfig(config_file_path=config.config_file_path)
+    with open(config.config_file_path, "rb") as file:
+        configured.load_file(file)
+    option: c.Optional[str] = c.Optional(c.URL(is_dir=True))
+    return option.validate(configured.get("site_url"))
 
 
 @dataclass(frozen=True)

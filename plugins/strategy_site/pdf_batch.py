@@ -151,9 +151,12 @@ class PdfBatch:
 
     def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: int,
                  progress: Progress | None = None,
-                 remembered: Mapping[str, PdfResult] | None = None) -> None:
+                 remembered: Mapping[str, PdfResult] | None = None,
+                 start: bool = True) -> None:
         """`remembered`: PDFs an earlier batch of this process made, by key, taken as they
-        are, with what WeasyPrint warned about them (the preview's, preview.py)."""
+        are, with what WeasyPrint warned about them (the preview's, preview.py). `start`:
+        render at once (a build); else on `start()` (a preview, once its pages are served:
+        the print documents and WeasyPrint do not hold up the pages)."""
         self.jobs = jobs
         self.cache = cache
         self.progress = progress
@@ -181,15 +184,31 @@ class PdfBatch:
                     published=job.published is not None))
         self.rendering = frozenset(to_render)
         """The jobs (by number) that are rendered, not taken from the cache."""
-        if to_render:
-            self.workers = min(workers, len(to_render))
-            self._pool = ProcessPoolExecutor(max_workers=self.workers,
-                                             initializer=_end_with_parent,
-                                             initargs=(os.getpid(),))
-            for index in to_render:  # only now, for the PDFs the cache lacks
-                html = jobs[index].print_document()
-                self.print_documents += 1
-                self._futures[self._pool.submit(render_one, html)] = index
+        self._to_render = to_render
+        self._most_workers = workers
+        self._lock = threading.Lock()
+        self._started = self._stopped = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Make the print documents of the PDFs the cache lacks, and start rendering them
+        (once; not after `stop`)."""
+        with self._lock:
+            if self._started or self._stopped or not self._to_render:
+                return
+            self._started = True
+            self.workers = min(self._most_workers, len(self._to_render))
+            pool = self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                                    initializer=_end_with_parent,
+                                                    initargs=(os.getpid(),))
+        for index in self._to_render:  # only now, for the PDFs the cache lacks
+            html = self.jobs[index].print_document()
+            self.print_documents += 1
+            with self._lock:
+                if self._stopped:
+                    return
+                self._futures[pool.submit(render_one, html)] = index
 
     def results(self) -> list[PdfResult]:
         """Every job's PDF, in the jobs' order, once all are made (reported as each is)."""
@@ -221,7 +240,9 @@ class PdfBatch:
         """Stop rendering at once, without waiting for the PDFs being rendered: the preview's
         batch when the data has changed again. Its workers are ended (Python 3.14 has
         `terminate_workers`; before it, the pool's processes are ended one by one)."""
-        pool, self._pool = self._pool, None
+        with self._lock:
+            self._stopped = True
+            pool, self._pool = self._pool, None
         if pool is None:
             return
         terminate = getattr(pool, "terminate_workers", None)

@@ -10,6 +10,7 @@ error stops the build with the previous site untouched.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
@@ -34,13 +35,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from .addresses import Claim, same_address, taken_names, top_name
 from .build import BuildError, BuildOptions, RedirectPage, SiteBuild, log_loaded, log_timetable
-from .config import StrategySiteConfig, missing_statement_settings
-from .loading import StrategyDataError, load_site
+from .config import StrategySiteConfig, missing_statement_settings, published_site_url
+from .loading import ParsedFiles, StrategyDataError, load_site
 from .output import full_disk
 from .pages import Heading, PageSpec, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
 from .plan import Options, SitePlan, plan_site, shown_in_nav
-from .preview import Preview
+from .preview import Preview, fingerprint, templates_state
 from .theme_filters import FILTERS as THEME_FILTERS
 from .theme_words import GLOBALS as THEME_GLOBALS
 from .theme_words import theme_gettext, theme_ngettext
@@ -49,6 +50,10 @@ log = logging.getLogger("mkdocs.plugins.strategy_site")
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 """Templates that take precedence over the theme's own (after the site's `custom_dir`)."""
+
+REUSED_TEMPLATE = "strategy-site-reused.html"
+"""The template a preview build gives a page it takes as the build before rendered it
+(theme/strategy-site-reused.html: a line, replaced by the page in on_post_page)."""
 
 STATEMENT = "accessibility.md"
 STATEMENT_PAGE = Path(__file__).parent / "templates" / STATEMENT
@@ -72,8 +77,17 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.navs: dict[str, Navigation] = {}
         """The navigation a page of each partnership shows (nav_scope), by partnership in
         a language (plan.nav_scope)."""
+        self.nav: Navigation | None = None
+        """The site's whole navigation, as MkDocs made it."""
+        self.reused: dict[str, str] = {}
+        """In a preview build: the pages taken as the build before rendered them, by source."""
+        self.fingerprints: dict[str, str] = {}
+        """In a preview build: what each page is rendered from, by source (preview.py)."""
         self.preview: Preview | None = None
         """Under `mkdocs serve`: what the pages do not wait for (preview.py)."""
+        self.parsed: ParsedFiles | None = None
+        """Under `mkdocs serve`: the data's files as the last build parsed them, so that a
+        save parses the saved file alone."""
         self.theme_templates = MemoryBytecodeCache()
         """The theme's templates compiled once for all of a preview's builds (MkDocs makes
         a new environment, and compiles every template again, at each build)."""
@@ -86,6 +100,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         its compiled templates, across the preview's builds."""
         if command == "serve":
             self.preview = Preview()
+            self.parsed = ParsedFiles()
 
     def on_shutdown(self) -> None:
         """The preview's background work stops with the server."""
@@ -100,9 +115,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if missing is not None:
             raise PluginError(missing)
         reviewed = self.config.accessibility.last_reviewed  # a date: checked just above
+        site_url = published_site_url(config)  # not the preview server's (config.py)
         try:
-            self.plan = plan_site(load_site(data_dir), Options(
-                data_dir=data_dir, site_url=config.site_url, site_name=config.site_name,
+            self.plan = plan_site(load_site(data_dir, self.parsed), Options(
+                data_dir=data_dir, site_url=site_url, site_name=config.site_name,
                 today=self.config.timetable_today,
                 timetable_public=self.config.timetable_public,
                 statement_reviewed=reviewed if isinstance(reviewed, dt.date) else None))
@@ -112,7 +128,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         log_timetable(self.plan, self.config.timetable_public, logging.WARNING
                       if self.config.overdue_log_level == "warning" else logging.INFO)
         log_loaded(self.plan, data_dir)
-        self._stage(config)
+        self._stage(config, site_url)
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, str(THEME_OVERRIDES))
@@ -173,7 +189,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         (its pages show their own language's); under "", the site's pages alone, for pages
         outside any partnership. With every partnership's (nav_scope: all), a bilingual
         document is still listed in one language only: the page's, else its default."""
-        self.navs = {}
+        self.navs, self.nav = {}, nav
         every = self.config.nav_scope == "all"
         if self.plan is None or (every and not self.plan.bilingual):
             return nav
@@ -197,7 +213,38 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             theme_gettext, theme_ngettext, newstyle=True)
         if self.preview is not None:
             env.bytecode_cache = self.theme_templates
+            self._reuse_unchanged_pages(config, files)
         return env
+
+    def _reuse_unchanged_pages(self, config: MkDocsConfig, files: Files) -> None:
+        """In a preview build, every page is read by now: each page rendered from the same
+        inputs as in the build before is given that build's page instead of the theme's
+        rendering (preview.py)."""
+        assert self.preview is not None
+        self.preview.pages_start()
+        site = _site_inputs(config)
+        self.reused, self.fingerprints = {}, {}
+        pages = [file.page for file in files if file.page is not None
+                 and file.page.content is not None]
+        navs: dict[int, str] = {}  # each navigation's fingerprint, taken once
+        for page in pages:  # all of them first: a page's metadata is in others' navigation
+            nav = self._nav_of(page)
+            if id(nav) not in navs:
+                navs[id(nav)] = fingerprint(_nav_inputs(nav))
+            self.fingerprints[page.file.src_uri] = fingerprint(
+                [site, navs[id(nav)], _page_inputs(page)])
+        for page in pages:
+            before = self.preview.page_before(self.fingerprints[page.file.src_uri])
+            if before is not None:
+                self.reused[page.file.src_uri] = before
+                page.meta["template"] = REUSED_TEMPLATE
+
+    def _nav_of(self, page: Page) -> Navigation | None:
+        """The navigation a page shows (on_page_context)."""
+        if not self.navs:
+            return self.nav
+        assert self.plan is not None
+        return self.navs.get(self.plan.nav_scope_of(page.file.src_uri), self.navs[""])
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -205,9 +252,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """Give the page its partnership's navigation: a page's size does not grow with the
         number of partnerships on the site (and nor does the time to render it)."""
         if self.navs:
-            assert self.plan is not None
-            owner = self.plan.nav_scope_of(page.file.src_uri)
-            context["nav"] = self.navs.get(owner, self.navs[""])
+            context["nav"] = self._nav_of(page) or nav
         return context
 
     def on_template_context(
@@ -284,7 +329,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return rendered.html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Keep a page that gives a PDF's size and pages: they are filled in when it is made."""
+        """Keep a page that gives a PDF's size and pages: they are filled in when it is made.
+        In a preview build, a page whose inputs did not change is the build before's."""
+        if self.preview is not None:
+            output = self.reused.pop(page.file.src_uri, output)
+            key = self.fingerprints.get(page.file.src_uri)
+            if key is not None:
+                self.preview.page_made(key, output)
         if has_pdf_facts(output):  # kept as MkDocs writes it, not read back (pdf_facts.py)
             assert self.build is not None
             self.build.wait_for_facts(Path(page.file.abs_dest_path), output)
@@ -312,6 +363,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             config.site_dir = str(build.options.site_dir)
             build.commit_packs(packs)
         self.build = None
+        if self.preview is not None:
+            self.preview.pages_served()
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site, and the previous packs, as they were. A
@@ -332,14 +385,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
                         f"{'the previous site is unchanged' if target else 'nothing changed'}"
                         f"{f' ({target})' if target else ''}: free space and build again")
 
-    def _stage(self, config: MkDocsConfig) -> None:
-        """Build into a staging folder beside `site_dir`, holding its lock (build.py)."""
+    def _stage(self, config: MkDocsConfig, site_url: str | None) -> None:
+        """Build into a staging folder beside `site_dir`, holding its lock (build.py), for a
+        site published at `site_url`."""
         assert self.plan is not None
         cache_dir = self.config.pdf_cache_dir
         options = BuildOptions(
             config_file=Path(config.config_file_path), data_dir=Path(self.config.data_dir),
             docs_dir=Path(config.docs_dir), site_dir=Path(config.site_dir),
-            site_url=config.site_url, submission_dir=self.config.submission_dir,
+            site_url=site_url, submission_dir=self.config.submission_dir,
             lock_timeout=self.config.lock_timeout, pdfs=self.config.pdfs,
             pdf_cache_dir=str(cache_dir) if cache_dir else None,
             pdf_workers=self.config.pdf_workers, pdf_cache_prune=self.config.pdf_cache_prune)
@@ -468,6 +522,51 @@ def _first_source(item: Any) -> str | None:
         item = item.children[0]
     file = getattr(item, "file", None)
     return file.src_uri if file is not None else None
+
+
+def _site_inputs(config: MkDocsConfig) -> list[Any]:
+    """What every page of the site is rendered from besides its own: the site's settings as
+    loaded and as written, and the theme's templates."""
+    written = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    settings = {name: config.get(name) for name in (
+        "site_name", "site_url", "site_description", "site_author", "copyright", "repo_url",
+        "repo_name", "edit_uri", "use_directory_urls", "extra", "extra_css",
+        "extra_javascript", "extra_templates", "markdown_extensions", "mdx_configs")}
+    theme = {name: config.theme[name] for name in config.theme}
+    return [hashlib.sha256(written).hexdigest(), settings, theme, list(config.theme.dirs),
+            templates_state(config.theme.dirs)]
+
+
+def _page_inputs(page: Page) -> list[Any]:
+    """What the theme renders a page from besides the site's and the navigation's: its own
+    parts, its neighbours and its place (which, with the navigation's pages, says which of
+    its items are open)."""
+    def neighbour(other: Page | None) -> Any:
+        return None if other is None else [str(other.title), other.url]
+
+    return [page.file.src_uri, page.url, page.canonical_url, page.edit_url, str(page.title),
+            page.content, _toc(page.toc), page.meta, page.is_homepage,
+            neighbour(page.previous_page), neighbour(page.next_page),
+            [str(ancestor.title) for ancestor in page.ancestors]]
+
+
+def _nav_inputs(nav: Navigation | None) -> Any:
+    """A navigation as the theme shows it: its home page and each item's kind, title,
+    address, metadata, page and children."""
+    if nav is None:
+        return None
+    home = nav.homepage
+    return [home.file.src_uri if home is not None else None, _nav_items(nav.items)]
+
+
+def _toc(items: Any) -> list[Any]:
+    return [[str(item.title), item.id, item.level, _toc(item.children)] for item in items]
+
+
+def _nav_items(items: Any) -> list[Any]:
+    return [[type(item).__name__, str(item.title), getattr(item, "url", None),
+             getattr(item, "meta", None), getattr(getattr(item, "file", None), "src_uri", None),
+             _nav_items(getattr(item, "children", None) or [])] for item in items]
 
 
 def _first_heading(markdown: str) -> str | None:

@@ -12,11 +12,20 @@ the index is made, and the browser reloads with the download links. A stale PDF 
 served: a PDF being made has no link until it is made, and a new save stops the PDFs of
 the data before it.
 
+A save changes one partnership's pages, or a few; the theme's rendering of the others (most
+of a rebuild at N = 33) would give the same bytes. So a preview build takes a page as the
+build before rendered it when everything the theme renders it from is the same: its content,
+table of contents, title and metadata, the navigation it shows (every title and address in
+it, and where the page is in it), its neighbours, the site's settings and the theme's
+templates (`fingerprint`). Anything else changed, and the page is rendered again.
+
 `mkdocs build` is not a preview: it waits for everything, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
 import tempfile
@@ -58,6 +67,27 @@ class Preview:
         self._batch: PdfBatch | None = None
         self._worker: threading.Thread | None = None
         self._removers: list[threading.Thread] = []
+        self._pages: dict[str, str] = {}
+        """The last build's pages as the theme rendered them, by fingerprint."""
+        self._pages_now: dict[str, str] = {}
+
+    # --- pages whose inputs did not change -------------------------------------------------
+
+    def pages_start(self) -> None:
+        """A build's pages are about to be rendered."""
+        self._pages_now = {}
+
+    def page_before(self, fingerprint: str) -> str | None:
+        """The page the last build rendered from the same inputs, if it did."""
+        return self._pages.get(fingerprint)
+
+    def page_made(self, fingerprint: str, output: str) -> None:
+        """A page of this build as the theme rendered it (or as taken from the last)."""
+        self._pages_now[fingerprint] = output
+
+    def pages_served(self) -> None:
+        """The build is in place: its pages are the ones the next build may take."""
+        self._pages, self._pages_now = self._pages_now, {}
 
     # --- at each build ---------------------------------------------------------------------
 
@@ -158,6 +188,7 @@ class Preview:
     def _render(self, batch: PdfBatch) -> None:
         pending = [index for index in batch.rendering]
         try:
+            batch.start()  # the print documents, then WeasyPrint: the pages are made
             results = batch.results()
         except Exception as error:  # reported by the rebuild, or stopped: both below
             if self._batch is not batch:
@@ -175,3 +206,31 @@ class Preview:
                     self.remembered[batch.keys[index]] = results[index]
             log.info("Preview: %d PDFs made; rebuilding with them", len(pending))
         self.ring()
+
+
+def fingerprint(inputs: object) -> str:
+    """The fingerprint of what a page is rendered from, given as plain values (lists, dicts,
+    text; anything else by its text)."""
+    canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def templates_state(folders: Iterable[str]) -> list[tuple[str, int, int]]:
+    """Every template in the theme's folders by path, time and size (hidden folders, such as
+    Material's icons, hold none): an edited template changes it."""
+    state = []
+    for folder in folders:
+        for path in sorted(_templates(Path(folder))):
+            status = path.stat()
+            state.append((str(path), status.st_mtime_ns, status.st_size))
+    return state
+
+
+def _templates(folder: Path) -> Iterable[Path]:
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _templates(entry)
+        elif entry.suffix in (".html", ".xml", ".yml"):
+            yield entry

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -198,22 +199,44 @@ def calendar_feed(deadlines: Iterable[Deadline], name: str) -> bytes:
     UIDs are stable, so a calendar that subscribes sees a deadline move rather than
     duplicate; DTSTAMP is the due date, so the same data gives the same feed.
     """
+    events = []
+    for deadline in deadlines:
+        if deadline.due is None or deadline.status in (Status.DONE_ON_TIME, Status.DONE_LATE):
+            continue
+        detail = f"{deadline.rule.checks}. Concerns: {deadline.rule.concerns}."
+        if deadline.rule.address:
+            detail += f" Send to {deadline.rule.address}."
+        events.append(CalendarEvent(deadline.uid, deadline.due, f"Due: {deadline.subject}",
+                                    detail + (f" ({deadline.note})" if deadline.note else "")))
+    return _feed(name, tuple(events))
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event of a feed: all a feed is made from."""
+
+    uid: str
+    due: dt.date
+    summary: str
+    description: str
+
+
+@lru_cache(maxsize=4096)
+def _feed(name: str, events: tuple[CalendarEvent, ...]) -> bytes:
+    """The feed of these events, made once per process for the same events (a preview's
+    rebuild after a save makes only the feeds whose events changed: making them all was a
+    seventh of a rebuild at N = 33)."""
     feed = icalendar.Calendar()
     feed.add("prodid", "-//strategy-site//Serious Violence Duty key dates//EN")
     feed.add("version", "2.0")
     feed.add("x-wr-calname", name)
-    for deadline in deadlines:
-        if deadline.due is None or deadline.status in (Status.DONE_ON_TIME, Status.DONE_LATE):
-            continue
+    for made in events:
         event = icalendar.Event()
-        event.add("uid", deadline.uid)
-        event.add("dtstamp", dt.datetime.combine(deadline.due, dt.time(), tzinfo=dt.UTC))
-        event.add("dtstart", deadline.due)
-        event.add("dtend", deadline.due + dt.timedelta(days=1))
-        event.add("summary", f"Due: {deadline.subject}")
-        detail = f"{deadline.rule.checks}. Concerns: {deadline.rule.concerns}."
-        if deadline.rule.address:
-            detail += f" Send to {deadline.rule.address}."
-        event.add("description", detail + (f" ({deadline.note})" if deadline.note else ""))
+        event.add("uid", made.uid)
+        event.add("dtstamp", dt.datetime.combine(made.due, dt.time(), tzinfo=dt.UTC))
+        event.add("dtstart", made.due)
+        event.add("dtend", made.due + dt.timedelta(days=1))
+        event.add("summary", made.summary)
+        event.add("description", made.description)
         feed.add_component(event)
     return bytes(feed.to_ical())

@@ -20,7 +20,7 @@ from .folders import (
     todo_markers,
 )
 from .problems import DataProblem, Problems, StrategyDataError
-from .yaml_lines import MAX_FILE_BYTES, YamlFile, read_yaml
+from .yaml_lines import MAX_FILE_BYTES, ParsedFiles, YamlFile, read_yaml
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -28,6 +28,7 @@ __all__ = [
     "TIMETABLE_FILE",
     "TODO_MARK",
     "DataProblem",
+    "ParsedFiles",
     "Problems",
     "StrategyDataError",
     "YamlFile",

@@ -8,9 +8,10 @@ and reported at once, in the file and on the line it is in.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -45,7 +46,7 @@ from .languages import (
 )
 from .places import check_places, check_rule_places
 from .problems import DataProblem, Problems, StrategyDataError
-from .yaml_lines import YamlFile, read_yaml
+from .yaml_lines import ParsedFiles, YamlFile, parsed_files, read_yaml
 
 TIMETABLE_FILE = "timetable.yaml"
 """The statutory timetable, at the top of `strategy_data/`."""
@@ -54,9 +55,16 @@ SHARED_FOLDER = "shared"
 """The folder of `strategy_data/` that holds what many boroughs share, not a borough."""
 
 
-def load_site(data_dir: Path) -> Site:
+def load_site(data_dir: Path, parsed: ParsedFiles | None = None) -> Site:
     """Read every partnership folder and the shared definitions; all problems are reported
-    at once."""
+    at once. `parsed`: the files of the load before, taken where unchanged (the preview's)."""
+    if parsed is None:
+        return _load_site(data_dir)
+    with parsed.load():
+        return _load_site(data_dir)
+
+
+def _load_site(data_dir: Path) -> Site:
     problems = Problems()
     definitions = _package_definitions(problems)  # the site's own shared/ replaces by name
     shared = data_dir / SHARED_FOLDER
@@ -114,7 +122,7 @@ def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, Sha
                      problems: Problems, withheld: list[Withheld]) -> list[Document]:
     """A partnership's folder: its main document, then each sub-folder as a further document
     (an annual report, an assessment), each with its own editions."""
-    main = load_document(folder, data_dir, definitions, problems, folder.name, None, withheld)
+    main = _document(folder, data_dir, definitions, problems, folder.name, None, withheld)
     documents = [main] if main else []
     taken = _addresses(main) if main else set()
     for sub in _subfolders(folder, skip=(EDITIONS_FOLDER, PUBLISHED_FOLDER)):
@@ -124,11 +132,54 @@ def load_partnership(folder: Path, data_dir: Path, definitions: Mapping[str, Sha
                          f"of {folder.name}'s main document ('{sub.name}' is both): rename the "
                          "folder")
             continue
-        document = load_document(sub, data_dir, definitions, problems, folder.name, sub.name,
-                                 withheld)
+        document = _document(sub, data_dir, definitions, problems, folder.name, sub.name,
+                             withheld)
         if document is not None:
             documents.append(document)
     return documents
+
+
+def _document(folder: Path, data_dir: Path, definitions: Mapping[str, SharedDefinition],
+              problems: Problems, partnership_folder: str, document_id: str | None,
+              withheld: list[Withheld]) -> Document | None:
+    """`load_document`; in a preview's load, the document the load before made from the same
+    bytes of every file under its folder, with the same shared definitions, if it made one
+    without a problem (validating and withholding were a fifth of a preview's rebuild)."""
+    parsed = parsed_files()
+    if parsed is None:
+        return load_document(folder, data_dir, definitions, problems, partnership_folder,
+                             document_id, withheld)
+    key = (folder, data_dir, partnership_folder, document_id, _folder_state(folder),
+           tuple(sorted((name, definition.model_dump_json())
+                        for name, definition in definitions.items())))
+    earlier = parsed.document(key)
+    if earlier is not None:
+        kept, left_out = earlier
+        withheld.extend(left_out)
+        return cast("Document", kept)
+    before, withheld_before = len(problems), len(withheld)
+    document = load_document(folder, data_dir, definitions, problems, partnership_folder,
+                             document_id, withheld)
+    if document is not None and len(problems) == before:
+        parsed.keep_document(key, (document, tuple(withheld[withheld_before:])))
+    return document
+
+
+def _folder_state(folder: Path) -> tuple[tuple[str, str, bytes], ...]:
+    """Everything under a folder: each entry's path, kind and, for a file, its bytes (a link
+    by where it points: never followed, nothing outside the data folder is read)."""
+    state = []
+    for top, folders, files in os.walk(folder, followlinks=False):
+        for name in sorted([*folders, *files]):
+            path = Path(top) / name
+            shown = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                state.append((shown, "link", os.readlink(path).encode()))
+            elif name in files and path.is_file():
+                state.append((shown, "file", path.read_bytes()))
+            else:
+                state.append((shown, "folder" if name in folders else "other", b""))
+    return tuple(sorted(state))
 
 
 def _addresses(document: Document) -> set[str]:

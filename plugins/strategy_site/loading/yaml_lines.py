@@ -11,6 +11,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,9 +62,71 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 is the wrong file, and reading it whole would hold up every build."""
 
 
+class ParsedFiles:
+    """The YAML files one load parsed, by the name they are shown by and their bytes, for the
+    next load to take unchanged (the preview's builds under `mkdocs serve`: an officer saves
+    one file of hundreds, and parsing is most of the time to load a site); and the documents
+    it made, by everything in their folders (folders.py). A file is taken only when its bytes
+    are the same, so no time or size can hide an edit; what the load before did not read is
+    forgotten."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[Path, Path, bytes], YamlFile] = {}
+        self._read: dict[tuple[Path, Path, bytes], YamlFile] = {}
+        self.parsed = 0
+        """How many files the last load parsed (the others it took as they were)."""
+        self._documents_kept: dict[Hashable, Any] = {}
+        self._documents_read: dict[Hashable, Any] = {}
+
+    @contextmanager
+    def load(self) -> Iterator[None]:
+        """One load of the data folder, in which `read_yaml` takes unchanged files from the
+        load before."""
+        self._kept, self._read, self.parsed = {**self._kept, **self._read}, {}, 0
+        self._documents_kept = {**self._documents_kept, **self._documents_read}
+        self._documents_read = {}
+        token = _PARSED.set(self)
+        try:
+            yield
+        finally:
+            _PARSED.reset(token)
+            self._kept, self._documents_kept = {}, {}  # only what this load read is kept
+
+    def get(self, path: Path, shown: Path, raw: bytes) -> YamlFile | None:
+        found = self._kept.get((path, shown, raw)) or self._read.get((path, shown, raw))
+        if found is not None:
+            self._read[(path, shown, raw)] = found
+        return found
+
+    def put(self, path: Path, shown: Path, raw: bytes, parsed: YamlFile) -> None:
+        self._read[(path, shown, raw)] = parsed
+        self.parsed += 1
+
+    def document(self, key: Hashable) -> Any:
+        """What the load before made of a document from the same files (folders.py), if it
+        did."""
+        found = self._documents_kept.get(key) or self._documents_read.get(key)
+        if found is not None:
+            self._documents_read[key] = found
+        return found
+
+    def keep_document(self, key: Hashable, made: Any) -> None:
+        self._documents_read[key] = made
+
+
+_PARSED: ContextVar[ParsedFiles | None] = ContextVar("parsed_files", default=None)
+
+
+def parsed_files() -> ParsedFiles | None:
+    """The files and documents of the load before, in a preview's load; None otherwise."""
+    return _PARSED.get()
+"""The files of the load before, in a preview's load (ParsedFiles.load); None otherwise."""
+
+
 def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = None) -> YamlFile:
     """Parse one YAML file of the data folder `inside` (default: the file's own folder); raise
-    StrategyDataError naming the file and line if it is bad."""
+    StrategyDataError naming the file and line if it is bad. In a preview's load, a file whose
+    bytes have not changed since the load before is taken as it was parsed then."""
     shown = shown_as or path
 
     def stop(message: str, line: int | None = None) -> StrategyDataError:
@@ -79,6 +144,10 @@ def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = No
         raise stop(str(error)) from None
     except UnicodeDecodeError as error:
         raise _not_utf8(shown, raw, error) from None
+    parsed = _PARSED.get()
+    earlier = parsed.get(path, shown, raw) if parsed is not None else None
+    if earlier is not None:
+        return earlier
     loader: _AnyLoader | None = None
     try:
         loader, node = _parse(text)
@@ -100,7 +169,10 @@ def read_yaml(path: Path, shown_as: Path | None = None, inside: Path | None = No
         if loader is not None:
             loader.dispose()
     builder.problems.raise_if_any()
-    return YamlFile(shown, data, builder.lines, builder.written)
+    made = YamlFile(shown, data, builder.lines, builder.written)
+    if parsed is not None:
+        parsed.put(path, shown, raw, made)
+    return made
 
 
 def _not_utf8(shown: Path, raw: bytes, error: UnicodeDecodeError) -> StrategyDataError:
