@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import catalog
 from . import pdf_checks, tools
 
 TOOLS = tools.tools_dir()
@@ -201,6 +202,10 @@ def browser_problems(base: str, pages: list[str], workdir: Path) -> list[Problem
         "axe": str(NODE_MODULES / "axe-core" / "axe.min.js"),
         "ace": str(NODE_MODULES / "accessibility-checker-engine" / "ace.js"),
         "concurrency": BROWSER_WORKERS,
+        # The skip link's words in each language our theme writes (catalog.py): a Welsh page's
+        # is "Neidio i'r prif gynnwys".
+        "skip_links": sorted({catalog.gettext_in(language)("Skip to main content")
+                              for language in catalog.LANGUAGES}),
         "pages": [{"url": _width_url(base, page, width), "width": width,
                    "status": 404 if page == MISSING_PAGE else 200}
                   for page in pages for width in WIDTHS],

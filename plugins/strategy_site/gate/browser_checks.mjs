@@ -101,7 +101,7 @@ async function checkPage(browser, { url, width, status = 200 }) {
       review.push(...ibm.review);
       problems.push(...await svgTextContrastProblems(page));
       problems.push(...await svgMarkProblems(page));
-      problems.push(...await structureProblems(page));
+      problems.push(...await structureProblems(page, input.skip_links || []));
       if (width <= NARROW) problems.push(...await reflowProblems(page));
       problems.push(...await keyboardProblems(page));
       problems.push(...await openMenuProblems(page));
@@ -317,12 +317,13 @@ async function svgMarkProblems(page) {
   });
 }
 
-// What every page needs around its content: one "Skip to main content" link, the first thing Tab
-// reaches, to the start of the main content (the element holding the page's heading); the search
+// What every page needs around its content: one "Skip to main content" link (or its words in
+// another language of our catalogs, input.skip_links), the first thing Tab reaches, to the
+// start of the main content (the element holding the page's heading); the search
 // results count in a live region, so a screen reader hears it change; and no tab stop on a box
 // that does not scroll (a region is focusable so that it can be scrolled with the keyboard).
-async function structureProblems(page) {
-  return page.evaluate(() => {
+async function structureProblems(page, skipLinks) {
+  return page.evaluate((skipLinks) => {
     const found = [];
     const add = (rule, message, element, fix) => found.push({ tool: "structure", rule, message, element, fix });
     const focusables = [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")]
@@ -347,7 +348,9 @@ async function structureProblems(page) {
       return !focusables.some((el) => el !== target && follows(target, el) && follows(el, heading) &&
         !own(el));
     };
-    if (!skip || !/^skip to (the )?main content$/i.test(skipText)) {
+    const isSkipLink = /^skip to (the )?main content$/i.test(skipText) ||
+      skipLinks.some((words) => words.toLowerCase() === skipText.toLowerCase());
+    if (!skip || !isSkipLink) {
       add("skip-link", "the first thing Tab reaches is not a \"Skip to main content\" link",
         skip ? `${skip.tagName.toLowerCase()} "${skipText.slice(0, 40)}"` : "the page",
         "make a \"Skip to main content\" link the first link of every page");
@@ -372,7 +375,7 @@ async function structureProblems(page) {
       }
     }
     return found;
-  });
+  }, skipLinks);
 }
 
 // Windows contrast themes: the reader's system colours replace the page's. Drawings must keep
