@@ -201,3 +201,21 @@ def test_a_missing_welsh_value_names_file_line_and_field(tmp_path: Path, name: s
     assert run.returncode != 0
     pattern = rf"trefddinas/{re.escape(name)}:{line or r'[0-9]+'}: field '{re.escape(field)}'"
     assert re.search(pattern + ".*Welsh \\(cy\\)", output), output[-2000:]
+
+
+def test_with_nav_scope_all_a_welsh_title_in_an_english_navigation_is_marked(
+        tmp_path: Path) -> None:
+    """FINDING: with `nav_scope: all` the navigation lists a Welsh-default partnership
+    (gelyn) by its Welsh name on English pages (the home page, monoshire's) with no lang="cy"
+    on the link, though the home page's own list marks the same name lang="cy"."""
+    project = make_project(tmp_path, AUDIT, pdfs=False, nav_scope="all")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                          str(tmp_path / "site")], cwd=project, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    site = BuiltSite(tmp_path / "site")
+    for page in ("", "monoshire/"):
+        html = site.html(page)
+        assert _lang(html) == "en"
+        links = re.findall(r'<a href="(?:\.\./)?gelyn/"[^>]*class="md-nav__link[^"]*"[^>]*>', html)
+        assert links and all('lang="cy"' in link for link in links), (page, links)
