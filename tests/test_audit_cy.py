@@ -219,3 +219,29 @@ def test_with_nav_scope_all_a_welsh_title_in_an_english_navigation_is_marked(
         assert _lang(html) == "en"
         links = re.findall(r'<a href="(?:\.\./)?gelyn/"[^>]*class="md-nav__link[^"]*"[^>]*>', html)
         assert links and all('lang="cy"' in link for link in links), (page, links)
+
+
+@pytest.mark.slow  # renders the PDFs
+def test_a_one_word_link_named_like_its_page_passes_the_gates_pdf_checks(
+        tmp_path: Path) -> None:
+    """FINDING (the gate; not Welsh alone): 'Read the [objectives](../objectives/)', a link
+    written as the guide says, has the /Contents 'objectives' in the English PDF, its own
+    words; the gate's PDF check calls that an identifier (it is also the anchor's name) and
+    fails the PDF. The Welsh PDF ('amcanion') passes, so only one language is refused."""
+    from strategy_site.gate import pdf_checks
+
+    data = tmp_path / "strategy_data"
+    shutil.copytree(AUDIT / "trefddinas", data / "trefddinas",
+                    ignore=shutil.ignore_patterns("editions", "adroddiad-2025"))
+    shutil.copy(AUDIT / "timetable.yaml", data / "timetable.yaml")
+    about = data / "trefddinas" / "about.yaml"
+    about.write_text(about.read_text("utf-8").replace("(objectives.md)", "(../objectives/)"),
+                     "utf-8")
+    project = make_project(tmp_path, data, pdfs=True)
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                          str(tmp_path / "site")], cwd=project, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    margins = pdf_checks.page_margins(pdf_checks.PRINT_CSS.read_text("utf-8"))
+    for pdf in sorted((tmp_path / "site" / "trefddinas").rglob("*.pdf")):
+        assert pdf_checks.pdf_findings(pdf, margins) == [], pdf.name
