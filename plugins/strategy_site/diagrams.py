@@ -339,7 +339,8 @@ def _draw_bar_chart(chart: ChartDiagram) -> Drawing:
         drawing.shapes.append(Label(tx, axis + 6 + FONT, lines, "tick",
                                    anchor="middle" if tick else "start"))
     y = axis + 8 + LINE * tick_lines
-    y += _text_block(drawing, 1, y, drawing.width - 2, f"Units: {chart.units}", "note")
+    units = _("Units: %(units)s") % {"units": chart.units}
+    y += _text_block(drawing, 1, y, drawing.width - 2, units, "note")
     drawing.height = y + 4
     return drawing
 
@@ -386,7 +387,8 @@ def _draw_line_chart(chart: ChartDiagram) -> Drawing:
                 drawing.shapes.append(Marker(point[0], point[1], MARKERS[number % len(MARKERS)],
                                              f"marker-{number}"))
     y = bottom + 12 + max(2, category_lines) * LINE
-    y += _text_block(drawing, 1, y, drawing.width - 2, f"Units: {chart.units}", "note")
+    units = _("Units: %(units)s") % {"units": chart.units}
+    y += _text_block(drawing, 1, y, drawing.width - 2, units, "note")
     drawing.height = y + 4
     return drawing
 

@@ -54,6 +54,17 @@ class Deadline:
     done: dt.date | None
     status: Status
     note: str = ""
+    """More about where it stands, in English words (the log, `check`, the calendar feeds)."""
+    every_months: int | None = None
+    """A review's cycle, where the note names it: the pages say it in their language."""
+    last_reviewed: dt.date | None = None
+    """A review's last date, where the note names it."""
+
+    @property
+    def in_the_timetables_words(self) -> bool:
+        """Whether what is due is the timetable's own words (its rule's check, in the language
+        the timetable is written in), not the strategy's (a review-dates element)."""
+        return self.subject == self.rule.checks
 
     @property
     def uid(self) -> str:
@@ -160,12 +171,13 @@ def _review(strategy: Edition, rule: TimetableRule, row: ReviewDate, timetable: 
     cycle = max(row.cycle_months or 0, rule.within_months or 12)
     if last is None:
         due = min(row.review_by, add_months(row.published, cycle))
+        every = cycle if row.cycle_months else None
         note = f"every {cycle} months" if row.cycle_months else ""
     else:  # reviewed: the next review is a cycle later
-        due = add_months(last, cycle)
+        due, every = add_months(last, cycle), cycle
         note = f"last reviewed on {last.isoformat()}; every {cycle} months"
     return Deadline(strategy.home, rule, row.element, due, None,
-                    _status(due, None, timetable, today), note)
+                    _status(due, None, timetable, today), note, every, last)
 
 
 def _periodic(owner: str, rule: TimetableRule, last: dt.date | None, timetable: Timetable,

@@ -109,7 +109,7 @@ def pdf_findings(path: Path, margins: Margins) -> list[PdfFinding]:
     try:
         with pikepdf.open(path) as pdf:
             claimed = _claimed_mcids(pdf)
-            found = list(_link_findings(name, pdf))
+            found = list(_link_findings(path, pdf))
     except pikepdf.PdfError as error:
         return [PdfFinding(name, 0, "pdf-unreadable", f"the file cannot be read: {error}", "",
                            "build the site again")]
@@ -271,8 +271,9 @@ def _parent_findings(name: str, number: int, page: pdfplumber.page.Page,
 # --- link annotations ---------------------------------------------------------------------
 
 
-def _link_findings(name: str, pdf: pikepdf.Pdf) -> Iterator[PdfFinding]:
+def _link_findings(path: Path, pdf: pikepdf.Pdf) -> Iterator[PdfFinding]:
     """Link annotations whose /Contents is an identifier rather than words."""
+    name = path.name
     anchors = _named_destinations(pdf)
     for number, page in enumerate(pdf.pages, 1):
         identifiers = []
@@ -280,7 +281,9 @@ def _link_findings(name: str, pdf: pikepdf.Pdf) -> Iterator[PdfFinding]:
             if annotation.get("/Subtype") != "/Link":
                 continue
             contents = str(annotation.get("/Contents", "")).strip()
-            if looks_like_identifier(contents, anchors):
+            if looks_like_identifier(contents, anchors) and not (
+                    _IDENTIFIER.fullmatch(contents) is None
+                    and _shown_in(path, number, annotation, contents)):
                 identifiers.append(contents)
         if identifiers:
             examples = ", ".join(f"'{text}'" for text in dict.fromkeys(identifiers))
@@ -291,6 +294,22 @@ def _link_findings(name: str, pdf: pikepdf.Pdf) -> Iterator[PdfFinding]:
                 "the link by an identifier, not words (a screen reader says it aloud)",
                 f"/Contents {examples[:200]}",
                 "set each link annotation's /Contents to the link's own text (pdf.py does)")
+
+
+def _shown_in(path: Path, number: int, annotation: pikepdf.Object, contents: str) -> bool:
+    """Whether a link's /Contents is the words the reader sees in its area of the page: a
+    one-word link whose words are also its anchor's name ('Read the objectives', to the
+    anchor 'objectives') is described by its words, not by an identifier."""
+    rect = [float(value) for value in annotation.get("/Rect", [])]
+    if len(rect) != 4:
+        return False
+    with pdfplumber.open(path, pages=[number]) as document:
+        page = document.pages[0]
+        left, bottom, right, top = rect
+        box = (max(left, 0), max(page.height - max(top, bottom), 0),
+               min(right, page.width), min(page.height - min(top, bottom), page.height))
+        shown = page.crop(box).extract_text() or ""
+    return contents.casefold() in " ".join(shown.split()).casefold()
 
 
 def looks_like_identifier(contents: str, anchors: set[str]) -> bool:
