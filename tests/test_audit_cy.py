@@ -207,8 +207,8 @@ def test_a_one_word_link_named_like_its_page_passes_the_gates_pdf_checks(
         tmp_path: Path) -> None:
     """Found by the audit (the gate; not Welsh alone): 'Read the
     [objectives](../objectives/)', a link written as the guide says, has the /Contents
-    'objectives' in the English PDF, its own words; the gate's PDF check calls that an identifier (it is also the anchor's name) and
-    fails the PDF. The Welsh PDF ('amcanion') passes, so only one language is refused."""
+    'objectives' in the English PDF, its own words, which is also its anchor's name: the
+    gate's PDF check called it an identifier and refused the English PDF alone."""
     from strategy_site.gate import pdf_checks
 
     data = tmp_path / "strategy_data"
