@@ -354,8 +354,13 @@ def test_the_link_to_a_page_in_the_other_language_says_its_language(site: BuiltS
     footer is marked English, and the link is named by its words, not by an aria-label that
     would say "Blaenorol: Home" as Welsh."""
     html = site.html(f"{HOME}/")
-    assert '<div class="md-ellipsis" lang="en">\n                Home' in html, html
+    assert ('<div class="md-ellipsis" lang="en" id="strategy-footer-prev-title">\n'
+            '                Home') in html, html
     assert 'aria-label="Blaenorol: Home"' not in html
+    # Named by its words even at 320 px, where the theme hides them (the gate found it nameless)
+    assert ('aria-labelledby="strategy-footer-prev-direction strategy-footer-prev-title"'
+            in html)
+    assert 'id="strategy-footer-prev-direction"' in html
     assert 'aria-label="Nesaf: ' in html
 
 
