@@ -34,7 +34,7 @@ from .addresses import (
 from .catalog import N_
 from .model import APPENDIX_PAGE, PART_NAMES, Document, Edition, Publication, Site, slugify
 from .publications import PublicationState
-from .timetable import Deadline
+from .timetable import TIMETABLE_LANGUAGE, Deadline
 
 UrlFor = Callable[["PageSpec | str"], str]
 """Gives the address of a page, or of a file by its path in the site, relative to the page
@@ -206,10 +206,12 @@ def key_dates_page(strategy: Edition, deadlines: list[Deadline], today: dt.date,
     """A strategy's Key dates page: each deadline and where it stands. `feed`: the calendar
     feed it links to, when not its own (a bilingual strategy's is its default version's)."""
     _ = catalog.gettext_in(strategy.language)
+    other = strategy.language not in (None, TIMETABLE_LANGUAGE)
     return PageSpec(page_source(strategy.home, KEY_DATES), _("Key dates"), "key_dates.html",
                     {"strategy": strategy, "deadlines": deadlines, "today": today,
-                     "feed": feed or feed_path(strategy.home)}, _("Key dates"),
-                    page_place(strategy))
+                     "feed": feed or feed_path(strategy.home),
+                     "timetable_lang": TIMETABLE_LANGUAGE if other else None},
+                    _("Key dates"), page_place(strategy))
 
 
 def timetable_page(rows: list[tuple[PageSpec | None, Deadline]], today: dt.date) -> PageSpec:

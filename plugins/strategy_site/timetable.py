@@ -42,6 +42,11 @@ class Status(Enum):
         return self in (Status.OVERDUE, Status.TOO_EARLY, Status.MISSING)
 
 
+TIMETABLE_LANGUAGE = "en"
+"""The language the timetable's own words are in (its rules' checks, a deadline's note): the
+package's timetable is written in English."""
+
+
 @dataclass(frozen=True)
 class Deadline:
     """One deadline of one strategy (or of the site) and where it stands on a day."""
