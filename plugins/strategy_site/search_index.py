@@ -13,11 +13,10 @@ out); drawings are left out too (`data-search-exclude`): their text versions fol
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import subprocess
+import sys
 from pathlib import Path
-
-from pagefind.index import IndexConfig, PagefindIndex
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -42,24 +41,30 @@ class SearchIndexError(Exception):
 
 
 def write_search_index(site: Path) -> list[Path]:
-    """Index the pages of the built site in `site` into `site/pagefind/`; the files written."""
+    """Index the pages of the built site in `site` into `site/pagefind/`; the files written.
+
+    Pagefind's command, which exits once every file is written. Its Python service was used
+    before: it answers "written" and is then stopped, and a file still being written was
+    seen left empty (`wasm.unknown.pagefind`, 0 bytes, in a clean clone's test run)."""
     bundle = site / BUNDLE
+    command = [sys.executable, "-m", "pagefind", "--site", str(site),
+               "--output-path", str(bundle), "--silent",
+               *(f"--exclude-selectors={selector}" for selector in EXCLUDED)]
     try:
-        pages = asyncio.run(_index(site, bundle))
-    except FileNotFoundError as error:
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise SearchIndexError(f"Pagefind, which makes the search index, could not start "
+                               f"({error})") from None
+    if run.returncode != 0:
         raise SearchIndexError(
-            f"Pagefind, which makes the search index, is not installed ({error}): install "
-            f"the package with its binary, pip install 'pagefind[bin]'") from None
-    except Exception as error:  # the service reports its failures as plain exceptions
-        raise SearchIndexError(f"Pagefind could not index the site in {site}: {error}") from None
+            f"Pagefind could not index the site in {site} ({run.returncode}): "
+            f"{(run.stderr or run.stdout).strip()[-2000:]}; if it is not installed, install the "
+            "package with its binary, pip install 'pagefind[bin]'")
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
-    log.debug("Search index: %d pages in %s", pages, bundle)
-    return sorted(path for path in bundle.rglob("*") if path.is_file())
-
-
-async def _index(site: Path, bundle: Path) -> int:
-    config = IndexConfig(exclude_selectors=list(EXCLUDED), output_path=str(bundle))
-    async with PagefindIndex(config=config) as index:
-        indexed = await index.add_directory(str(site))
-    return int(indexed["page_count"])
+    written = sorted(path for path in bundle.rglob("*") if path.is_file())
+    empty = [path.name for path in written if path.stat().st_size == 0]
+    if empty:
+        raise SearchIndexError(f"Pagefind left {', '.join(empty)} empty in {bundle}: build again")
+    log.debug("Search index: %d files in %s", len(written), bundle)
+    return written
