@@ -38,10 +38,16 @@ from .build import BuildError, BuildOptions, RedirectPage, SiteBuild, log_loaded
 from .config import StrategySiteConfig, missing_statement_settings, published_site_url
 from .loading import ParsedFiles, StrategyDataError, load_site
 from .output import full_disk
-from .pages import Heading, PageSpec, Renderer, UrlFor
+from .pages import Heading, PageSpec, RenderedPage, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
 from .plan import Options, SitePlan, plan_site, shown_in_nav
-from .preview import Preview, fingerprint, templates_state
+from .preview import Preview, Rendering, fingerprint, templates_state
+from .render_inputs import (
+    RecordedLookups,
+    RenderInputs,
+    Unkeyable,
+    same_lookups,
+)
 from .theme_filters import FILTERS as THEME_FILTERS
 from .theme_words import GLOBALS as THEME_GLOBALS
 from .theme_words import theme_gettext, theme_ngettext
@@ -88,6 +94,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.parsed: ParsedFiles | None = None
         """Under `mkdocs serve`: the data's files as the last build parsed them, so that a
         save parses the saved file alone."""
+        self.render_inputs = RenderInputs()
+        """Under `mkdocs serve`: what each generated page is rendered from (render_inputs.py),
+        so that a page whose inputs did not change is not rendered again."""
         self.theme_templates = MemoryBytecodeCache()
         """The theme's templates compiled once for all of a preview's builds (MkDocs makes
         a new environment, and compiles every template again, at each build)."""
@@ -161,6 +170,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         assert self.build is not None
         self.build.start_pdfs()
         self.files = files
+        if self.preview is not None:
+            self.preview.renderings_start()
+            self.render_inputs.build_starts()
         return files
 
     def _taken_addresses(self, files: Files, config: MkDocsConfig) -> list[str]:
@@ -324,9 +336,38 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             return self._render_strategy_list(html, url, config.theme.locale.language)
         downloads = self._downloads()
         download = downloads.get(spec.src_uri.rpartition("/")[0])  # the edition's PDF
-        rendered = self.renderer.render(spec, url, download=download, downloads=downloads)
+        if self.preview is None:
+            rendered = self.renderer.render(spec, url, download=download, downloads=downloads)
+        else:
+            rendered = self._render_in_preview(spec, url, download, downloads,
+                                               [page.url, config.use_directory_urls])
         page.toc = get_toc([_toc_token(heading) for heading in rendered.headings])
         return rendered.html
+
+    def _render_in_preview(self, spec: PageSpec, url: UrlFor, download: PdfDownload | None,
+                           downloads: dict[str, PdfDownload], where: list[Any]) -> RenderedPage:
+        """A generated page as the build before rendered it, if it was rendered from the same
+        inputs (render_inputs.py); else rendered, and kept for the next build unless its
+        rendering said something (a warning must be said again at each build)."""
+        assert self.preview is not None
+        try:
+            key: str | None = self.render_inputs.key(spec, where, download)
+        except Unkeyable as error:
+            log.debug("Preview: %s is rendered at each build: %s", spec.src_uri, error)
+            key = None
+        before = self.preview.rendering_before(key) if key is not None else None
+        if before is not None and same_lookups(before.lookups, downloads):
+            self.preview.rendering_made(key, before)  # type: ignore[arg-type]
+            return before.page
+        recorded = RecordedLookups(downloads)
+        warned = sum(self.warnings.counts.values())
+        rendered = self.renderer.render(spec, url, download=download, downloads=recorded)
+        if key is not None and sum(self.warnings.counts.values()) == warned:
+            try:
+                self.preview.rendering_made(key, Rendering(rendered, recorded.token()))
+            except Unkeyable as error:
+                log.debug("Preview: %s is rendered at each build: %s", spec.src_uri, error)
+        return rendered
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Keep a page that gives a PDF's size and pages: they are filled in when it is made.
@@ -365,6 +406,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.build = None
         if self.preview is not None:
             self.preview.pages_served()
+            self.render_inputs.build_ends()
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site, and the previous packs, as they were. A

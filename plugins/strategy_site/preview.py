@@ -12,12 +12,14 @@ the index is made, and the browser reloads with the download links. A stale PDF 
 served: a PDF being made has no link until it is made, and a new save stops the PDFs of
 the data before it.
 
-A save changes one partnership's pages, or a few; the theme's rendering of the others (most
-of a rebuild at N = 33) would give the same bytes. So a preview build takes a page as the
-build before rendered it when everything the theme renders it from is the same: its content,
-table of contents, title and metadata, the navigation it shows (every title and address in
-it, and where the page is in it), its neighbours, the site's settings and the theme's
-templates (`fingerprint`). Anything else changed, and the page is rendered again.
+A save changes one partnership's pages, or a few; rendering the others again (most of a
+rebuild at N = 33) would give the same bytes. So a preview build takes a generated page's
+content as the build before rendered it from our templates when everything it is rendered
+from is the same (render_inputs.py), and takes a page as the build before's theme rendered
+it when everything the theme renders it from is the same: its content, table of contents,
+title and metadata, the navigation it shows (every title and address in it, and where the
+page is in it), its neighbours, the site's settings and the theme's templates
+(`fingerprint`). Anything else changed, and the page is rendered again.
 
 `mkdocs build` is not a preview: it waits for everything, as before.
 """
@@ -31,8 +33,11 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from .pages import RenderedPage
 from .pdf_batch import PdfBatch, PdfResult
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
@@ -44,6 +49,15 @@ _RING_TRIES = 20
 _RING_WAIT_SECONDS = 1.5
 """How long the bell waits for a rebuild to start before it rings again (the server polls its
 files every half second, and may not be watching the bell yet just after its first build)."""
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A generated page as our templates rendered it, and the PDFs they looked up with what
+    each gave (render_inputs.RecordedLookups.token): taken again only if each gives the same."""
+
+    page: RenderedPage
+    lookups: Any
 
 
 class Preview:
@@ -70,8 +84,24 @@ class Preview:
         self._pages: dict[str, str] = {}
         """The last build's pages as the theme rendered them, by fingerprint."""
         self._pages_now: dict[str, str] = {}
+        self._renderings: dict[str, Rendering] = {}
+        """The last build's generated pages as our templates rendered them, by fingerprint
+        (render_inputs.py)."""
+        self._renderings_now: dict[str, Rendering] = {}
 
     # --- pages whose inputs did not change -------------------------------------------------
+
+    def renderings_start(self) -> None:
+        """A build's generated pages are about to be rendered from their templates."""
+        self._renderings_now = {}
+
+    def rendering_before(self, fingerprint: str) -> Rendering | None:
+        """A generated page as the last build rendered it from the same inputs, if it did."""
+        return self._renderings.get(fingerprint)
+
+    def rendering_made(self, fingerprint: str, rendering: Rendering) -> None:
+        """A generated page of this build as our templates rendered it (or as taken)."""
+        self._renderings_now[fingerprint] = rendering
 
     def pages_start(self) -> None:
         """A build's pages are about to be rendered."""
@@ -88,6 +118,7 @@ class Preview:
     def pages_served(self) -> None:
         """The build is in place: its pages are the ones the next build may take."""
         self._pages, self._pages_now = self._pages_now, {}
+        self._renderings, self._renderings_now = self._renderings_now, {}
 
     # --- at each build ---------------------------------------------------------------------
 
