@@ -165,7 +165,7 @@ class PdfBatch:
         self._results: list[PdfResult | None] = [None] * len(jobs)
         self._done = 0
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[Future[tuple[bytes, float, tuple[str, ...]]], int] = {}
+        self._futures: dict[Future[Rendered], int] = {}
         self.print_documents = 0
         """How many print documents this batch made: one per PDF the cache lacked."""
         to_render = []
@@ -215,12 +215,13 @@ class PdfBatch:
         try:
             for future in as_completed(self._futures):
                 index = self._futures[future]
-                data, seconds, warnings = future.result()
+                data, pages, seconds, warnings = future.result()
+                key = self.keys[index]
                 if not warnings:  # a PDF that was warned about is rendered again next time
-                    self.cache.put(self.keys[index], data)
-                self._finish(index, PdfResult(
-                    pdf.RenderedPdf(self.jobs[index].name, data, _pages(self.keys[index], data)),
-                    seconds, False, warnings))
+                    self.cache.put(key, data)
+                _PAGE_COUNTS[key] = pages
+                self._finish(index, PdfResult(pdf.RenderedPdf(self.jobs[index].name, data, pages),
+                                              seconds, False, warnings))
         finally:
             self.cancel()
         return [result for result in self._results if result is not None]
@@ -262,9 +263,9 @@ class PdfBatch:
 
 
 _PAGE_COUNTS: dict[str, int] = {}
-"""Each cached PDF's page count, by key, as this process found it: a preview's rebuild takes
-the same PDFs from the cache as the build before, and opening each to count its pages (25 ms
-with pikepdf) was a second at N = 33."""
+"""Each PDF's page count, by key, as this process found it (a rendered PDF's as its worker
+laid it out): a preview's rebuild takes the same PDFs from the cache as the build before, and
+opening each to count its pages (25 ms with pikepdf) was a second at N = 33."""
 
 
 def _pages(key: str, data: bytes) -> int:
@@ -291,13 +292,20 @@ def _end_with_parent(parent: int) -> None:
 _PARENT_CHECK_SECONDS = 1.0
 
 
-def render_one(html: str) -> tuple[bytes, float, tuple[str, ...]]:
-    """Render one print document (what a worker process does): the bytes, the seconds it
-    took, and what WeasyPrint warned about (a worker's log would otherwise be lost)."""
+Rendered = tuple[bytes, int, float, tuple[str, ...]]
+"""What a worker sends back: a PDF's bytes, its page count, the seconds it took, and what
+WeasyPrint warned about."""
+
+
+def render_one(html: str) -> Rendered:
+    """Render one print document (what a worker process does): the bytes, the page count
+    (the laid-out document's: the build does not open the PDF again to count them), the
+    seconds it took, and what WeasyPrint warned about (a worker's log would otherwise be
+    lost)."""
     start = time.perf_counter()
     with _warnings_of("weasyprint") as warnings:
-        data = pdf.write_pdf(html)
-    return data, time.perf_counter() - start, tuple(warnings)
+        data, pages = pdf.render_pdf(html)
+    return data, pages, time.perf_counter() - start, tuple(warnings)
 
 
 @contextmanager
