@@ -15,6 +15,7 @@ prunes only what no build has used since it started (`PdfCache.prune`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -23,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -208,7 +209,8 @@ class PdfBatch:
             with self._lock:
                 if self._stopped:
                     return
-                self._futures[pool.submit(render_one, html)] = index
+                with _heap_frozen() if not self._futures else nullcontext():
+                    self._futures[pool.submit(render_one, html)] = index  # the first forks
 
     def results(self) -> list[PdfResult]:
         """Every job's PDF, in the jobs' order, once all are made (reported as each is)."""
@@ -275,6 +277,19 @@ def _pages(key: str, data: bytes) -> int:
     if key not in _PAGE_COUNTS:
         _PAGE_COUNTS[key] = pdf.page_count(data)
     return _PAGE_COUNTS[key]
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """While the pool forks its workers (at its first task): the build's objects are left out
+    of the collector's generations (gc.freeze, as the gc module's documentation advises before
+    a fork), so a worker's collections do not walk, and so copy, the whole heap of the build
+    it was forked from; the build's own collections go on as before once they are forked."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _end_with_parent(parent: int) -> None:
