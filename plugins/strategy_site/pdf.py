@@ -39,8 +39,15 @@ class RenderedPdf:
 
 def write_pdf(html: str) -> bytes:
     """HTML in; the PDF/UA-1 bytes out (its callers write them atomically)."""
+    return render_pdf(html)[0]
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """HTML in; the PDF/UA-1 bytes and their page count out. The count is the laid-out
+    document's: opening the written PDF again only to count its pages cost 16 ms a PDF."""
     document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
-    return complete_tagging(document.write_pdf(pdf_variant=PDF_VARIANT), link_words(document))
+    data = complete_tagging(document.write_pdf(pdf_variant=PDF_VARIANT), link_words(document))
+    return data, len(document.pages)
 
 
 LinkWords = list[list[tuple[str, str]]]
@@ -363,8 +370,8 @@ def _scope_headers(element: pikepdf.Object, section: str | None) -> None:
 
 def strategy_pdf(strategy: Edition, html: str) -> RenderedPdf:
     """A strategy's PDF from its print document (`Renderer.render_print`)."""
-    data = write_pdf(html)
-    return RenderedPdf(pdf_name(strategy), data, page_count(data))
+    data, pages = render_pdf(html)
+    return RenderedPdf(pdf_name(strategy), data, pages)
 
 
 def page_count(data: bytes) -> int:

@@ -15,6 +15,7 @@ prunes only what no build has used since it started (`PdfCache.prune`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -23,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -165,7 +166,7 @@ class PdfBatch:
         self._results: list[PdfResult | None] = [None] * len(jobs)
         self._done = 0
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[Future[tuple[bytes, float, tuple[str, ...]]], int] = {}
+        self._futures: dict[Future[Rendered], int] = {}
         self.print_documents = 0
         """How many print documents this batch made: one per PDF the cache lacked."""
         to_render = []
@@ -208,19 +209,21 @@ class PdfBatch:
             with self._lock:
                 if self._stopped:
                     return
-                self._futures[pool.submit(render_one, html)] = index
+                with _heap_frozen() if not self._futures else nullcontext():
+                    self._futures[pool.submit(render_one, html)] = index  # the first forks
 
     def results(self) -> list[PdfResult]:
         """Every job's PDF, in the jobs' order, once all are made (reported as each is)."""
         try:
             for future in as_completed(self._futures):
                 index = self._futures[future]
-                data, seconds, warnings = future.result()
+                data, pages, seconds, warnings = future.result()
+                key = self.keys[index]
                 if not warnings:  # a PDF that was warned about is rendered again next time
-                    self.cache.put(self.keys[index], data)
-                self._finish(index, PdfResult(
-                    pdf.RenderedPdf(self.jobs[index].name, data, _pages(self.keys[index], data)),
-                    seconds, False, warnings))
+                    self.cache.put(key, data)
+                _PAGE_COUNTS[key] = pages
+                self._finish(index, PdfResult(pdf.RenderedPdf(self.jobs[index].name, data, pages),
+                                              seconds, False, warnings))
         finally:
             self.cancel()
         return [result for result in self._results if result is not None]
@@ -262,9 +265,9 @@ class PdfBatch:
 
 
 _PAGE_COUNTS: dict[str, int] = {}
-"""Each cached PDF's page count, by key, as this process found it: a preview's rebuild takes
-the same PDFs from the cache as the build before, and opening each to count its pages (25 ms
-with pikepdf) was a second at N = 33."""
+"""Each PDF's page count, by key, as this process found it (a rendered PDF's as its worker
+laid it out): a preview's rebuild takes the same PDFs from the cache as the build before, and
+opening each to count its pages (25 ms with pikepdf) was a second at N = 33."""
 
 
 def _pages(key: str, data: bytes) -> int:
@@ -274,6 +277,19 @@ def _pages(key: str, data: bytes) -> int:
     if key not in _PAGE_COUNTS:
         _PAGE_COUNTS[key] = pdf.page_count(data)
     return _PAGE_COUNTS[key]
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """While the pool forks its workers (at its first task): the build's objects are left out
+    of the collector's generations (gc.freeze, as the gc module's documentation advises before
+    a fork), so a worker's collections do not walk, and so copy, the whole heap of the build
+    it was forked from; the build's own collections go on as before once they are forked."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _end_with_parent(parent: int) -> None:
@@ -291,13 +307,20 @@ def _end_with_parent(parent: int) -> None:
 _PARENT_CHECK_SECONDS = 1.0
 
 
-def render_one(html: str) -> tuple[bytes, float, tuple[str, ...]]:
-    """Render one print document (what a worker process does): the bytes, the seconds it
-    took, and what WeasyPrint warned about (a worker's log would otherwise be lost)."""
+Rendered = tuple[bytes, int, float, tuple[str, ...]]
+"""What a worker sends back: a PDF's bytes, its page count, the seconds it took, and what
+WeasyPrint warned about."""
+
+
+def render_one(html: str) -> Rendered:
+    """Render one print document (what a worker process does): the bytes, the page count
+    (the laid-out document's: the build does not open the PDF again to count them), the
+    seconds it took, and what WeasyPrint warned about (a worker's log would otherwise be
+    lost)."""
     start = time.perf_counter()
     with _warnings_of("weasyprint") as warnings:
-        data = pdf.write_pdf(html)
-    return data, time.perf_counter() - start, tuple(warnings)
+        data, pages = pdf.render_pdf(html)
+    return data, pages, time.perf_counter() - start, tuple(warnings)
 
 
 @contextmanager
