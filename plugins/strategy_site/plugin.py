@@ -42,12 +42,7 @@ from .pages import Heading, PageSpec, RenderedPage, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
 from .plan import Options, SitePlan, plan_site, shown_in_nav
 from .preview import Preview, Rendering, fingerprint, templates_state
-from .render_inputs import (
-    RecordedLookups,
-    RenderInputs,
-    Unkeyable,
-    same_lookups,
-)
+from .render_inputs import RecordedLookups, RenderInputs, Unkeyable, same_lookups
 from .theme_filters import FILTERS as THEME_FILTERS
 from .theme_words import GLOBALS as THEME_GLOBALS
 from .theme_words import theme_gettext, theme_ngettext
@@ -171,7 +166,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         self.build.start_pdfs()
         self.files = files
         if self.preview is not None:
-            self.preview.renderings_start()
+            self.preview.renderings.start()
             self.render_inputs.build_starts()
         return files
 
@@ -233,7 +228,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         inputs as in the build before is given that build's page instead of the theme's
         rendering (preview.py)."""
         assert self.preview is not None
-        self.preview.pages_start()
+        self.preview.pages.start()
         site = _site_inputs(config)
         self.reused, self.fingerprints = {}, {}
         pages = [file.page for file in files if file.page is not None
@@ -246,7 +241,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.fingerprints[page.file.src_uri] = fingerprint(
                 [site, navs[id(nav)], _page_inputs(page)])
         for page in pages:
-            before = self.preview.page_before(self.fingerprints[page.file.src_uri])
+            before = self.preview.pages.before(self.fingerprints[page.file.src_uri])
             if before is not None:
                 self.reused[page.file.src_uri] = before
                 page.meta["template"] = REUSED_TEMPLATE
@@ -351,22 +346,19 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         rendering said something (a warning must be said again at each build)."""
         assert self.preview is not None
         try:
-            key: str | None = self.render_inputs.key(spec, where, download)
+            key = self.render_inputs.key(spec, where, download)
         except Unkeyable as error:
             log.debug("Preview: %s is rendered at each build: %s", spec.src_uri, error)
-            key = None
-        before = self.preview.rendering_before(key) if key is not None else None
+            return self.renderer.render(spec, url, download=download, downloads=downloads)
+        before = self.preview.renderings.before(key)
         if before is not None and same_lookups(before.lookups, downloads):
-            self.preview.rendering_made(key, before)  # type: ignore[arg-type]
+            self.preview.renderings.made(key, before)
             return before.page
         recorded = RecordedLookups(downloads)
         warned = sum(self.warnings.counts.values())
         rendered = self.renderer.render(spec, url, download=download, downloads=recorded)
-        if key is not None and sum(self.warnings.counts.values()) == warned:
-            try:
-                self.preview.rendering_made(key, Rendering(rendered, recorded.token()))
-            except Unkeyable as error:
-                log.debug("Preview: %s is rendered at each build: %s", spec.src_uri, error)
+        if not recorded.listed and sum(self.warnings.counts.values()) == warned:
+            self.preview.renderings.made(key, Rendering(rendered, recorded.token()))
         return rendered
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -376,7 +368,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             output = self.reused.pop(page.file.src_uri, output)
             key = self.fingerprints.get(page.file.src_uri)
             if key is not None:
-                self.preview.page_made(key, output)
+                self.preview.pages.made(key, output)
         if has_pdf_facts(output):  # kept as MkDocs writes it, not read back (pdf_facts.py)
             assert self.build is not None
             self.build.wait_for_facts(Path(page.file.abs_dest_path), output)

@@ -35,12 +35,14 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .pages import RenderedPage
 from .pdf_batch import PdfBatch, PdfResult
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
+
+Made = TypeVar("Made")
 
 BELL = "rebuild"
 """The file in the bell's folder that the preview rewrites to have the server rebuild."""
@@ -57,7 +59,32 @@ class Rendering:
     each gave (render_inputs.RecordedLookups.token): taken again only if each gives the same."""
 
     page: RenderedPage
-    lookups: Any
+    lookups: dict[str, Any]
+
+
+class Remembered(Generic[Made]):
+    """What the last build made, by the fingerprint of what it was made from, for this build
+    to take; and what this build makes, for the next (what it did not make is forgotten)."""
+
+    def __init__(self) -> None:
+        self._before: dict[str, Made] = {}
+        self._now: dict[str, Made] = {}
+
+    def start(self) -> None:
+        """A build is about to make them."""
+        self._now = {}
+
+    def before(self, fingerprint: str) -> Made | None:
+        """What the last build made from the same inputs, if it did."""
+        return self._before.get(fingerprint)
+
+    def made(self, fingerprint: str, made: Made) -> None:
+        """What this build made (or took from the last)."""
+        self._now[fingerprint] = made
+
+    def served(self) -> None:
+        """The build is in place: what it made is what the next build may take."""
+        self._before, self._now = self._now, {}
 
 
 class Preview:
@@ -81,44 +108,15 @@ class Preview:
         self._batch: PdfBatch | None = None
         self._worker: threading.Thread | None = None
         self._removers: list[threading.Thread] = []
-        self._pages: dict[str, str] = {}
-        """The last build's pages as the theme rendered them, by fingerprint."""
-        self._pages_now: dict[str, str] = {}
-        self._renderings: dict[str, Rendering] = {}
-        """The last build's generated pages as our templates rendered them, by fingerprint
-        (render_inputs.py)."""
-        self._renderings_now: dict[str, Rendering] = {}
-
-    # --- pages whose inputs did not change -------------------------------------------------
-
-    def renderings_start(self) -> None:
-        """A build's generated pages are about to be rendered from their templates."""
-        self._renderings_now = {}
-
-    def rendering_before(self, fingerprint: str) -> Rendering | None:
-        """A generated page as the last build rendered it from the same inputs, if it did."""
-        return self._renderings.get(fingerprint)
-
-    def rendering_made(self, fingerprint: str, rendering: Rendering) -> None:
-        """A generated page of this build as our templates rendered it (or as taken)."""
-        self._renderings_now[fingerprint] = rendering
-
-    def pages_start(self) -> None:
-        """A build's pages are about to be rendered."""
-        self._pages_now = {}
-
-    def page_before(self, fingerprint: str) -> str | None:
-        """The page the last build rendered from the same inputs, if it did."""
-        return self._pages.get(fingerprint)
-
-    def page_made(self, fingerprint: str, output: str) -> None:
-        """A page of this build as the theme rendered it (or as taken from the last)."""
-        self._pages_now[fingerprint] = output
+        self.pages: Remembered[str] = Remembered()
+        """Pages as the theme rendered them, by fingerprint (`fingerprint`)."""
+        self.renderings: Remembered[Rendering] = Remembered()
+        """Generated pages as our templates rendered them, by fingerprint (render_inputs.py)."""
 
     def pages_served(self) -> None:
         """The build is in place: its pages are the ones the next build may take."""
-        self._pages, self._pages_now = self._pages_now, {}
-        self._renderings, self._renderings_now = self._renderings_now, {}
+        self.pages.served()
+        self.renderings.served()
 
     # --- at each build ---------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -30,6 +29,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from .pages import PageSpec
+from .preview import fingerprint, templates_state
 
 
 class Unkeyable(Exception):
@@ -54,7 +54,7 @@ class RenderInputs:
         still uses, and its own); our templates are looked at again."""
         self._models = {**self._models, **self._models_now}
         self._models_now, self._specs = {}, {}
-        self._templates = _digest(our_templates_state())
+        self._templates = fingerprint(templates_state([str(TEMPLATES)]))
 
     def build_ends(self) -> None:
         """Only what this build used is kept for the next."""
@@ -73,14 +73,14 @@ class RenderInputs:
             own, nested = self._spec(found)
             reached[id(found)] = own
             todo += nested
-        return _digest([self._templates, _token(list(others), self._model),
-                        sorted(reached.values())])
+        return fingerprint([self._templates, _token(list(others), self._model),
+                            sorted(reached.values())])
 
     def _spec(self, spec: PageSpec) -> tuple[str, list[PageSpec]]:
         known = self._specs.get(id(spec))
         if known is None:
             nested: list[PageSpec] = []
-            own = _digest([_shallow(spec), _token(dict(spec.context), self._model, nested)])
+            own = fingerprint([_shallow(spec), _token(dict(spec.context), self._model, nested)])
             known = self._specs[id(spec)] = (own, nested)
         return known
 
@@ -91,7 +91,7 @@ class RenderInputs:
             if entry is not None and entry[0] is model:
                 self._models_now[id(model)] = entry
                 return entry[1]
-        digest = _digest([type(model).__qualname__, model.model_dump(mode="json")])
+        digest = _model_data(model)
         self._models_now[id(model)] = (model, digest)
         return digest
 
@@ -121,45 +121,35 @@ class RecordedLookups(Mapping[str, Any]):
         self.listed = True
         return len(self._mapping)
 
-    def token(self) -> Any:
-        """What was looked up, as plain values, for `same_lookups` to compare in the next
-        build; raises Unkeyable if the templates went through the whole mapping."""
+    def token(self) -> dict[str, Any]:
+        """What each key looked up gave, as plain values, for `same_lookups` to compare in
+        the next build; raises Unkeyable if the templates went through the whole mapping."""
         if self.listed:
             raise Unkeyable("a page's templates listed the whole mapping")
-        return _token(self.looked_up, _unmemoised)
+        return {key: _token(found, _model_data) for key, found in self.looked_up.items()}
 
 
-def same_lookups(before: Any, now: Mapping[str, Any]) -> bool:
-    """Whether `now` gives what a page's lookups gave (`before`, RecordedLookups.token)."""
-    keys = [key for key, _ in before[1]]
+def same_lookups(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """Whether `now` gives for each key what a page's lookups gave (`before`,
+    RecordedLookups.token)."""
     try:
-        return bool(_token({key: now.get(key) for key in keys}, _unmemoised) == before)
+        return all(_token(now.get(key), _model_data) == found for key, found in before.items())
     except Unkeyable:
         return False
 
 
 TEMPLATES = Path(__file__).parent / "templates"
-"""Our page templates (pages.py renders them from here)."""
-
-
-def our_templates_state() -> list[tuple[str, int, int]]:
-    """Every file of our templates by path, time and size: an edited template renders every
-    page again (Jinja reads an edited template again too)."""
-    state = []
-    for path in sorted(TEMPLATES.rglob("*")):
-        if path.is_file():
-            status = path.stat()
-            state.append((path.relative_to(TEMPLATES).as_posix(), status.st_mtime_ns,
-                          status.st_size))
-    return state
+"""Our page templates (pages.py renders them from here; an edited one renders every page
+again, as Jinja reads it again)."""
 
 
 def _shallow(spec: PageSpec) -> list[str]:
     return [spec.src_uri, spec.title, spec.template, spec.heading, spec.place]
 
 
-def _unmemoised(model: BaseModel) -> str:
-    return _digest([type(model).__qualname__, model.model_dump(mode="json")])
+def _model_data(model: BaseModel) -> str:
+    """The fingerprint of a model object's data."""
+    return fingerprint([type(model).__qualname__, model.model_dump(mode="json")])
 
 
 def _token(value: Any, model: Callable[[BaseModel], str],
@@ -200,8 +190,3 @@ def _key(key: Any) -> str:
     if not isinstance(key, str | int):
         raise Unkeyable(f"a mapping keyed by {type(key).__qualname__}")
     return str(key)
-
-
-def _digest(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
