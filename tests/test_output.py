@@ -250,7 +250,7 @@ def test_the_pdf_cache_keeps_no_pdf_of_text_since_withheld(tmp_path: Path) -> No
           "      - title: Patrol hotspots\n"
           "        withhold: {reason: safety, note: names a street}\n")
     in_use = cache / "ab" / f"ab{'0' * 62}.pdf"  # as another build, running, would use it
-    in_use.parent.mkdir()
+    in_use.parent.mkdir(exist_ok=True)  # the first entry's key may begin "ab" too
     in_use.write_bytes(first.read_bytes())
     later = time.time() + 3600
     os.utime(in_use, (later, later))
