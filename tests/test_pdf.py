@@ -3,6 +3,7 @@ same data, and the Home Office submission pack."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import hashlib
 import io
@@ -34,8 +35,10 @@ from conftest import (
     visible_text,
 )
 from strategy_site.gate import pdf_checks
+from strategy_site.loading import load_site
 from strategy_site.output import write_atomically
 from strategy_site.pdf import write_pdf
+from strategy_site.submission import ExampleAddress, pack_terms
 
 pytestmark = pytest.mark.slow  # renders PDFs (the real site's and its own) and opens them
 
@@ -422,6 +425,20 @@ def test_no_pack_is_made_with_the_example_site_url(tmp_path: Path, real_site: Bu
          "--out", str(tmp_path / "pack"), "--site-url", "https://council.example.com/svd/"],
         capture_output=True, text=True, timeout=300, cwd=REPO)
     assert given.returncode == 2 and "set --site-url to the address" in given.stderr
+
+
+def test_what_stops_a_pack_is_known_before_its_pdf_is_rendered() -> None:
+    """The command rendered the strategy's PDF (seconds of an officer's wait) before it said the
+    site's address is still the example one. What a pack needs besides its PDFs is now known
+    without them (`pack_terms`), and the command asks it first."""
+    site = load_site(DATA)
+    strategy = next(s for s in site.latest_editions if s.home == BD)
+    with pytest.raises(ExampleAddress, match="still the example address"):
+        pack_terms(strategy, site.timetable, ("https://www.example.org/svd/",))
+    terms = pack_terms(strategy, site.timetable, ("https://council.gov.uk/svd/", None))
+    assert terms.address == "seriousviolenceduty@homeoffice.gov.uk"
+    assert (terms.published, terms.due, terms.within_days) == (
+        strategy.identity.published, dt.date(2024, 2, 7), 7)
 
 
 def test_no_pack_without_a_publication_date(tmp_path: Path) -> None:

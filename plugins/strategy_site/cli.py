@@ -33,6 +33,7 @@ from .submission import (
     ExampleAddress,
     SubmissionError,
     Version,
+    pack_terms,
     setting_place,
     submission_pack,
     write_pack,
@@ -292,12 +293,15 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
         return EXIT_INVALID
     planned = plan.pack_of(strategy.home)
     assert planned is not None  # every strategy has its pack in the plan
-    # A recorded edition sends the PDF it published, byte for byte; others are rendered now.
-    renderer = Renderer()
-    pdf = made_pdf(planned.pdf, renderer, site)
-    translations = tuple(Version(job.edition, made_pdf(job, renderer, site), job.web_address)
-                         for job in planned.translations)
     try:
+        # What would stop the pack, said before its PDFs are rendered (seconds each).
+        pack_terms(strategy, site.timetable,
+                   (planned.address, *(job.web_address for job in planned.translations)))
+        # A recorded edition sends the PDF it published, byte for byte; others are rendered.
+        renderer = Renderer()
+        pdf = made_pdf(planned.pdf, renderer, site)
+        translations = tuple(Version(job.edition, made_pdf(job, renderer, site),
+                                     job.web_address) for job in planned.translations)
         pack = submission_pack(strategy, pdf, site.timetable, planned.address, translations)
     except ExampleAddress as error:
         where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
 from email.errors import MessageError
@@ -108,12 +109,22 @@ class SubmissionPack:
     """A bilingual strategy's PDFs in its other languages, attached beside the default's."""
 
 
-def submission_pack(
-    strategy: Edition, pdf: RenderedPdf, timetable: Timetable | None, web_address: str | None,
-    translations: tuple[Version, ...] = (),
-) -> SubmissionPack:
-    """The pack for one strategy (with its versions in other languages, `translations`);
-    SubmissionError if the data cannot support one."""
+@dataclass(frozen=True)
+class PackTerms:
+    """What a pack needs besides its PDFs: where it goes, within how many days, and the dates."""
+
+    address: str
+    within_days: int
+    published: dt.date
+    due: dt.date
+
+
+def pack_terms(strategy: Edition, timetable: Timetable | None,
+               web_addresses: Sequence[str | None]) -> PackTerms:
+    """The terms of one strategy's pack, known before its PDFs are rendered (so an officer is
+    told at once, not after the rendering, that no pack can be made); SubmissionError
+    (ExampleAddress when an address of `web_addresses`, its versions', is an example one) if
+    the data cannot support one."""
     rule = timetable.rule(SUBMISSION_RULE) if timetable else None
     if rule is not None:
         rule = overridden(rule, strategy)  # a borough's agreed period, as its Key dates show
@@ -141,23 +152,33 @@ def submission_pack(
             f"timetable's '{SUBMISSION_RULE}' rule counts from, so there is no date the Home "
             "Office submission is due"
         )
-    if any(address is not None and example_address(address) for address in
-           (web_address, *(version.web_address for version in translations))):
+    if any(address is not None and example_address(address) for address in web_addresses):
         raise ExampleAddress(
             f"{strategy.home}: no submission pack: the site's address is still the example "
-            f"address ({web_address}), which the PDF's cover and the email to the Home Office "
-            "would give as where the strategy is published", due,
+            f"address ({web_addresses[0]}), which the PDF's cover and the email to the Home "
+            "Office would give as where the strategy is published", due,
             strategy.identity.record.submitted_to_home_office is not None)
+    return PackTerms(rule.address, rule.within_days, published, due)
+
+
+def submission_pack(
+    strategy: Edition, pdf: RenderedPdf, timetable: Timetable | None, web_address: str | None,
+    translations: tuple[Version, ...] = (),
+) -> SubmissionPack:
+    """The pack for one strategy (with its versions in other languages, `translations`);
+    SubmissionError if the data cannot support one (`pack_terms`)."""
+    terms = pack_terms(strategy, timetable,
+                       (web_address, *(version.web_address for version in translations)))
     digest = hashlib.sha256(pdf.data).hexdigest()
     try:
         versions = (Version(strategy, pdf, web_address), *translations)
-        email = _email(versions, rule.address, published, due, rule.within_days)
+        email = _email(versions, terms.address, terms.published, terms.due, terms.within_days)
     except (ValueError, MessageError) as error:
         raise PackFailure(
             f"{strategy.home}/strategy.yaml: the Home Office submission email cannot be "
             f"written ({error}); its From is 'contact.email' and its Subject names the "
             "'partnership': each must be one line, without line breaks") from None
-    return SubmissionPack(pdf, digest, rule.address, published, due, email,
+    return SubmissionPack(pdf, digest, terms.address, terms.published, terms.due, email,
                           pdf.name.removesuffix(".pdf") + "-home-office-submission.eml",
                           translations)
 
