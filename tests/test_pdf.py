@@ -433,8 +433,11 @@ def test_what_stops_a_pack_is_known_before_its_pdf_is_rendered() -> None:
     without them (`pack_terms`), and the command asks it first."""
     site = load_site(DATA)
     strategy = next(s for s in site.latest_editions if s.home == BD)
-    with pytest.raises(ExampleAddress, match="still the example address"):
+    with pytest.raises(ExampleAddress, match=r"still the example address \(https://www.exa"):
         pack_terms(strategy, site.timetable, ("https://www.example.org/svd/",))
+    with pytest.raises(ExampleAddress, match=r"example address \(https://cy.example.org/"):
+        pack_terms(strategy, site.timetable, ("https://council.gov.uk/svd/",
+                                              "https://cy.example.org/svd/"))  # its Welsh
     terms = pack_terms(strategy, site.timetable, ("https://council.gov.uk/svd/", None))
     assert terms.address == "seriousviolenceduty@homeoffice.gov.uk"
     assert (terms.published, terms.due, terms.within_days) == (

@@ -152,11 +152,13 @@ def pack_terms(strategy: Edition, timetable: Timetable | None,
             f"timetable's '{SUBMISSION_RULE}' rule counts from, so there is no date the Home "
             "Office submission is due"
         )
-    if any(address is not None and example_address(address) for address in web_addresses):
+    example = next((address for address in web_addresses
+                    if address is not None and example_address(address)), None)
+    if example is not None:
         raise ExampleAddress(
             f"{strategy.home}: no submission pack: the site's address is still the example "
-            f"address ({web_addresses[0]}), which the PDF's cover and the email to the Home "
-            "Office would give as where the strategy is published", due,
+            f"address ({example}), which the PDF's cover and the email to the Home Office "
+            "would give as where the strategy is published", due,
             strategy.identity.record.submitted_to_home_office is not None)
     return PackTerms(rule.address, rule.within_days, published, due)
 
