@@ -110,9 +110,10 @@ def is_redirect(path: Path) -> bool:
     return '<meta http-equiv="refresh"' in path.read_text(encoding="utf-8")[:1000]
 
 
-PUBLISHED_AT = "https://strategies.testshire.test/community-safety/"
-"""A site_url that is not the example address (`.test` is kept for tests, RFC 2606): with the
-example address the build makes no submission pack."""
+PUBLISHED_AT = "https://strategies.testshire.gov.uk/community-safety/"
+"""A site_url that is neither an example address nor a local one (a made-up council's, on a
+real top-level domain: `.test` is an example one, RFC 2606): with those the build makes no
+submission pack, and `strategy-site publish` records nothing."""
 
 
 def make_project(tmp_path: Path, data_dir: Path, site_url: str | None = None,

@@ -297,7 +297,8 @@ def test_publishing_by_the_english_address_records_both_languages(tmp_path: Path
     """The build's log names a version's own address (`strategy-site publish enghraifft/en`)
     when it is not recorded: that records the edition, every language of it."""
     data = _copy(tmp_path)
-    assert main(["publish", f"{HOME}/en", "--data", str(data), "--today", "2025-02-01"]) == 0
+    assert main(["publish", f"{HOME}/en", "--data", str(data), "--site-url", PUBLISHED_AT,
+                 "--today", "2025-02-01"]) == 0
     assert [r["language"] for r in _records(data)] == ["cy", "en"]
 
 

@@ -13,7 +13,15 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import FIXTURES, BuiltSite, build_site, copy_data, search_records, visible_text
+from conftest import (
+    FIXTURES,
+    PUBLISHED_AT,
+    BuiltSite,
+    build_site,
+    copy_data,
+    search_records,
+    visible_text,
+)
 from strategy_site.cli import main
 from strategy_site.loading import StrategyDataError, load_site
 
@@ -138,8 +146,8 @@ def article_of(html: str) -> str:
 
 
 def _publish(data: Path, *args: str) -> None:
-    assert main(["publish", "testshire", "--data", str(data), "--site-url",
-                 "https://example.org/svd/", "--today", "2025-02-01", *args]) == 0
+    assert main(["publish", "testshire", "--data", str(data), "--site-url", PUBLISHED_AT,
+                 "--today", "2025-02-01", *args]) == 0
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +233,7 @@ def test_a_kept_pdf_that_changed_stops_the_build(tmp_path: Path, published: Path
 def test_a_recorded_edition_cannot_be_removed(tmp_path: Path) -> None:
     data = _with_earlier_edition(tmp_path)
     assert main(["publish", "testshire", "--edition", "2024", "--data", str(data),
-                 "--today", "2024-02-01"]) == 0
+                 "--site-url", PUBLISHED_AT, "--today", "2024-02-01"]) == 0
     shutil.rmtree(data / "testshire" / "editions")
     with pytest.raises(StrategyDataError) as raised:
         load_site(data)

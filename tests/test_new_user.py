@@ -248,8 +248,8 @@ def test_the_example_site_url_is_a_note_once_the_pack_is_past(
     line = _site_url_line(tmp_path / "project")
     assert any(note.startswith(f"{TS}: no submission pack: the site's address is still the "
                                "example address") for note in notes), notes
-    assert (f"site_url (line {line} of mkdocs.yml) is the example address https://www."
-            "example.org/community-safety/serious-violence/, which every PDF's cover "
+    assert (f"site_url (line {line} of mkdocs.yml) is still the example address (https://www."
+            "example.org/community-safety/serious-violence/), which every PDF's cover "
             "gives as where its strategy is published: set it to the address the site is "
             "published at") in notes
     assert not (tmp_path / "project" / "submissions" / TS).exists()

@@ -78,6 +78,6 @@ def test_the_submission_pack_is_due_when_the_key_dates_say(tmp_path: Path) -> No
     deadline = next(f for f in edition_deadlines(strategy, site.timetable, dt.date(2024, 2, 1))
                     if f.rule.id == "home-office-submission")
     pdf = RenderedPdf("strategy.pdf", b"%PDF-1.7 the strategy", 1)
-    pack = submission_pack(strategy, pdf, site.timetable, "https://strategies.council.test/")
+    pack = submission_pack(strategy, pdf, site.timetable, "https://strategies.council.gov.uk/")
     assert deadline.due == dt.date(2024, 2, 29)
     assert pack.due == deadline.due

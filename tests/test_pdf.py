@@ -34,11 +34,13 @@ from conftest import (
     search_index_text,
     visible_text,
 )
+from strategy_site import cli
+from strategy_site.cli import main
 from strategy_site.gate import pdf_checks
 from strategy_site.loading import load_site
 from strategy_site.output import write_atomically
-from strategy_site.pdf import write_pdf
-from strategy_site.submission import ExampleAddress, pack_terms
+from strategy_site.pdf import cover_links, write_pdf
+from strategy_site.submission import ExampleAddress, SubmissionError, pack_terms
 
 pytestmark = pytest.mark.slow  # renders PDFs (the real site's and its own) and opens them
 
@@ -382,7 +384,7 @@ def test_the_submission_pack_is_ready_to_send(tmp_path: Path, real_site: BuiltSi
     out = tmp_path / "pack"
     run = subprocess.run(
         [sys.executable, "-m", "strategy_site.cli", "submission", BD, "--data", str(DATA),
-         "--out", str(out), "--site-url", "https://strategies.council.test/"],
+         "--out", str(out), "--site-url", "https://strategies.council.gov.uk/"],
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert run.returncode == 0, run.stderr
@@ -397,7 +399,7 @@ def test_the_submission_pack_is_ready_to_send(tmp_path: Path, real_site: BuiltSi
     body = message.get_body(("plain",)).get_content()
     assert "published on 31 January 2024" in body
     assert "by 7 February 2024" in body
-    assert "https://strategies.council.test/barking-and-dagenham/" in body
+    assert "https://strategies.council.gov.uk/barking-and-dagenham/" in body
     attachment = next(message.iter_attachments())
     assert attachment.get_filename() == pdf.name
     assert attachment.get_content() == pdf.read_bytes()
@@ -442,6 +444,144 @@ def test_what_stops_a_pack_is_known_before_its_pdf_is_rendered() -> None:
     assert terms.address == "seriousviolenceduty@homeoffice.gov.uk"
     assert (terms.published, terms.due, terms.within_days) == (
         strategy.identity.published, dt.date(2024, 2, 7), 7)
+
+
+@pytest.mark.parametrize("address", [
+    "www.example.org/svd/",  # --site-url without its scheme
+    "https://www.example.org./svd/",  # the root's dot
+    "https://strategies.council.test/", "https://svd.example/", "https://svd.invalid/",
+    "http://localhost:8000/", "http://svd.localhost/", "http://127.0.0.1:8000/",
+    "http://10.0.0.5/svd/", "http://192.168.1.20/", "http://[::1]:8000/",
+    "https://intranet.internal/svd/", "http://printer.local/", "http://nas.home.arpa/",
+    "http://intranet/svd/", "http://127.1/", "http://2130706433/", "www.example.org/svd//",
+    "https://\uff45xample.org/",  # a full-width e
+    "https://WWW.EXAMPLE.ORG/", "http://192.0.2.4/",
+])
+def test_no_pack_gives_an_address_no_one_else_could_read_it_at(address: str) -> None:
+    """An audit: `www.example.org/svd/` (no scheme), `https://www.example.org./` (the root's
+    dot) and local addresses (localhost, a private IP address) were taken as where a strategy
+    is published, and printed on the PDF's cover and in the email to the Home Office."""
+    site = load_site(DATA)
+    strategy = next(s for s in site.latest_editions if s.home == BD)
+    with pytest.raises(ExampleAddress, match=re.escape(f"({address})")):
+        pack_terms(strategy, site.timetable, (address,))
+    for public in ("https://www.lbbd.gov.uk/svd/", "https://example.org.uk/", "http://8.8.8.8/",
+                   "https://notexample.org/", "https://example.org.evil.com/", "www.lbbd.gov.uk"):
+        assert pack_terms(strategy, site.timetable, (public,)).within_days == 7
+
+
+def test_the_commands_take_only_a_full_site_address(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--site-url www.example.org/svd/` was taken as it was (mkdocs.yml's site_url is checked
+    by MkDocs; the option was not): the commands now check it as MkDocs checks site_url."""
+    data = copy_data(tmp_path, DATA)
+    for command in (["submission", BD, "--out", str(tmp_path / "pack")],
+                    ["publish", BD, "--today", "2024-02-01"]):
+        assert main([*command, "--data", str(data), "--site-url", "www.lbbd.gov.uk/svd/"]) == 2
+        said = capsys.readouterr().err
+        assert ("--site-url www.lbbd.gov.uk/svd/: expected the site's full address, such as "
+                "https://www.council.gov.uk/serious-violence/") in said, said
+        assert main([*command, "--data", str(data), "--site-url",
+                     "https://www.lbbd.gov.uk/svd/?page=1"]) == 2
+        assert "found a query ('?') in it" in capsys.readouterr().err
+    assert not (tmp_path / "pack").exists()
+    assert not (data / BD / "published.yaml").exists()
+
+
+def test_an_edition_is_never_recorded_with_an_address_no_one_could_read_it_at(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An audit: `publish` kept a PDF whose cover gave the example site_url, for good; the
+    pack then sent that PDF under the real --site-url, its cover and its email disagreeing."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    config = tmp_path / "mkdocs.yml"  # the site's, beside the data folder, still the example
+    (tmp_path / "docs").mkdir()
+    config.write_text("site_name: Testshire\nsite_url: https://www.example.org/svd/\n",
+                      encoding="utf-8")
+    assert main(["publish", "testshire", "--data", str(data), "--today", "2025-02-01"]) == 2
+    said = capsys.readouterr().err
+    assert ("testshire: not recorded: the site's address is still the example address "
+            "(https://www.example.org/svd/), which the kept PDF's cover would give for good as "
+            f"where the strategy is published; set site_url (line 2 of {config}) to the "
+            "address the site is published at") in said, said
+    assert main(["publish", "testshire", "--data", str(data), "--today", "2025-02-01",
+                 "--site-url", "http://localhost:8000/"]) == 2
+    assert ("the site's address is a local address (http://localhost:8000/), reachable only "
+            "from this computer or its own network, which the kept PDF's cover would give"
+            ) in capsys.readouterr().err
+    assert not (data / "testshire" / "published.yaml").exists()
+    assert not (data / "testshire" / "published").exists()
+
+
+def test_a_pdf_recorded_with_the_example_address_is_not_sent(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An edition recorded before `publish` refused the example address: its kept PDF's cover
+    gives www.example.org. The pack sends the kept PDF byte for byte, so it is refused, with
+    the way out (an amendment, recorded again with the site's address), which then works."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    with pytest.MonkeyPatch.context() as earlier:  # as an earlier release recorded it
+        earlier.setattr(cli, "example_address", lambda address: False)
+        assert main(["publish", "testshire", "--data", str(data), "--today", "2025-02-01",
+                     "--site-url", "https://www.example.org/svd/"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "pack"
+    pack = ["submission", "testshire", "--data", str(data), "--out", str(out),
+            "--site-url", PUBLISHED_AT]
+    assert main(pack) == 2
+    said = capsys.readouterr().err
+    assert ("testshire: no submission pack: testshire/published.yaml records edition 2025 "
+            "with a PDF whose cover gives the example address (https://www.example.org/svd/"
+            "testshire/2025/) as where the strategy is published, and the pack sends a "
+            "recorded PDF as it was kept") in said, said
+    assert ("add an entry to 'amendments' in its strategy.yaml (the date and the reason), "
+            "then run `strategy-site publish testshire` with site_url (or --site-url) set to "
+            "the address the site is published at") in said
+    assert "; set --site-url" not in said  # the address given is right: the record is not
+    assert not out.exists()
+    # The build makes no pack of it either, and says why (a note: this pack was due long ago).
+    caplog.set_level(logging.INFO)
+    build_site(tmp_path / "built", data, caplog, site_url=PUBLISHED_AT, pdfs=True)
+    assert any(record.getMessage().startswith(
+        "testshire: no submission pack: testshire/published.yaml records edition 2025 with a "
+        "PDF whose cover gives the example address") for record in caplog.records)
+    assert not (tmp_path / "built" / "project" / "submissions" / "testshire").exists()
+    strategy = data / "testshire" / "strategy.yaml"
+    strategy.write_text(strategy.read_text("utf-8") + (
+        "amendments:\n  - date: 2025-02-03\n"
+        "    reason: The cover now gives the address the strategy is published at.\n"),
+        encoding="utf-8")
+    assert main(["publish", "testshire", "--data", str(data), "--site-url", PUBLISHED_AT,
+                 "--today", "2025-02-03"]) == 0
+    assert main(pack) == 0, capsys.readouterr().err
+    sent = next(out.glob("*.pdf")).read_bytes()
+    assert sent == (data / "testshire" / "published" / "2025-amendment-1.pdf").read_bytes()
+    assert cover_links(sent) == [f"{PUBLISHED_AT}testshire/2025/"]
+
+
+def test_a_submission_rule_lacking_what_the_pack_needs_is_named(tmp_path: Path) -> None:
+    """The message said "strategy_data/timetable.yaml has no rule with an address and
+    'within_days'" whatever the folder and whichever was missing; a rule counted in months
+    was refused without a word why."""
+    data = copy_data(tmp_path, DATA)
+    (data / "timetable.yaml").write_text(
+        "extends: statutory\nrules:\n  - id: home-office-submission\n"
+        "    checks: The strategy is sent to the Home Office within a month\n"
+        "    concerns: Home Office\n    templates: [serious-violence-duty]\n"
+        "    applies_to: {region: [england, wales]}\n    event: submitted_to_home_office\n"
+        "    starts: published\n    within_months: 1\n", encoding="utf-8")
+    site = load_site(data)
+    strategy = next(s for s in site.latest_editions if s.home == BD)
+    with pytest.raises(SubmissionError) as raised:
+        pack_terms(strategy, site.timetable, ("https://www.lbbd.gov.uk/svd/",))
+    assert str(raised.value) == (
+        "the data folder's timetable.yaml: its 'home-office-submission' rule has no 'address' "
+        "(where the pack is sent) and no 'within_days' (within how many days of publication "
+        "it is due; 'within_months' is not enough for the email): the pack needs both")
+    with pytest.raises(SubmissionError, match=re.escape(
+            "the data folder's timetable.yaml has no 'home-office-submission' rule: the pack "
+            "needs one")):
+        pack_terms(strategy, None, ("https://www.lbbd.gov.uk/svd/",))
 
 
 def test_no_pack_without_a_publication_date(tmp_path: Path) -> None:

@@ -123,6 +123,16 @@ def test_an_override_changes_the_period_and_keeps_its_reason(site: Site) -> None
     assert strategy.identity.overrides[0].reason.startswith("Agreed with the Home Office")
 
 
+def test_an_override_in_months_replaces_a_period_in_days(site: Site) -> None:
+    """An audit: the rule's 7 days were counted before the override's month, which was
+    ignored without a word (the Key dates page and the pack gave 7 days)."""
+    override = Override(rule="home-office-submission", within_months=1,
+                        reason="Agreed with the Home Office in writing on 1 February 2024")
+    deadline = _finding(site, _bd(site, overrides=(override,)), "home-office-submission",
+                        D(2024, 2, 10))
+    assert deadline.due == D(2024, 2, 29)  # published 31 January 2024, a month on
+
+
 def test_months_in_a_leap_year() -> None:
     assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
     assert add_months(D(2023, 1, 31), 1) == D(2023, 2, 28)

@@ -32,6 +32,7 @@ from .submission import (
     SubmissionError,
     SubmissionPack,
     Version,
+    described_address,
     example_address,
     setting_place,
     submission_pack,
@@ -143,10 +144,10 @@ class SiteBuild:
         if not options.pdfs:
             log.info("PDFs: none (pdfs: false), so the pages have no download links")
             return
-        if example_address(options.site_url):
-            log.info("site_url (%s) is the example address %s, which every PDF's cover gives "
-                     "as where its strategy is published: set it to the address the site is "
-                     "published at", site_url_line(options.config_file), options.site_url)
+        if options.site_url and example_address(options.site_url):
+            log.info("site_url (%s) is %s, which every PDF's cover gives as where its "
+                     "strategy is published: set it to the address the site is published at",
+                     site_url_line(options.config_file), described_address(options.site_url))
         self.downloads = self.plan.downloads()
         jobs: list[PdfJob] = []
         for job in self.plan.pdfs:
@@ -275,9 +276,10 @@ class SiteBuild:
             except ExampleAddress as error:
                 # Loud while the pack is needed: a strict build stops.
                 needed = self.plan.pack_is_needed(error.due, error.submitted)
-                log.log(logging.WARNING if needed else logging.INFO,
-                        "%s; set site_url (%s) to the address the site is published at",
-                        error, site_url_line(self.options.config_file))
+                fix = "" if error.in_record else (
+                    f"; set site_url ({site_url_line(self.options.config_file)}) to the "
+                    "address the site is published at")
+                log.log(logging.WARNING if needed else logging.INFO, "%s%s", error, fix)
                 continue
             except SubmissionError as error:
                 log.info("No submission pack for %s: %s", strategy.home, error)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .applicability import Verdict, verdict
-from .config import SiteConfigError, SiteSettings, read_site_config
+from .config import SiteConfigError, SiteSettings, checked_site_url, read_site_config
 from .init_site import init_site
 from .loading import StrategyDataError, load_site, read_yaml
 from .loading.places import edition_file
@@ -33,6 +33,8 @@ from .submission import (
     ExampleAddress,
     SubmissionError,
     Version,
+    described_address,
+    example_address,
     pack_terms,
     setting_place,
     submission_pack,
@@ -150,12 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     config = _config_file(args.data, args.config)
     try:
         settings = read_site_config(config) if config is not None else None
+        if getattr(args, "site_url", None) is not None:
+            args.site_url = checked_site_url(args.site_url)
     except SiteConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     if args.command == "publish":
+        where = "--site-url" if args.site_url else f"site_url ({_where_set(config, 'site_url')})"
         return _publish(args.data, args.document, args.edition,
-                        args.site_url or _site_url(settings), args.today)
+                        args.site_url or _site_url(settings), args.today, where)
     if args.command == "submission":
         return _submission(args.borough, args.data, args.out, args.site_url, config, settings)
     return _check(args.data, args.today, args.strict, args.format, settings)
@@ -304,6 +309,9 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
                                      job.web_address) for job in planned.translations)
         pack = submission_pack(strategy, pdf, site.timetable, planned.address, translations)
     except ExampleAddress as error:
+        if error.in_record:  # a kept PDF: its message says how to record it again
+            print(error, file=sys.stderr)
+            return EXIT_INVALID
         where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
         print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)
         return EXIT_INVALID
@@ -347,8 +355,9 @@ def _editor(site: Path, data: str) -> int:
 
 
 def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: str | None,
-             today: dt.date | None) -> int:
-    """Keep an edition's PDF beside its data and record both fingerprints."""
+             today: dt.date | None, where: str = "--site-url") -> int:
+    """Keep an edition's PDF beside its data and record both fingerprints; `where` names the
+    setting that gave `site_url`, for a message."""
     try:
         plan = plan_site(load_site(data_dir.resolve()),
                          Options(data_dir=data_dir, site_url=site_url))
@@ -386,6 +395,12 @@ def _publish(data_dir: Path, address: str, edition_name: str | None, site_url: s
     for job in waiting:
         if (folder / kept_pdf_name(job.edition)).exists():
             return _refuse_overwrite(folder / kept_pdf_name(job.edition))
+    if site_url is not None and example_address(site_url):
+        print(f"{address}: not recorded: the site's address is {described_address(site_url)}, "
+              "which the kept PDF's cover would give for good as where the strategy is "
+              f"published; set {where} to the address the site is published at",
+              file=sys.stderr)
+        return EXIT_INVALID
     records = []
     kept: list[Path] = []
     for job in waiting:  # each version not kept (recorded and unchanged): rendered now

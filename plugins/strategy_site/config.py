@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as c
 from mkdocs.config import load_config
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
@@ -150,6 +151,28 @@ def published_site_url(config: MkDocsConfig) -> str | None:
         configured.load_file(file)
     option: c.Optional[str] = c.Optional(c.URL(is_dir=True))
     return option.validate(configured.get("site_url"))
+
+
+def checked_site_url(value: str) -> str:
+    """An address given on the command line (`--site-url`), checked as MkDocs checks
+    mkdocs.yml's site_url (a scheme and a host): SiteConfigError if it is not one."""
+    option: c.Optional[str] = c.Optional(c.URL(is_dir=True))
+    try:
+        checked = str(option.validate(value))
+        parts = urlsplit(checked)
+        extra = [what for what, there in (("a user name or password", parts.username),
+                                          ("a query ('?')", parts.query),
+                                          ("a fragment ('#')", parts.fragment)) if there]
+    except (ValidationError, ValueError) as error:
+        raise SiteConfigError(
+            f"--site-url {value}: expected the site's full address, such as "
+            f"https://www.council.gov.uk/serious-violence/ ({error})") from None
+    if extra:
+        raise SiteConfigError(
+            f"--site-url {value}: expected the site's address alone, such as "
+            f"https://www.council.gov.uk/serious-violence/, found {' and '.join(extra)} in it "
+            "(every page's address and the PDF's cover are made from it)")
+    return checked
 
 
 @dataclass(frozen=True)

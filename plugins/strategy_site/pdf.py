@@ -380,6 +380,26 @@ def page_count(data: bytes) -> int:
         return len(pdf.pages)
 
 
+def cover_links(data: bytes) -> list[str]:
+    """The web addresses the first page of a PDF links to: a strategy's cover gives where it
+    is published (so a kept PDF can be checked for the address it was made with). None in
+    what is not a PDF."""
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError:
+        return []
+    with pdf:
+        if not pdf.pages:
+            return []
+        found = []
+        for annotation in pdf.pages[0].get("/Annots", []):
+            action = annotation.get("/A")
+            uri = action.get("/URI") if action is not None else None
+            if uri is not None:
+                found.append(str(uri))
+        return found
+
+
 def pdf_name(strategy: Edition) -> str:
     """A stable file name: borough, title and edition, e.g. 'barking-and-dagenham-serious-
     violence-duty-strategy-2024.pdf' (the edition only when the title does not hold it). Each

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
+import re
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
@@ -24,7 +27,7 @@ from .applicability import verdict
 from .formatting import long_date
 from .model import LANGUAGE_NAMES, Edition, Timetable
 from .output import write_atomically
-from .pdf import RenderedPdf
+from .pdf import RenderedPdf, cover_links
 from .timetable import event_due, overridden
 
 SUBMISSION_RULE = "home-office-submission"
@@ -41,22 +44,99 @@ class ExampleAddress(SubmissionError):
     `due` is when the pack is due, and `submitted` whether it was sent (so the build can say it
     loudly while the pack is needed, quietly for a strategy long since sent or overdue)."""
 
-    def __init__(self, message: str, due: dt.date, submitted: bool) -> None:
+    def __init__(self, message: str, due: dt.date, submitted: bool,
+                 in_record: bool = False) -> None:
         super().__init__(message)
         self.due = due
         self.submitted = submitted
+        self.in_record = in_record
+        """The address is in a recorded edition's kept PDF: the message says how to record it
+        again (setting site_url does not change a kept PDF)."""
 
 
 EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
 """Domains kept for examples (RFC 2606), as the templates and the guide use them."""
+EXAMPLE_NAMES = ("example", "test", "invalid")
+"""Top-level names kept for examples and tests (RFC 2606): no site is published under one."""
+EXAMPLE_NETWORKS = tuple(ipaddress.ip_network(network) for network in (
+    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"))
+"""IP addresses kept for documentation (RFC 5737, RFC 3849)."""
+LOCAL_NAMES = ("localhost", "localdomain", "local", "internal", "home.arpa", "lan", "home",
+               "corp")
+"""Names only this computer or its own network answers: RFC 6761's, RFC 6762's, ICANN's
+.internal, RFC 8375's, and those networks commonly give themselves. A name without a dot
+(`http://intranet/`) is local too: no public site has one."""
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def unpublished_address(address: str | None) -> str | None:
+    """What an address is, if no one could read a strategy there: "the example address"
+    (the one a new site's mkdocs.yml was copied with, or another kept for examples, tests
+    and documentation), or "a local address" (this computer's or its network's: localhost,
+    a private IP address, a name without a dot); None for a public address, or none. Written
+    without its scheme (`www.example.org/svd/`), with the root's dot (`example.org.`), in
+    capitals or in full-width letters, it is the same."""
+    if not address:
+        return None
+    try:
+        host = urlsplit(address if _SCHEME.match(address) else f"//{address}").hostname or ""
+    except ValueError:  # not an address at all ('https://[::1/')
+        return "not a web address"
+    host = _normalised(host)
+    ip = _ip(host)
+    if ip is not None:
+        if any(ip in network for network in EXAMPLE_NETWORKS if ip.version == network.version):
+            return "the example address"
+        return None if ip.is_global else "a local address"
+    if any(_under(host, name) for name in (*EXAMPLE_DOMAINS, *EXAMPLE_NAMES)):
+        return "the example address"
+    if "." not in host or any(_under(host, name) for name in LOCAL_NAMES):
+        return "a local address"
+    return None
 
 
 def example_address(address: str | None) -> bool:
-    """Whether an address is on an example domain, or the `.example` top-level domain: the
-    one a new site's mkdocs.yml was copied with, never where a council publishes."""
-    host = (urlsplit(address).hostname or "") if address else ""
-    return any(host == domain or host.endswith(f".{domain}") for domain in EXAMPLE_DOMAINS) \
-        or host == "example" or host.endswith(".example")
+    """Whether an address is one no one could read a strategy at (`unpublished_address`)."""
+    return unpublished_address(address) is not None
+
+
+def described_address(address: str) -> str:
+    """An address no one could read a strategy at (`unpublished_address`), as a message
+    names it after "the site's address is"."""
+    what = unpublished_address(address)
+    if what == "the example address":
+        return f"still the example address ({address})"
+    if what == "a local address":
+        return (f"a local address ({address}), reachable only from this computer or its "
+                "own network")
+    return f"{what} ({address})"
+
+
+def _normalised(host: str) -> str:
+    """A host name as the resolver reads it: without spaces or the root's dot, in ASCII
+    (IDNA: full-width letters and ideographic dots become ASCII ones)."""
+    host = host.strip().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii").lower().rstrip(".")
+    except UnicodeError:
+        return host.lower()
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a host is, in any form a browser reads (`127.1` and `2130706433` are
+    127.0.0.1, as `inet_aton` reads them), or None for a name."""
+    try:
+        return ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def _under(host: str, name: str) -> bool:
+    return host == name or host.endswith(f".{name}")
 
 
 def setting_line(config_text: str, key: str) -> int | None:
@@ -128,11 +208,19 @@ def pack_terms(strategy: Edition, timetable: Timetable | None,
     rule = timetable.rule(SUBMISSION_RULE) if timetable else None
     if rule is not None:
         rule = overridden(rule, strategy)  # a borough's agreed period, as its Key dates show
-    if rule is None or rule.address is None or rule.within_days is None:
+    if rule is None:
         raise SubmissionError(
-            f"strategy_data/timetable.yaml has no '{SUBMISSION_RULE}' rule with an address and "
-            "'within_days': the pack needs both"
-        )
+            f"the data folder's timetable.yaml has no '{SUBMISSION_RULE}' rule: the pack "
+            "needs one, with the Home Office's 'address' and 'within_days'")
+    if rule.address is None or rule.within_days is None:
+        lacking = [f"'{field}' ({why})" for field, why, value in (
+            ("address", "where the pack is sent", rule.address),
+            ("within_days", "within how many days of publication it is due"
+             + ("; 'within_months' is not enough for the email" if rule.within_months else ""),
+             rule.within_days)) if value is None]
+        raise SubmissionError(
+            f"the data folder's timetable.yaml: its '{SUBMISSION_RULE}' rule has no "
+            f"{' and no '.join(lacking)}: the pack needs both")
     concerned = verdict(rule, strategy, timetable)
     if not concerned.applies:
         raise SubmissionError(
@@ -152,12 +240,11 @@ def pack_terms(strategy: Edition, timetable: Timetable | None,
             f"timetable's '{SUBMISSION_RULE}' rule counts from, so there is no date the Home "
             "Office submission is due"
         )
-    example = next((address for address in web_addresses
-                    if address is not None and example_address(address)), None)
+    example = next((address for address in web_addresses if example_address(address)), None)
     if example is not None:
         raise ExampleAddress(
-            f"{strategy.home}: no submission pack: the site's address is still the example "
-            f"address ({example}), which the PDF's cover and the email to the Home Office "
+            f"{strategy.home}: no submission pack: the site's address is "
+            f"{described_address(example)}, which the PDF's cover and the email to the Home Office "
             "would give as where the strategy is published", due,
             strategy.identity.record.submitted_to_home_office is not None)
     return PackTerms(rule.address, rule.within_days, published, due)
@@ -172,8 +259,10 @@ def submission_pack(
     terms = pack_terms(strategy, timetable,
                        (web_address, *(version.web_address for version in translations)))
     digest = hashlib.sha256(pdf.data).hexdigest()
+    versions = (Version(strategy, pdf, web_address), *translations)
+    for version in versions:
+        _check_cover(version, terms.due)
     try:
-        versions = (Version(strategy, pdf, web_address), *translations)
         email = _email(versions, terms.address, terms.published, terms.due, terms.within_days)
     except (ValueError, MessageError) as error:
         raise PackFailure(
@@ -183,6 +272,27 @@ def submission_pack(
     return SubmissionPack(pdf, digest, terms.address, terms.published, terms.due, email,
                           pdf.name.removesuffix(".pdf") + "-home-office-submission.eml",
                           translations)
+
+
+def _check_cover(version: Version, due: dt.date) -> None:
+    """ExampleAddress if a PDF's cover links to an address no one could read the strategy
+    at. A PDF rendered now gives the site's address, checked already; a recorded edition's
+    is sent as it was kept, and one recorded with the example site_url (before `publish`
+    refused it) gives that address for good."""
+    wrong = next((link for link in cover_links(version.pdf.data) if example_address(link)),
+                 None)
+    if wrong is None:
+        return
+    edition = version.strategy
+    raise ExampleAddress(
+        f"{edition.home}: no submission pack: {edition.home}/published.yaml records edition "
+        f"{edition.identity.edition} with a PDF whose cover gives {unpublished_address(wrong)} "
+        f"({wrong}) as where the strategy is published, and the pack sends a recorded PDF as "
+        "it was kept. Record the edition again with the site's own address: add an entry to "
+        "'amendments' in its strategy.yaml (the date and the reason), then run "
+        f"`strategy-site publish {edition.home}` with site_url (or --site-url) set to the "
+        "address the site is published at", due,
+        edition.identity.record.submitted_to_home_office is not None, in_record=True)
 
 
 def write_pack(pack: SubmissionPack, folder: Path) -> list[Path]:

@@ -115,15 +115,14 @@ def site_deadlines(timetable: Timetable, events: dict[str, dt.date | None],
 
 
 def overridden(rule: TimetableRule, strategy: Edition) -> TimetableRule:
-    """The rule as it applies to this strategy, with its override of the period, if any."""
+    """The rule as it applies to this strategy, with its override of the period, if any: the
+    override's period replaces the rule's (a rule of 7 days overridden with 1 month is due in
+    a month; the rule's days would otherwise be counted first)."""
     override = next((o for o in strategy.identity.overrides if o.rule == rule.id), None)
-    if override is None:
+    if override is None or (override.within_days is None and override.within_months is None):
         return rule
-    return rule.model_copy(update={
-        "within_days": override.within_days if override.within_days is not None
-        else rule.within_days,
-        "within_months": override.within_months or rule.within_months,
-    })
+    return rule.model_copy(update={"within_days": override.within_days,
+                                   "within_months": override.within_months})
 
 
 def _event_date(strategy: Edition, event: str | None) -> dt.date | None:
