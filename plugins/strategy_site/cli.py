@@ -158,9 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     if args.command == "publish":
-        where = "--site-url" if args.site_url else f"site_url ({_where_set(config, 'site_url')})"
         return _publish(args.data, args.document, args.edition,
-                        args.site_url or _site_url(settings), args.today, where)
+                        args.site_url or _site_url(settings), args.today,
+                        _site_url_setting(args.site_url, config))
     if args.command == "submission":
         return _submission(args.borough, args.data, args.out, args.site_url, config, settings)
     return _check(args.data, args.today, args.strict, args.format, settings)
@@ -312,8 +312,8 @@ def _submission(borough: str, data_dir: Path, out: Path | None, site_url: str | 
         if error.in_record:  # a kept PDF: its message says how to record it again
             print(error, file=sys.stderr)
             return EXIT_INVALID
-        where = "--site-url" if site_url else f"site_url ({_where_set(config, 'site_url')})"
-        print(f"{error}; set {where} to the address the site is published at", file=sys.stderr)
+        print(f"{error}; set {_site_url_setting(site_url, config)} to the address the site is "
+              "published at", file=sys.stderr)
         return EXIT_INVALID
     except SubmissionError as error:
         print(error, file=sys.stderr)
@@ -486,6 +486,12 @@ def _where_set(config: Path | None, key: str) -> str:
     if config is None:
         return "in the site's mkdocs.yml (none found beside the data folder or here)"
     return setting_place(config, key, str(config))
+
+
+def _site_url_setting(given: str | None, config: Path | None) -> str:
+    """The setting that gave the site's address, as a message names it: --site-url, or
+    site_url and its line in mkdocs.yml."""
+    return "--site-url" if given else f"site_url ({_where_set(config, 'site_url')})"
 
 
 def _site_url(settings: SiteSettings | None) -> str | None:

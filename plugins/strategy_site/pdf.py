@@ -382,7 +382,7 @@ def page_count(data: bytes) -> int:
 
 def cover_links(data: bytes) -> list[str]:
     """The web addresses the first page of a PDF links to: a strategy's cover gives where it
-    is published (so a kept PDF can be checked for the address it was made with). None in
+    is published (so a kept PDF can be checked for the address it was made with); none in
     what is not a PDF."""
     try:
         pdf = pikepdf.open(io.BytesIO(data))

@@ -68,6 +68,11 @@ LOCAL_NAMES = ("localhost", "localdomain", "local", "internal", "home.arpa", "la
 (`http://intranet/`) is local too: no public site has one."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
+EXAMPLE = "the example address"
+LOCAL = "a local address"
+NOT_AN_ADDRESS = "not a web address"
+"""What `unpublished_address` says of an address, as messages name it."""
+
 
 def unpublished_address(address: str | None) -> str | None:
     """What an address is, if no one could read a strategy there: "the example address"
@@ -81,17 +86,17 @@ def unpublished_address(address: str | None) -> str | None:
     try:
         host = urlsplit(address if _SCHEME.match(address) else f"//{address}").hostname or ""
     except ValueError:  # not an address at all ('https://[::1/')
-        return "not a web address"
+        return NOT_AN_ADDRESS
     host = _normalised(host)
     ip = _ip(host)
     if ip is not None:
         if any(ip in network for network in EXAMPLE_NETWORKS if ip.version == network.version):
-            return "the example address"
-        return None if ip.is_global else "a local address"
+            return EXAMPLE
+        return None if ip.is_global else LOCAL
     if any(_under(host, name) for name in (*EXAMPLE_DOMAINS, *EXAMPLE_NAMES)):
-        return "the example address"
+        return EXAMPLE
     if "." not in host or any(_under(host, name) for name in LOCAL_NAMES):
-        return "a local address"
+        return LOCAL
     return None
 
 
@@ -104,11 +109,10 @@ def described_address(address: str) -> str:
     """An address no one could read a strategy at (`unpublished_address`), as a message
     names it after "the site's address is"."""
     what = unpublished_address(address)
-    if what == "the example address":
-        return f"still the example address ({address})"
-    if what == "a local address":
-        return (f"a local address ({address}), reachable only from this computer or its "
-                "own network")
+    if what == EXAMPLE:
+        return f"still {EXAMPLE} ({address})"
+    if what == LOCAL:
+        return f"{LOCAL} ({address}), reachable only from this computer or its own network"
     return f"{what} ({address})"
 
 
