@@ -66,3 +66,32 @@ def test_a_packs_folder_holding_the_site_stops_the_build_before_anything_is_stag
     with pytest.raises(BuildError, match="submission_dir: expected a folder of its own"):
         SiteBuild(plan, _options(project, data, submission_dir="."), Renderer())
     assert list(project.iterdir()) == []
+
+
+_BUILD_THEN_LIST_ENGINES = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
+print(" ".join(sorted(name for name in ("weasyprint", "pydyf") if name in sys.modules)))
+"""
+
+
+def test_a_build_without_pdfs_does_not_load_the_pdf_engine(tmp_path: Path) -> None:
+    """WeasyPrint takes 0.75 s to import: a build with `pdfs: false` (the quick preview) and
+    the commands that make no PDF do without it (pdf.py and pdf_key.py import it where a PDF
+    or its key is made). A fresh interpreter builds the site and lists what it loaded."""
+    import subprocess
+    import sys
+
+    from conftest import make_project
+
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
+    project = make_project(tmp_path, data, pdfs=False)
+    run = subprocess.run(
+        [sys.executable, "-c", _BUILD_THEN_LIST_ENGINES, str(project / "mkdocs.yml"),
+         str(tmp_path / "site")], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (tmp_path / "site" / "index.html").exists()
+    assert run.stdout.strip() == "", f"loaded without a PDF to make: {run.stdout}"

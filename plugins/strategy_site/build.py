@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .addresses import SCHEMA_FOLDER
 from .model import Edition
-from .output import OutputError, StagedOutput, write_atomically
+from .output import OutputError, StagedOutput, write_staged
 from .pages import Renderer
 from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
@@ -201,7 +201,7 @@ class SiteBuild:
                      for address, download in self.downloads.items()
                      if download.number in made}
         for path, output in self.waiting_pages.items():
-            write_atomically(path, fill_in_pdf_facts(
+            write_staged(path, fill_in_pdf_facts(
                 output, lambda number: (made[number].size_kb, made[number].pages)
             ).encode("utf-8", errors="xmlcharrefreplace"))  # as the engine encodes a page
         if self.deferred:
@@ -245,7 +245,7 @@ class SiteBuild:
             raise BuildError(str(error)) from None
 
     def _write(self, path: Path, data: bytes) -> None:
-        write_atomically(path, data)
+        write_staged(path, data)
         self.written.append(path)
 
     # --- the submission packs, and the swap ----------------------------------------------

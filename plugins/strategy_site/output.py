@@ -132,9 +132,8 @@ class StagedOutput:
         replaced = self.replaced()
         if replaced is not None:
             raise OutputError(replaced)
-        root = self.staging.resolve()
-        lacking = [path for path in expected
-                   if not path.resolve().is_relative_to(root) or not path.exists()]
+        present = _files_in(self.staging)
+        lacking = [path for path in expected if os.path.normpath(path) not in present]
         if lacking:
             shown = ", ".join(str(path) for path in lacking[:3])
             raise OutputError(
@@ -165,6 +164,22 @@ class StagedOutput:
         if self._lock is not None:
             os.close(self._lock)  # closing the file releases the lock
             self._lock = None
+
+
+def _files_in(folder: Path) -> set[str]:
+    """Every file in `folder` and its folders, by normalised path, symbolic links not followed
+    (a file reached through a link is not in the folder): one walk, where resolving each of a
+    thousand paths took a build at 33 partnerships 0.1 s."""
+    found: set[str] = set()
+    todo = [os.path.normpath(folder)]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    found.add(entry.path)
+    return found
 
 
 def _take_lock(path: Path, target: Path, timeout: float) -> int:
@@ -248,6 +263,22 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_staged(target: Path, data: bytes) -> None:
+    """Write `data` to `target` in a staging folder (StagedOutput.staging): plainly, as MkDocs
+    writes its pages there. No one reads the folder until it is put in place whole, and a build
+    stopped midway leaves it to the next build, which clears it; a temporary file and a rename
+    for each of a thousand files (write_atomically) cost a build at 33 partnerships 0.2 s for
+    nothing. An error names the file (a full disk does not say where on its own)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "wb") as output:
+            output.write(data)
+    except OSError as error:
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror, str(target)) from error
         raise
 
 

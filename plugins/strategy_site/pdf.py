@@ -13,12 +13,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from typing import TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
 import pikepdf
-import weasyprint
 
 from .model import Edition, slugify
+
+if TYPE_CHECKING:
+    import weasyprint
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -44,7 +46,14 @@ def write_pdf(html: str) -> bytes:
 
 def render_pdf(html: str) -> tuple[bytes, int]:
     """HTML in; the PDF/UA-1 bytes and their page count out. The count is the laid-out
-    document's: opening the written PDF again only to count its pages cost 16 ms a PDF."""
+    document's: opening the written PDF again only to count its pages cost 16 ms a PDF.
+
+    WeasyPrint is imported here, not with the module: it takes 0.75 s, which a build without
+    PDFs (`pdfs: false`) and the commands that make none need not pay. A build with PDFs has
+    imported it already for the cache key (pdf_key.engine_fingerprint), before its workers
+    start, so each worker has it from the start."""
+    import weasyprint
+
     document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
     data = complete_tagging(document.write_pdf(pdf_variant=PDF_VARIANT), link_words(document))
     return data, len(document.pages)

@@ -31,8 +31,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import weasyprint
-
 from .model import Edition, SharedDefinition
 from .pages import PageSpec
 
@@ -209,6 +207,8 @@ def _normalised(name: str) -> str:
 @cache
 def engine_fingerprint() -> str:
     """What renders a PDF besides its HTML: library versions, our tagging code, the fonts."""
+    import weasyprint  # here, not with the module: a build without PDFs never needs it
+
     from . import pdf  # the tagging code (also among code_fingerprint's modules)
 
     tagging = hashlib.sha256(Path(pdf.__file__).read_bytes()).hexdigest()
