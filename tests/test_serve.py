@@ -53,14 +53,17 @@ def _get(url: str) -> bytes:
 
 @contextmanager
 def _serving(project: Path, site_url: str | None = None,
-             env: dict[str, str] | None = None) -> Iterator[str]:
+             env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
     """`mkdocs serve` of the project on a free port: the address of its site's root (under
-    the path of `site_url`, if given, else of mkdocs.yml's), with `env` set."""
+    the path of `site_url`, if given, else of mkdocs.yml's), with `env` set; its log, with
+    MkDocs' and the plugin's debug lines, written to `log` if given."""
     port = _free_port()
+    output = subprocess.DEVNULL if log is None else log.open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+         *(["--verbose"] if log is not None else [])],
         cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=output, stderr=subprocess.STDOUT,
     )
     try:
         if site_url is None:
@@ -75,6 +78,8 @@ def _serving(project: Path, site_url: str | None = None,
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=30)
+        if log is not None:
+            output.close()
 
 
 def test_the_preview_reloads_when_the_data_changes(tmp_path: Path) -> None:
@@ -210,3 +215,51 @@ def test_the_preview_renders_again_every_page_a_save_changes(tmp_path: Path) -> 
                           "utf-8")
         for home in ("testshire", "otherton"):
             assert _wait_for(f"{root}{home}/definition/", "lasting harm", 60), home
+
+
+_CONVERTED = re.compile(r"Preview: (\d+) of (\d+) hand-written pages converted as in the build")
+
+
+def _conversions_since(log: Path, line: int) -> list[tuple[int, int]]:
+    """What each preview build after the log's `line`-th line said of the hand-written pages:
+    (converted as in the build before, of all)."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()[line:]
+    return [(int(found[1]), int(found[2])) for found in map(_CONVERTED.search, lines) if found]
+
+
+def _log_length(log: Path) -> int:
+    return len(log.read_text(encoding="utf-8", errors="replace").splitlines())
+
+
+def test_the_preview_converts_a_hand_written_page_again_when_it_or_the_files_change(
+        tmp_path: Path) -> None:
+    """Issue 18: a preview build takes a hand-written page's HTML as the build before
+    converted it from the same Markdown, page address, site files and settings. A save of
+    the data converts none again; a new page (links resolve against every file) converts
+    all again; an edited page is converted again, alone, and shows its change."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    project = make_project(tmp_path, data, pdfs=False)
+    notes = project / "docs" / "notes.md"
+    notes.write_text("# Notes\n\nFirst version. See [the home page](index.md).\n", "utf-8")
+    log = tmp_path / "serve.log"
+    with _serving(project, log=log) as root:
+        assert _wait_for(f"{root}notes/", "First version", 60)
+        assert 'href="../"' in _get(f"{root}notes/").decode("utf-8"), "link not resolved"
+        time.sleep(2)  # the rebuild the search index rings for, if any
+        mark = _log_length(log)
+        introduction = data / "testshire" / "introduction.yaml"
+        text = introduction.read_text(encoding="utf-8")
+        introduction.write_text(text.replace("how Testshire", "how Testshire County"), "utf-8")
+        assert _wait_for(f"{root}testshire/introduction/", "how Testshire County", 60)
+        seen = _conversions_since(log, mark)
+        assert seen and all(before == of for before, of in seen), seen
+        pages = seen[0][1]
+        mark = _log_length(log)
+        (project / "docs" / "added.md").write_text("# Added\n\nA new page.\n", "utf-8")
+        assert _wait_for(f"{root}added/", "A new page", 60)
+        assert (0, pages + 1) in _conversions_since(log, mark)
+        mark = _log_length(log)
+        notes.write_text(notes.read_text("utf-8").replace("First", "Second"), "utf-8")
+        assert _wait_for(f"{root}notes/", "Second version", 60)
+        assert (pages, pages + 1) in _conversions_since(log, mark)
+        assert 'href="../"' in _get(f"{root}notes/").decode("utf-8")

@@ -245,7 +245,9 @@ class SiteBuild:
             raise BuildError(str(error)) from None
 
     def _write(self, path: Path, data: bytes) -> None:
-        write_staged(path, data)
+        """A file of the plan's own, linked to the site's file it replaces if they are the
+        same (output.write_staged)."""
+        write_staged(path, data, self.options.site_dir / path.relative_to(self.staging))
         self.written.append(path)
 
     # --- the submission packs, and the swap ----------------------------------------------

@@ -62,6 +62,19 @@ class Rendering:
     lookups: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Conversion:
+    """A hand-written page's Markdown as MkDocs converted it: its HTML, contents list, title
+    and anchors, and its links to other pages' anchors (by the linked page's source, as each
+    build has its own files)."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+
+
 class Remembered(Generic[Made]):
     """What the last build made, by the fingerprint of what it was made from, for this build
     to take; and what this build makes, for the next (what it did not make is forgotten)."""
@@ -112,11 +125,15 @@ class Preview:
         """Pages as the theme rendered them, by fingerprint (`fingerprint`)."""
         self.renderings: Remembered[Rendering] = Remembered()
         """Generated pages as our templates rendered them, by fingerprint (render_inputs.py)."""
+        self.conversions: Remembered[Conversion] = Remembered()
+        """Hand-written pages' Markdown as MkDocs converted it, by fingerprint (plugin.py's
+        RememberedPage)."""
 
     def pages_served(self) -> None:
         """The build is in place: its pages are the ones the next build may take."""
         self.pages.served()
         self.renderings.served()
+        self.conversions.served()
 
     # --- at each build ---------------------------------------------------------------------
 
