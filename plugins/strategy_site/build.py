@@ -190,9 +190,9 @@ class SiteBuild:
             self.deferred = True
             self.preview.carry_on(batch)  # the pages do not wait for these: preview.py
             by_number = batch.made()
-            log.info("PDFs: %d of %d from the cache; the other %d are being made for the "
-                     "preview, which is rebuilt with them when they are made",
-                     len(by_number), len(batch.jobs), len(batch.rendering))
+            log.info("PDFs: %d of %d from the cache; %d being made for the preview, which "
+                     "is rebuilt when they are done", len(by_number), len(batch.jobs),
+                     len(batch.rendering))
         else:
             by_number = dict(enumerate(batch.results()))
         results = list(by_number.values())
