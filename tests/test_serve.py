@@ -263,3 +263,23 @@ def test_the_preview_converts_a_hand_written_page_again_when_it_or_the_files_cha
         assert _wait_for(f"{root}notes/", "Second version", 60)
         assert (pages, pages + 1) in _conversions_since(log, mark)
         assert 'href="../"' in _get(f"{root}notes/").decode("utf-8")
+
+
+def test_the_preview_converts_every_page_again_when_an_extension_reads_other_files(
+        tmp_path: Path) -> None:
+    """A page that includes another file (pymdownx.snippets) changes when that file does, its
+    own text unchanged: with such an extension on, the preview keeps no conversion."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    project = make_project(tmp_path, data, pdfs=False)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["markdown_extensions"].append({"pymdownx.snippets": {"base_path": ["docs"]}})
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (project / "docs" / "parts").mkdir()
+    part = project / "docs" / "parts" / "contact.txt"
+    part.write_text("Write to the first address.\n", "utf-8")
+    (project / "docs" / "contact.md").write_text(
+        "# Contact\n\n--8<-- \"parts/contact.txt\"\n", "utf-8")
+    with _serving(project) as root:
+        assert _wait_for(f"{root}contact/", "the first address", 60)
+        part.write_text("Write to the second address.\n", "utf-8")
+        assert _wait_for(f"{root}contact/", "the second address", 60), "a stale conversion"

@@ -175,6 +175,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.preview.renderings.start()
             self.render_inputs.build_starts()
             self.preview.conversions.start()
+            if not _converts_the_text_alone(config):
+                return files  # an extension reads other files (snippets): convert every time
             written = {file.src_uri for file in generated}
             converted_with = fingerprint([_markdown_settings(config), [
                 (file.src_uri, file.url, file.inclusion.name) for file in files]])
@@ -621,6 +623,28 @@ def _folder_section(folder: str, pages: list[str], files: Files) -> Any:
     pages = sorted(pages, key=lambda src: (not src.endswith("/index.md"),
                                            order.get(src, len(order)), src))
     return pages if index is None else {_first_heading(index.content_string) or folder: pages}
+
+
+TEXT_ALONE_EXTENSIONS = frozenset({
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "fenced_code", "footnotes",
+    "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty",
+    "tables", "toc", "wikilinks",
+    *(f"pymdownx.{name}" for name in (
+        "arithmatex", "betterem", "caret", "critic", "details", "emoji", "highlight",
+        "inlinehilite", "keys", "magiclink", "mark", "smartsymbols", "superfences", "tabbed",
+        "tasklist", "tilde")),
+})
+"""Markdown extensions whose output depends on the page's text and settings alone. Others
+(pymdownx.snippets, or abbr's glossary file, read from disk) can change a page without its
+text changing, so the preview keeps no conversion when one of them is on."""
+
+
+def _converts_the_text_alone(config: MkDocsConfig) -> bool:
+    """Whether every Markdown extension of the site reads nothing but the page's text."""
+    names = [name.removeprefix("markdown.extensions.") if isinstance(name, str) else None
+             for name in config.markdown_extensions]
+    return (all(name in TEXT_ALONE_EXTENSIONS for name in names)
+            and not (config.mdx_configs or {}).get("abbr", {}).get("auto_append"))
 
 
 def _markdown_settings(config: MkDocsConfig) -> str:
