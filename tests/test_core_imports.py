@@ -15,7 +15,8 @@ import sys
 
 import strategy_site
 
-ADAPTERS = {"strategy_site.plugin", "strategy_site.config", "strategy_site.cli"}
+ADAPTERS = {"strategy_site.plugin", "strategy_site.page_conversion", "strategy_site.config",
+            "strategy_site.cli"}
 """The modules that translate between an engine and the core, and may import it."""
 ENGINES = ("mkdocs", "material", "properdocs")
 

@@ -8,6 +8,7 @@ the index is found relative to the page, and nothing comes from another host."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -442,3 +443,31 @@ def test_the_bundle_holds_what_the_search_uses_and_not_pagefinds_own_interfaces(
     assert {"pagefind.js", "pagefind-worker.js", "pagefind-highlight.js",
             "pagefind-entry.json"} <= names
     assert not [name for name in names if name.startswith("pagefind-") and "ui." in name]
+
+
+def test_pagefind_is_the_binary_pagefinds_own_finder_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is made by the binary Pagefind's finder names (here PAGEFIND_BINARY_PATH, a
+    script that notes it ran and hands over to the installed binary), started directly; a
+    binary that is not there stops with a sentence that says so."""
+    from pagefind.service import get_executable
+
+    from strategy_site.search_index import SearchIndexError, write_search_index
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        "<!doctype html><html lang='en'><body><article data-pagefind-body>"
+        "<h1>Knife crime</h1><p>Prevention in Testshire.</p></article></body></html>",
+        encoding="utf-8")
+    real = get_executable()
+    ran = tmp_path / "ran"
+    wrapper = tmp_path / "pagefind-wrapper"
+    wrapper.write_text(f'#!/bin/sh\ntouch "{ran}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    written = write_search_index(site)
+    assert ran.exists() and any(path.name == "pagefind.js" for path in written)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-binary"))
+    with pytest.raises(SearchIndexError, match="could not start"):
+        write_search_index(site)

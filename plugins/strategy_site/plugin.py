@@ -15,8 +15,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from logging.handlers import BufferingHandler
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,10 +38,17 @@ from .build import BuildError, BuildOptions, RedirectPage, SiteBuild, log_loaded
 from .config import StrategySiteConfig, missing_statement_settings, published_site_url
 from .loading import ParsedFiles, StrategyDataError, load_site
 from .output import full_disk
+from .page_conversion import (
+    GeneratedPage,
+    RememberedPage,
+    converts_the_text_alone,
+    markdown_settings,
+    nav_titles,
+)
 from .pages import Heading, PageSpec, RenderedPage, Renderer, UrlFor
 from .pdf_facts import PdfDownload, has_pdf_facts
 from .plan import Options, SitePlan, plan_site, shown_in_nav
-from .preview import Conversion, Preview, Remembered, Rendering, fingerprint, templates_state
+from .preview import Preview, Rendering, fingerprint, templates_state
 from .render_inputs import RecordedLookups, RenderInputs, Unkeyable, same_lookups
 from .theme_filters import FILTERS as THEME_FILTERS
 from .theme_words import GLOBALS as THEME_GLOBALS
@@ -165,7 +171,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             config.nav = self._generate_nav(files)
         else:
             config.nav = [*config.nav, *self.plan.strategy_nav()]
-        titles = _nav_titles(config.nav)
+        titles = nav_titles(config.nav)
         for file in generated:  # each its page, with the title the navigation gives it
             GeneratedPage(titles.get(file.src_uri), file, config)
         assert self.build is not None
@@ -175,13 +181,13 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.preview.renderings.start()
             self.render_inputs.build_starts()
             self.preview.conversions.start()
-            if not _converts_the_text_alone(config):
+            if not converts_the_text_alone(config):
                 return files  # an extension reads other files (snippets): convert every time
-            written = {file.src_uri for file in generated}
-            converted_with = fingerprint([_markdown_settings(config), [
+            ours = {file.src_uri for file in generated}
+            converted_with = fingerprint([markdown_settings(config), [
                 (file.src_uri, file.url, file.inclusion.name) for file in files]])
             for file in files.documentation_pages():
-                if file.src_uri not in written:
+                if file.src_uri not in ours:
                     RememberedPage(titles.get(file.src_uri), file, config,
                                    self.preview.conversions, converted_with)
         return files
@@ -237,10 +243,10 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         if self.preview is not None:
             env.bytecode_cache = self.theme_templates
             self._reuse_unchanged_pages(config, files)
-            written = [file.page for file in files.documentation_pages()
-                       if isinstance(file.page, RememberedPage)]
+            hand_written = [file.page for file in files.documentation_pages()
+                            if isinstance(file.page, RememberedPage)]
             log.debug("Preview: %d of %d hand-written pages converted as in the build before",
-                      sum(page.converted_before for page in written), len(written))
+                      sum(page.converted_before for page in hand_written), len(hand_written))
         return env
 
     def _reuse_unchanged_pages(self, config: MkDocsConfig, files: Files) -> None:
@@ -527,61 +533,6 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         return self.build.downloads if self.build is not None else {}
 
 
-class GeneratedPage(Page):
-    """A page the plugin renders from its own templates (on_page_content): its Markdown is
-    empty, so MkDocs' conversion of it, a Markdown instance with every extension made for each
-    page, is skipped (about 1 ms a page: 0.3 s of a rebuild at 33 partnerships). What the
-    conversion of nothing gives, it gives: no content, no contents list, no title, no anchors
-    (the page's own are its headings, given in on_page_content)."""
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content = ""
-        self.toc = get_toc([])
-        self._title_from_render = None
-        self.present_anchor_ids = set()
-
-
-class RememberedPage(Page):
-    """A hand-written page in the preview, its Markdown converted as in the build before
-    when nothing it is converted from changed: its text (after the plugins' on_page_markdown),
-    its address, every file of the site with its address (its links resolve against them)
-    and the Markdown settings (`converted_with`). The guide's 30 pages were 0.2 to 0.3 s of
-    each preview build. A conversion that logged anything (a link to no page, say) is not
-    kept, so that each build says it again."""
-
-    def __init__(self, title: str | None, file: File, config: MkDocsConfig,
-                 conversions: Remembered[Conversion], converted_with: str) -> None:
-        super().__init__(title, file, config)
-        self.conversions = conversions
-        self.converted_with = converted_with
-        self.converted_before = False
-        """Whether its Markdown was converted as in the build before (the log says how many)."""
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        key = fingerprint([self.converted_with, self.file.src_uri, self.markdown])
-        kept = self.conversions.before(key)
-        if kept is not None:
-            self.content, self.toc, self._title_from_render = kept.content, kept.toc, kept.title
-            self.present_anchor_ids = set(kept.anchors)
-            if kept.links_to_anchors is not None:
-                self.links_to_anchors = {
-                    linked: links for src_uri, links in kept.links_to_anchors.items()
-                    if (linked := files.get_file_from_path(src_uri)) is not None}
-            self.conversions.made(key, kept)
-            self.converted_before = True
-            return
-        with _logged("mkdocs") as records:
-            super().render(config, files)
-        if records:
-            return
-        assert self.content is not None
-        self.conversions.made(key, Conversion(
-            self.content, self.toc, self._title_from_render,
-            frozenset(self.present_anchor_ids or ()),
-            None if self.links_to_anchors is None else {
-                linked.src_uri: dict(links) for linked, links in self.links_to_anchors.items()}))
-
-
 class MemoryBytecodeCache(BytecodeCache):
     """Compiled templates kept in memory, by template and source (Jinja checks the source's
     checksum, so an edited template is compiled again)."""
@@ -623,68 +574,6 @@ def _folder_section(folder: str, pages: list[str], files: Files) -> Any:
     pages = sorted(pages, key=lambda src: (not src.endswith("/index.md"),
                                            order.get(src, len(order)), src))
     return pages if index is None else {_first_heading(index.content_string) or folder: pages}
-
-
-TEXT_ALONE_EXTENSIONS = frozenset({
-    "abbr", "admonition", "attr_list", "codehilite", "def_list", "fenced_code", "footnotes",
-    "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty",
-    "tables", "toc", "wikilinks",
-    *(f"pymdownx.{name}" for name in (
-        "arithmatex", "betterem", "caret", "critic", "details", "emoji", "highlight",
-        "inlinehilite", "keys", "magiclink", "mark", "smartsymbols", "superfences", "tabbed",
-        "tasklist", "tilde")),
-})
-"""Markdown extensions whose output depends on the page's text and settings alone. Others
-(pymdownx.snippets, or abbr's glossary file, read from disk) can change a page without its
-text changing, so the preview keeps no conversion when one of them is on."""
-
-
-def _converts_the_text_alone(config: MkDocsConfig) -> bool:
-    """Whether every Markdown extension of the site reads nothing but the page's text."""
-    names = [name.removeprefix("markdown.extensions.") if isinstance(name, str) else None
-             for name in config.markdown_extensions]
-    return (all(name in TEXT_ALONE_EXTENSIONS for name in names)
-            and not (config.mdx_configs or {}).get("abbr", {}).get("auto_append"))
-
-
-def _markdown_settings(config: MkDocsConfig) -> str:
-    """What MkDocs converts a page's Markdown with, besides the page and the files: the
-    extensions and their settings, the form of addresses and how links are checked."""
-    return repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls,
-                 config.validation))
-
-
-@contextmanager
-def _logged(name: str) -> Iterator[list[logging.LogRecord]]:
-    """The records `name`'s loggers log meanwhile."""
-    handler = BufferingHandler(capacity=2**31)  # kept, never flushed
-    handler.setLevel(logging.INFO)
-    logger = logging.getLogger(name)
-    logger.addHandler(handler)
-    try:
-        yield handler.buffer
-    finally:
-        logger.removeHandler(handler)
-
-
-def _nav_titles(nav: Any) -> dict[str, str | None]:
-    """The title the navigation's settings give each page, by its path: the first entry's,
-    as MkDocs makes the page for the first and takes that page for any other (a path given
-    without a title: None, and the page finds its own)."""
-    titles: dict[str, str | None] = {}
-
-    def walk(item: Any, title: str | None = None) -> None:
-        if isinstance(item, str):  # a path, as MkDocs looks it up among the files
-            titles.setdefault(PurePosixPath(item).as_posix(), title)
-        elif isinstance(item, dict):
-            for key, value in item.items():
-                walk(value, key if isinstance(value, str) else None)
-        elif isinstance(item, list):
-            for entry in item:
-                walk(entry)
-
-    walk(nav)
-    return titles
 
 
 def _first_source(item: Any) -> str | None:
