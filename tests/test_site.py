@@ -455,3 +455,23 @@ def test_the_london_definition_and_its_notes_are_the_seeds_word_for_word(seed: s
     assert [note.label for note in shared.notes] == list(seed_notes) == ["A", "B", "C"]
     for note in shared.notes:
         assert " ".join(note.body.split()) == " ".join(seed_notes[note.label].split()), note.label
+
+
+def test_navigation_titles_reach_pages_named_from_the_docs_folder_root(tmp_path: Path) -> None:
+    """A `nav:` entry may name a page `/testshire/index.md` when `validation: nav:
+    absolute_links: relative_to_docs` is set: MkDocs then looks it up without the `/`, and
+    the title given there is the page's, in the navigation of every page (the plugin makes its
+    pages before MkDocs reads the navigation, so it must look paths up as MkDocs does)."""
+    from conftest import FIXTURES, copy_data, make_project
+
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    project = make_project(tmp_path, data, pdfs=False)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["validation"] = {"nav": {"absolute_links": "relative_to_docs"}}
+    config["nav"] = [{"Home": "index.md"}, {"Our county's plan": "/testshire/index.md"},
+                     {"About this site": "/about.md"}]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    site = build_site(tmp_path, data)
+    page = site.html("about")
+    assert "Our county&#39;s plan" in page or "Our county's plan" in page
+    assert "About this site" in page

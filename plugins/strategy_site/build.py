@@ -245,9 +245,7 @@ class SiteBuild:
             raise BuildError(str(error)) from None
 
     def _write(self, path: Path, data: bytes) -> None:
-        """A file of the plan's own, linked to the site's file it replaces if they are the
-        same (output.write_staged)."""
-        write_staged(path, data, self.options.site_dir / path.relative_to(self.staging))
+        write_staged(path, data)
         self.written.append(path)
 
     # --- the submission packs, and the swap ----------------------------------------------

@@ -20,7 +20,6 @@ import fcntl
 import logging
 import os
 import shutil
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -267,26 +266,13 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def write_staged(target: Path, data: bytes, previous: Path | None = None) -> None:
+def write_staged(target: Path, data: bytes) -> None:
     """Write `data` to `target` in a staging folder (StagedOutput.staging): plainly, as MkDocs
     writes its pages there. No one reads the folder until it is put in place whole, and a build
     stopped midway leaves it to the next build, which clears it; a temporary file and a rename
     for each of a thousand files (write_atomically) cost a build at 33 partnerships 0.2 s for
-    nothing. An error names the file (a full disk does not say where on its own).
-
-    `previous` is the same file in the site this build replaces: if it is a file holding these
-    very bytes, the new file is a second name for it (a hard link), not a new file. Making a
-    file took 0.4 to 0.7 ms on the machine measured, a link 0.03 ms: the 400 redirect pages of
-    a site of 33 partnerships were 0.3 to 0.5 s of each preview build. Nothing writes into a
-    staged or published file in place (a build writes new files, and removes the old site's
-    names), so the two names cannot come to differ."""
+    nothing. An error names the file (a full disk does not say where on its own)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if previous is not None and _holds(previous, data):
-        try:
-            os.link(previous, target)
-            return
-        except OSError:  # another file system, or no links there: written below
-            pass
     try:
         with open(target, "wb") as output:
             output.write(data)
@@ -294,17 +280,6 @@ def write_staged(target: Path, data: bytes, previous: Path | None = None) -> Non
         if error.filename is None:
             raise OSError(error.errno, error.strerror, str(target)) from error
         raise
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether `path` is a file (not a link to one) holding exactly `data`."""
-    try:
-        status = os.lstat(path)
-        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def write_new_atomically(target: Path, data: bytes) -> None:

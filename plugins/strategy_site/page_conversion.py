@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.handlers import BufferingHandler
-from pathlib import PurePosixPath
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -87,17 +86,17 @@ TEXT_ALONE_EXTENSIONS = frozenset({
         "inlinehilite", "keys", "magiclink", "mark", "smartsymbols", "superfences", "tabbed",
         "tasklist", "tilde")),
 })
-"""Markdown extensions whose output depends on the page's text and settings alone. Others
-(pymdownx.snippets, or abbr's glossary file, read from disk) can change a page without its
-text changing, so the preview keeps no conversion when one of them is on."""
+"""Markdown extensions whose output depends on the page's text and settings alone (abbr's
+glossary is a setting). Others, such as pymdownx.snippets, which reads the files it includes,
+can change a page without its text changing, so the preview keeps no conversion when one of
+them is on."""
 
 
 def converts_the_text_alone(config: MkDocsConfig) -> bool:
     """Whether every Markdown extension of the site reads nothing but the page's text."""
     names = [name.removeprefix("markdown.extensions.") if isinstance(name, str) else None
              for name in config.markdown_extensions]
-    return (all(name in TEXT_ALONE_EXTENSIONS for name in names)
-            and not (config.mdx_configs or {}).get("abbr", {}).get("auto_append"))
+    return all(name in TEXT_ALONE_EXTENSIONS for name in names)
 
 
 def markdown_settings(config: MkDocsConfig) -> str:
@@ -120,15 +119,25 @@ def _logged(name: str) -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
-def nav_titles(nav: Any) -> dict[str, str | None]:
-    """The title the navigation's settings give each page, by its path: the first entry's,
+RELATIVE_TO_DOCS = -1
+"""`validation: nav: absolute_links: relative_to_docs`, as MkDocs holds it (its enum's value):
+a navigation path starting with `/` is then a page of docs/, looked up without the `/`."""
+
+
+def nav_titles(nav: Any, files: Files, config: MkDocsConfig) -> dict[str, str | None]:
+    """The title the navigation's settings give each page, by its source: the first entry's,
     as MkDocs makes the page for the first and takes that page for any other (a path given
-    without a title: None, and the page finds its own)."""
+    without a title: None, and the page finds its own). Each path is looked up among the
+    files as MkDocs looks it up (structure/nav.py): a path that names no file is a link."""
     titles: dict[str, str | None] = {}
+    from_docs = config.validation.nav.absolute_links == RELATIVE_TO_DOCS
 
     def walk(item: Any, title: str | None = None) -> None:
-        if isinstance(item, str):  # a path, as MkDocs looks it up among the files
-            titles.setdefault(PurePosixPath(item).as_posix(), title)
+        if isinstance(item, str):
+            lookup = item.lstrip("/") if from_docs and item.startswith("/") else item
+            file = files.get_file_from_path(lookup)
+            if file is not None:
+                titles.setdefault(file.src_uri, title)
         elif isinstance(item, dict):
             for key, value in item.items():
                 walk(value, key if isinstance(value, str) else None)

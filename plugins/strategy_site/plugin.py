@@ -171,7 +171,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             config.nav = self._generate_nav(files)
         else:
             config.nav = [*config.nav, *self.plan.strategy_nav()]
-        titles = nav_titles(config.nav)
+        titles = nav_titles(config.nav, files, config)
         for file in generated:  # each its page, with the title the navigation gives it
             GeneratedPage(titles.get(file.src_uri), file, config)
         assert self.build is not None
