@@ -74,6 +74,46 @@ MENU_PAGE = HEAD.format(title="A phone menu that lets focus out") + """
 </body></html>
 """
 
+PANELS_PAGE = HEAD.format(title="A phone menu panel with no way back") + """
+  <header><a href="#main">Skip to main content</a>
+    <button type="button" data-strategy-toggle="__drawer" aria-expanded="false">Menu</button>
+  </header>
+  <nav class="md-sidebar--primary" hidden aria-label="Menu">
+    <div id="top">
+      <button type="button" id="opener" aria-expanded="false">Pages in a section</button>
+      <a href="#one">First page</a></div>
+    <div id="section" hidden><a href="#two">Second page</a> <a href="#three">Third page</a></div>
+  </nav>
+  <main id="main"><h1>A phone menu panel with no way back</h1></main>
+  <script>
+    const toggle = document.querySelector("header button"), menu = document.querySelector("nav");
+    const opener = document.getElementById("opener");
+    const beneath = [document.querySelector("header"), document.querySelector("main")];
+    toggle.addEventListener("click", () => {
+      menu.hidden = !menu.hidden;
+      toggle.setAttribute("aria-expanded", String(!menu.hidden));
+      beneath.forEach((el) => { el.inert = !menu.hidden; });
+      if (!menu.hidden) opener.focus();
+    });
+    opener.addEventListener("click", () => {  // the section opens, focus on its first link
+      document.getElementById("top").hidden = true;
+      document.getElementById("section").hidden = false;
+      opener.setAttribute("aria-expanded", "true");
+      document.querySelector("#section a").focus();
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      menu.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+      beneath.forEach((el) => { el.inert = false; });
+      toggle.focus();
+    });
+  </script>
+</body></html>
+"""
+"""A menu that works but for one thing: the panel its button opens has no button back (the
+walk of a panel counts the stop focus starts on, so this proves that does not hide one)."""
+
 FORCED_PAGE = HEAD.format(title="A drawing in fixed colours") + """
   <main id="main"><h1>A drawing in fixed colours</h1>
     <svg role="img" aria-labelledby="fixed-title" viewBox="0 0 200 60" width="200" height="60">
@@ -134,6 +174,7 @@ SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
   <url><loc>https://www.example.org/site/</loc></url>
   <url><loc>https://www.example.org/site/missing/</loc></url>
   <url><loc>https://www.example.org/site/menu/</loc></url>
+  <url><loc>https://www.example.org/site/panels/</loc></url>
   <url><loc>https://www.example.org/site/forced/</loc></url>
   <url><loc>https://www.example.org/site/spacing/</loc></url>
   <url><loc>https://www.example.org/site/structure/</loc></url>
@@ -148,8 +189,9 @@ def bad_site_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str,
     cells = "".join(f'<td style="white-space: nowrap">Column number {n}</td>' for n in range(12))
     (site / "index.html").write_text(BAD_PAGE.format(cells=cells), encoding="utf-8")
     (site / "chart.png").write_bytes(b"")
-    for folder, page in (("menu", MENU_PAGE), ("forced", FORCED_PAGE), ("spacing", SPACING_PAGE),
-                         ("structure", STRUCTURE_PAGE), ("cy", WELSH_PAGE)):
+    for folder, page in (("menu", MENU_PAGE), ("panels", PANELS_PAGE), ("forced", FORCED_PAGE),
+                         ("spacing", SPACING_PAGE), ("structure", STRUCTURE_PAGE),
+                         ("cy", WELSH_PAGE)):
         (site / folder).mkdir()
         (site / folder / "index.html").write_text(page, encoding="utf-8")
     (site / "404.html").write_text(NOT_FOUND_PAGE, encoding="utf-8")
@@ -239,6 +281,18 @@ def test_a_phone_menu_that_lets_focus_out_is_named(
     assert _found(problems, "menu/", "escape")
 
 
+def test_a_phone_menu_panel_without_a_back_button_is_named(
+    bad_site_report: tuple[int, str, list[dict]],
+) -> None:
+    _, _, problems = bad_site_report
+    missing = _found(problems, "panels/", "no-way-back")
+    assert missing and '"Pages in a section"' in missing[0]["message"], missing
+    # Nothing else is wrong with it: the menu holds focus, and Escape closes it.
+    others = {p["rule"] for p in problems if p["page"] == "panels/" and p["tool"] == "keyboard"
+              and not p["review"]}
+    assert others == {"no-way-back"}, others
+
+
 def test_a_drawing_in_fixed_colours_fails_in_forced_colours(
     bad_site_report: tuple[int, str, list[dict]],
 ) -> None:
@@ -282,7 +336,7 @@ def test_a_page_without_a_skip_link_a_live_region_or_with_a_needless_tab_stop_is
     assert pale and "2.32" in pale[0]["fix"], pale
     assert not _found(problems, "menu/", "skip-link")  # it has one, first, to the main content
     # A Welsh page's skip link in Welsh is one (issue 19: the theme writes it in the page's
-    # language). The page is checked: the report counts 8 pages.
+    # language). The page is checked: the report counts 9 pages.
     assert not _found(problems, "cy/", "skip-link"), _found(problems, "cy/", "skip-link")
 
 
@@ -320,6 +374,6 @@ def test_a_404_page_that_loses_its_styles_under_a_sub_path_is_named(
 def test_the_report_is_readable(bad_site_report: tuple[int, str, list[dict]]) -> None:
     _, output, problems = bad_site_report
     failing = [p for p in problems if not p["review"]]
-    assert f"8 pages, {len(failing)} problems" in output
+    assert f"9 pages, {len(failing)} problems" in output
     assert "[axe image-alt] at 1280 px: Images must have alternative text" in output
     assert "fix:" in output and "element:" in output

@@ -576,18 +576,14 @@ async function menuKeyboardProblems(page) {
     menuProblem("menu-focus-not-moved", "opening the menu leaves focus outside it", where(start),
       "move focus to the first control of the menu's open panel when it opens");
   }
-  const walk = async (panel) => {
+  // The stops of the open panel: where focus is when the walk starts (the panel's first
+  // control, or the back button opening it moved focus to), then each Tab press until focus
+  // comes back round. The start counts as a stop: reaching it again needs Tab to wrap through
+  // the browser's own controls, which under load took more presses than the walk allows, and
+  // a panel whose back button had focus was reported as having none.
+  const walk = async (panel, from) => {
     const stops = [];
-    let outside = 0;
-    for (let step = 0; step < 80; step++) {
-      await page.keyboard.press("Tab");
-      const state = await settledFocus(page);
-      if (state.key === null && !state.inMenu) {
-        if (++outside > 2) break;
-        continue;
-      }
-      outside = 0;
-      if (stops.some((stop) => stop.key === state.key)) break;
+    const record = (state) => {
       stops.push(state);
       if (!state.inMenu) {
         menuProblem("focus-leaves-menu", `Tab leaves the open menu (${panel}) for the page beneath`,
@@ -599,6 +595,19 @@ async function menuKeyboardProblems(page) {
         menuProblem("focus-not-visible", `in the open menu (${panel}), nothing shows this has focus`,
           where(state), "give :focus-visible an outline or another clear change of style");
       }
+    };
+    if (from && from.key !== null && from.inMenu) record(from);
+    let outside = 0;
+    for (let step = 0; step < 80; step++) {
+      await page.keyboard.press("Tab");
+      const state = await settledFocus(page);
+      if (state.key === null && !state.inMenu) {
+        if (++outside > 2) break;
+        continue;
+      }
+      outside = 0;
+      if (stops.some((stop) => stop.key === state.key)) break;
+      record(state);
     }
     return stops;
   };
@@ -627,7 +636,7 @@ async function menuKeyboardProblems(page) {
         menuProblem("panel-focus-not-moved", `opening ${name} leaves focus behind`,
           where(opened), "move focus to the new panel's back button when it opens");
       }
-      const inner = await walk(name);
+      const inner = await walk(name, opened);
       const innerBack = inner.find((stop) => stop.back && stop.shown);
       if (!innerBack) {
         menuProblem("no-way-back", `${name} has no back button Tab reaches`, where(opener),
@@ -642,7 +651,7 @@ async function menuKeyboardProblems(page) {
       }
     }
   };
-  const first = await walk("the panel it opens at");
+  const first = await walk("the panel it opens at", start);
   await openEach(first);
   const back = first.find((stop) => stop.back && stop.shown);
   if (back && panels < MENU_PANELS) {
@@ -652,7 +661,7 @@ async function menuKeyboardProblems(page) {
       menuProblem("back-loses-focus", "going back a panel leaves focus where it cannot be seen",
         where(after), "return focus to the button that opened the panel");
     }
-    await openEach(await walk("the panel above"));
+    await openEach(await walk("the panel above", after));
   }
   await page.keyboard.press("Escape");
   await settled(page);
@@ -788,20 +797,23 @@ async function settledFocus(page) {
   return page.evaluate(`(${settle})().then(${focusState})`);
 }
 
-// Runs in the page: waits, frame by frame (at most 40), until the scroll position and the
-// focused box are as they were a frame before and no animation runs. The first look is taken
-// at once, so a page that did not move is settled after one frame (the frame in which scroll
-// events, and the theme's handlers of them, have run).
+// Runs in the page: waits, frame by frame, until the scroll position and the focused box are
+// as they were a frame before and no finite animation runs (a panel sliding in, an overlay
+// fading). Bounded by time rather than by a count of frames, which a loaded machine can pass
+// through before a transition has ended. The first look is taken at
+// once, so a page that did not move is settled after one frame (the frame in which scroll
+// events, and the theme's handlers of them, have run). An endless animation is never waited for.
 function settle() {
+  const deadline = performance.now() + 3000;
   return new Promise((done) => {
     let last = null;
-    let frames = 0;
     const look = () => {
       const el = document.activeElement;
       const rect = el ? el.getBoundingClientRect() : { top: 0, left: 0 };
-      const moving = document.getAnimations().filter((a) => a.playState === "running").length;
+      const moving = document.getAnimations().filter((a) => a.playState === "running" &&
+        a.effect && a.effect.getComputedTiming().endTime !== Infinity).length;
       const now = `${window.scrollX},${window.scrollY},${rect.top},${rect.left},${moving}`;
-      if ((now === last && moving === 0) || ++frames >= 40) done();
+      if ((now === last && moving === 0) || performance.now() > deadline) done();
       else {
         last = now;
         requestAnimationFrame(look);
