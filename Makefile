@@ -19,8 +19,9 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# The preview's site is made anew at each save, in memory where the machine has room (preview.py).
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	TMPDIR="$$($(BIN)/python scripts/preview_tmpdir.py)" $(BIN)/mkdocs serve
 
 check: $(STAMP)
 	$(BIN)/strategy-site check

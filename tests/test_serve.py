@@ -283,3 +283,28 @@ def test_the_preview_converts_every_page_again_when_an_extension_reads_other_fil
         assert _wait_for(f"{root}contact/", "the first address", 60)
         part.write_text("Write to the second address.\n", "utf-8")
         assert _wait_for(f"{root}contact/", "the second address", 60), "a stale conversion"
+
+
+def test_the_preview_works_from_the_temporary_folder_it_is_given_and_leaves_it_empty(
+    tmp_path: Path,
+) -> None:
+    """`make serve` gives the preview a folder in memory as TMPDIR (preview.memory_folder):
+    its site and the staging beside it are made there, a save is shown, and when the server
+    stops nothing of the preview is left in it."""
+    data = copy_data(tmp_path)
+    project = make_project(tmp_path, data)
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    with _serving(project, env={"TMPDIR": str(memory)}) as root:
+        url = f"{root}barking-and-dagenham/foreword/"
+        assert _wait_for(url, "Councillor Syed Ghani", 60)
+        made = sorted(path.name for path in memory.iterdir())
+        assert any(name.startswith("mkdocs_") for name in made), made
+        assert any(name.startswith(".building-mkdocs_") for name in made), made
+        foreword = data / "barking-and-dagenham" / "foreword.yaml"
+        text = foreword.read_text(encoding="utf-8")
+        foreword.write_text(text.replace("[Cabinet Member for", "[Lead Cabinet Member for"),
+                            encoding="utf-8")
+        assert _wait_for(url, "Lead Cabinet Member", 60)
+    left = [path.name for path in memory.iterdir()]
+    assert left == [], left

@@ -166,6 +166,24 @@ class StagedOutput:
             self._lock = None
 
 
+def remove_workspace(target: Path) -> None:
+    """Remove the target's own folder of staging work (its lock file and whatever a build left)
+    unless a build holds its lock: for a target that goes with the process that made it, as
+    the preview's temporary site does, which otherwise left the folder in TMPDIR at each
+    `mkdocs serve`."""
+    workspace = target.with_name(f"{STAGING_PREFIX}{target.name}")
+    if not workspace.is_dir():
+        return
+    try:
+        lock = _take_lock(workspace / LOCK_FILE, target, 0)
+    except (OutputError, OSError):
+        return  # a build is writing it, or it went already
+    try:
+        shutil.rmtree(workspace, ignore_errors=True)
+    finally:
+        os.close(lock)
+
+
 def _files_in(folder: Path) -> set[str]:
     """Every file in `folder` and its folders, by normalised path, symbolic links not followed
     (a file reached through a link is not in the folder): one walk, where resolving each of a

@@ -459,6 +459,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             pdf_workers=self.config.pdf_workers, pdf_cache_prune=self.config.pdf_cache_prune)
         with _as_plugin_error():
             self.build = SiteBuild(self.plan, options, self.renderer, self.preview)
+        if self.preview is not None:
+            self.preview.site = options.site_dir
         config.site_dir = str(self.build.staging)
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
