@@ -7,7 +7,10 @@ the index is found relative to the page, and nothing comes from another host."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -452,22 +455,74 @@ def test_pagefind_is_the_binary_pagefinds_own_finder_gives(
     binary that is not there stops with a sentence that says so."""
     from pagefind.service import get_executable
 
-    from strategy_site.search_index import SearchIndexError, write_search_index
+    from strategy_site.search_index import SearchIndexer, SearchIndexError
 
     site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text(
-        "<!doctype html><html lang='en'><body><article data-pagefind-body>"
-        "<h1>Knife crime</h1><p>Prevention in Testshire.</p></article></body></html>",
-        encoding="utf-8")
+    page = ("<!doctype html><html lang='en'><body><article data-pagefind-body>"
+            "<h1>Knife crime</h1><p>Prevention in Testshire.</p></article></body></html>")
     real = get_executable()
     ran = tmp_path / "ran"
     wrapper = tmp_path / "pagefind-wrapper"
     wrapper.write_text(f'#!/bin/sh\ntouch "{ran}"\nexec "{real}" "$@"\n', encoding="utf-8")
     wrapper.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
-    written = write_search_index(site)
+    indexer = SearchIndexer()
+    indexer.add("index.html", page)
+    indexer.finish(site, set())
+    written = indexer.write(site / "pagefind")
     assert ran.exists() and any(path.name == "pagefind.js" for path in written)
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == 1
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-binary"))
     with pytest.raises(SearchIndexError, match="could not start"):
-        write_search_index(site)
+        SearchIndexer().add("index.html", page)
+
+
+def test_a_pagefind_that_stops_stops_the_build_with_what_it_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's service stopping while pages are added is said, with its own words, when
+    the index is asked for; nothing is written."""
+    from strategy_site.search_index import SearchIndexer, SearchIndexError
+
+    broken = tmp_path / "pagefind-broken"
+    broken.write_text("#!/bin/sh\necho 'out of memory, say' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    indexer = SearchIndexer()
+    for number in range(50):  # enough to fill the pipe of a process that is gone
+        indexer.add(f"{number}/index.html", "<html lang='en'><body>" + "x " * 20000)
+    with pytest.raises(SearchIndexError, match="out of memory, say"):
+        indexer.finish(tmp_path / "site", set())
+        indexer.write(tmp_path / "site" / "pagefind")
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
+@pytest.mark.slow  # with PDFs: the pages giving their sizes are indexed once these are in
+def test_the_index_made_beside_the_pages_is_pagefinds_own_of_the_published_site(
+        real_site: BuiltSite, tmp_path: Path) -> None:
+    """Pages go to Pagefind as they are built, and those waiting for their PDF's size once it
+    is filled in: the index holds exactly what Pagefind's own command finds in the published
+    site (the same pages' fragments, byte for byte; its word index numbers the pages in the
+    order it had them, so that is compared by its page count)."""
+    from strategy_site.search_index import EXCLUDED, pagefind_command
+
+    copy = tmp_path / "published"
+    shutil.copytree(real_site.root, copy, ignore=shutil.ignore_patterns("pagefind"))
+    subprocess.run([*pagefind_command(), "--site", str(copy), "--silent",
+                    *(f"--exclude-selectors={selector}" for selector in EXCLUDED)],
+                   check=True, capture_output=True)
+
+    def fragments(site: Path) -> dict[str, bytes]:
+        return {path.name: path.read_bytes()
+                for path in (site / "pagefind" / "fragment").iterdir()}
+
+    def pages(site: Path) -> Any:
+        entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        return {language: about["page_count"] for language, about in entry["languages"].items()}
+
+    ours, theirs = fragments(real_site.root), fragments(copy)
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert pages(real_site.root) == pages(copy)
+    with_facts = [path for path in real_site.root.rglob("*.html") if " KB, " in
+                  path.read_text("utf-8") and "data-pagefind-body" in path.read_text("utf-8")]
+    assert with_facts  # pages giving a PDF's size were indexed with it

@@ -19,13 +19,13 @@ from .output import OutputError, StagedOutput, write_staged
 from .pages import Renderer
 from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
-from .pdf_facts import PdfDownload, fill_in_pdf_facts
+from .pdf_facts import PdfDownload, fill_in_pdf_facts, has_pdf_facts
 from .plan import SitePlan
 from .preview import Preview
 from .publications import PublicationState
 from .schema import packaged_schemas
 from .search_index import BUNDLE as SEARCH_BUNDLE
-from .search_index import SearchIndexError, write_search_index
+from .search_index import SearchIndexer, SearchIndexError
 from .submission import (
     ExampleAddress,
     PackFailure,
@@ -131,6 +131,10 @@ class SiteBuild:
         """Pages written with markers for a PDF's size and pages, as written, to fill in at
         the end."""
         self.pdf_start = 0.0
+        self.search: SearchIndexer | None = (
+            SearchIndexer() if preview is None or self.follow_up else None)
+        """The search index, fed each page as it is built (search_index.py); none in a
+        preview build that keeps the index of the build before."""
 
     # --- the PDFs, made while the pages are built ----------------------------------------
 
@@ -176,10 +180,21 @@ class SiteBuild:
                               if download.number in self.batch.rendering else download
                               for base, download in self.downloads.items()}
 
-    def wait_for_facts(self, path: Path, output: str) -> None:
-        """Keep a written page that gives a PDF's size and pages, to fill them in when the
-        PDFs are made (pdf_facts.py)."""
-        self.waiting_pages[path] = output
+    def page_built(self, path: Path, site_path: str, output: str) -> None:
+        """A page the engine writes at `path` (`site_path` in the site): to the search
+        index now, or, if it gives a PDF's size and pages, kept to fill them in when the PDFs
+        are made (pdf_facts.py), and indexed then. The engine writes no empty page."""
+        if has_pdf_facts(output):
+            self.waiting_pages[path] = output
+        elif self.search is not None and output.strip():
+            self._index(site_path, output)
+
+    def _index(self, site_path: str, output: str) -> None:
+        assert self.search is not None
+        try:
+            self.search.add(site_path, output)
+        except SearchIndexError as error:
+            raise BuildError(str(error)) from None
 
     def finish_pdfs(self) -> None:
         """Wait for the PDFs, and give their sizes and page counts on the pages."""
@@ -201,9 +216,11 @@ class SiteBuild:
                      for address, download in self.downloads.items()
                      if download.number in made}
         for path, output in self.waiting_pages.items():
-            write_staged(path, fill_in_pdf_facts(
-                output, lambda number: (made[number].size_kb, made[number].pages)
-            ).encode("utf-8", errors="xmlcharrefreplace"))  # as the engine encodes a page
+            filled = fill_in_pdf_facts(
+                output, lambda number: (made[number].size_kb, made[number].pages))
+            write_staged(path, filled.encode("utf-8", errors="xmlcharrefreplace"))  # as the
+            if self.search is not None:                                # engine encodes a page
+                self._index(path.relative_to(self.staging).as_posix(), filled)
         if self.deferred:
             return
         rendered = sum(1 for result in results if not result.cached)
@@ -213,6 +230,15 @@ class SiteBuild:
                  "rendered%s, %d from the cache, %d as published; print documents made: %d)",
                  len(made), time.perf_counter() - self.pdf_start, rendered, how,
                  len(results) - rendered - published, published, batch.print_documents)
+
+    def finish_search_index(self) -> None:
+        """Every page is written: Pagefind makes the index while the plan's files are
+        written (`write_search_index` takes it)."""
+        if self.search is not None and not self.deferred:
+            try:
+                self.search.finish(self.staging, set(self.written))
+            except SearchIndexError as error:
+                raise BuildError(str(error)) from None
 
     # --- the plan's own files, written into the staged site -------------------------------
 
@@ -231,18 +257,24 @@ class SiteBuild:
             self._write(redirect.path, html.encode("utf-8"))
 
     def write_search_index(self) -> None:
-        """The search index over the finished pages, PDF sizes filled in. A preview keeps the
-        index of the build before (preview.py) and has the bell's rebuild make it, unless
-        this is that rebuild, with nothing more deferred."""
-        if self.preview is not None and (self.deferred or not self.follow_up):
+        """The search index of the finished pages, PDF sizes filled in, into the staged site.
+        A preview keeps the index of the build before (preview.py) and has the bell's
+        rebuild make it, unless this is that rebuild, with nothing more deferred."""
+        search, self.search = self.search, None
+        if search is None or self.deferred:  # a preview's: the index of the build before
+            assert self.preview is not None
+            if search is not None:
+                search.close()
             self.written += self.preview.keep_search_index(
                 self.options.site_dir / SEARCH_BUNDLE, self.staging)
             self.deferred = True
             return
         try:
-            self.written += write_search_index(self.staging)
+            self.written += search.write(self.staging / SEARCH_BUNDLE)
         except SearchIndexError as error:
             raise BuildError(str(error)) from None
+        finally:
+            search.close()
 
     def _write(self, path: Path, data: bytes) -> None:
         write_staged(path, data)
@@ -339,6 +371,9 @@ class SiteBuild:
         if self.batch is not None:
             self.batch.cancel()
             self.batch = None
+        if self.search is not None:
+            self.search.close()
+            self.search = None
         replaced = self.output.replaced(error) if self.output is not None else None
         for output in (self.output, self.pack_output):
             if output is not None:

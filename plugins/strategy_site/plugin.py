@@ -46,7 +46,7 @@ from .page_conversion import (
     nav_titles,
 )
 from .pages import Heading, PageSpec, RenderedPage, Renderer, UrlFor
-from .pdf_facts import PdfDownload, has_pdf_facts
+from .pdf_facts import PdfDownload
 from .plan import Options, SitePlan, plan_site, shown_in_nav
 from .preview import Preview, Rendering, fingerprint, templates_state
 from .render_inputs import RecordedLookups, RenderInputs, Unkeyable, same_lookups
@@ -387,17 +387,19 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.preview.renderings.made(key, Rendering(rendered, recorded.token()))
         return rendered
 
+    @event_priority(-100)  # the page as written, after every other plugin's changes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Keep a page that gives a PDF's size and pages: they are filled in when it is made.
-        In a preview build, a page whose inputs did not change is the build before's."""
+        """The finished page to the search index; or, if it gives a PDF's size and pages,
+        kept to fill them in when the PDF is made (build.py). In a preview build, a page whose
+        inputs did not change is the build before's."""
         if self.preview is not None:
             output = self.reused.pop(page.file.src_uri, output)
             key = self.fingerprints.get(page.file.src_uri)
             if key is not None:
                 self.preview.pages.made(key, output)
-        if has_pdf_facts(output):  # kept as MkDocs writes it, not read back (pdf_facts.py)
-            assert self.build is not None
-            self.build.wait_for_facts(Path(page.file.abs_dest_path), output)
+        assert self.build is not None
+        with _as_plugin_error():
+            self.build.page_built(Path(page.file.abs_dest_path), page.file.dest_uri, output)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files (the search index)
@@ -410,14 +412,15 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         build = self.build
         with _as_plugin_error():
             build.finish_pdfs()
+            build.finish_search_index()  # made by Pagefind while the plan's files are written
             build.write_outputs(self._redirects(config), config.theme.locale.language)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts next, and on_build_error throws the staged site away
         with _as_plugin_error():
-            build.write_search_index()
             packs = build.make_packs()  # anything that can fail, before the swap
             build.stage_packs(packs)
+            build.write_search_index()
             build.commit_site(self._expected(config))
             config.site_dir = str(build.options.site_dir)
             build.commit_packs(packs)

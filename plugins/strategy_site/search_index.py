@@ -1,21 +1,37 @@
-"""The site's search index, made by Pagefind from the finished pages.
+"""The site's search index, made by Pagefind while the engine builds the pages.
 
 Material's own search sends the text of every page in one file (3.5 MB at 33 partnerships, 31 MB
 at 300) to every reader who opens search, and builds a lunr index from it in the browser.
 Pagefind splits the index into small fragments by word and page, and the browser fetches only
 the fragments a query needs, so the first search costs about the same at any size of site.
 
-It runs on the staged site once MkDocs and the plugin have written every page: what is indexed
-is exactly what is published. Only each page's main content is indexed (the theme marks its
-article `data-pagefind-body`; pages without it, like the redirect pages and 404.html, are left
-out); drawings are left out too (`data-search-exclude`): their text versions follow them.
+Each page goes to Pagefind's service (`pagefind --service`, a process of its own) as the engine
+finishes it, so Pagefind reads the pages on the second core while the engine renders the next
+ones: Pagefind's command over the finished site was a fifth of the HTML build at N = 300 (9 s of
+38 s), all of it after the pages. A page that waits for its PDF's size goes once that is filled
+in, and at the end any page of the staged site Pagefind has not had (one the theme or another
+plugin wrote) is read from the disk: what is indexed is exactly what is published, which
+`tests/test_search.py` checks against Pagefind's command run over the built site. Pagefind
+sends its files back (`GetFiles`) and they are written here: its own `WriteFiles` answers
+before its writes are done, and a file of a service stopped then was seen left empty.
+
+Only each page's main content is indexed (the theme marks its article `data-pagefind-body`;
+pages without it, like the redirect pages and 404.html, are left out); drawings are left out
+too (`data-search-exclude`): their text versions follow them.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
+import os
 import subprocess
-from pathlib import Path
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -34,39 +50,176 @@ Pagefind's API itself (search.js), so these are removed. They were 400 KB of eve
 one of them (`pagefind-component-ui.js`) was seen to differ between two builds of the same
 pages, which would make a site's files change with nothing changed."""
 
+_INDEX = 0
+"""The one index of a service started for one build (the service numbers them from 0)."""
+
 
 class SearchIndexError(Exception):
     """Pagefind could not index the site: the message says why and what to do."""
 
 
-def write_search_index(site: Path) -> list[Path]:
-    """Index the pages of the built site in `site` into `site/pagefind/`; the files written.
+class SearchIndexer:
+    """One build's search index: pages added as they are finished, the bundle written at the
+    end. Pagefind's service starts with the first page; `close` stops it (a failed build)."""
 
-    Pagefind's command, which exits once every file is written. Its Python service was used
-    before: it answers "written" and is then stopped, and a file still being written was
-    seen left empty (`wasm.unknown.pagefind`, 0 bytes, in a clean clone's test run)."""
-    bundle = site / BUNDLE
-    command = [*pagefind_command(), "--site", str(site),
-               "--output-path", str(bundle), "--silent",
-               *(f"--exclude-selectors={selector}" for selector in EXCLUDED)]
-    try:
-        run = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise SearchIndexError(f"Pagefind, which makes the search index, could not start "
-                               f"({error})") from None
-    if run.returncode != 0:
-        raise SearchIndexError(
-            f"Pagefind could not index the site in {site} ({run.returncode}): "
-            f"{(run.stderr or run.stdout).strip()[-2000:]}; if it is not installed, install the "
-            "package with its binary, pip install 'pagefind[bin]'")
-    for name in UNUSED:
-        (bundle / name).unlink(missing_ok=True)
-    written = sorted(path for path in bundle.rglob("*") if path.is_file())
-    empty = [path.name for path in written if path.stat().st_size == 0]
-    if empty:
-        raise SearchIndexError(f"Pagefind left {', '.join(empty)} empty in {bundle}: build again")
-    log.debug("Search index: %d files in %s", len(written), bundle)
-    return written
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._errors: IO[bytes] | None = None
+        self._pages: dict[int, str] = {}
+        """Each message's page, by the message's number: an error names the page."""
+        self._sent = 0
+        self._broken: str | None = None
+        self.added: set[str] = set()
+        """The pages added, by their paths in the site."""
+        self._asked = 0
+        """The number of the message that asked for the index (`finish`)."""
+        self._finished = 0.0
+
+    def add(self, path: str, html: str) -> None:
+        """Index the page published at `path` (in the site, 'bexley/strategy/index.html')
+        with the text `html`, as the engine writes it (UTF-8)."""
+        if self._process is None:
+            self._start()
+        self.added.add(path)
+        number = self._send({"type": "AddFile", "index_id": _INDEX, "file_path": path,
+                             "url": None, "file_contents": html})
+        self._pages[number] = path
+
+    def finish(self, site: Path, skip: set[Path]) -> None:
+        """Add each page of the staged `site` not added yet, read from the disk, but those in
+        `skip` (the build's own redirect pages, which are never indexed); then have Pagefind
+        make the index, while the build goes on (`write` takes it)."""
+        for folder, _, names in os.walk(site):
+            for name in names:
+                if not name.endswith(".html"):
+                    continue
+                file = Path(folder, name)
+                path = file.relative_to(site).as_posix()
+                if path not in self.added and file not in skip \
+                        and not path.startswith(f"{BUNDLE}/"):
+                    self.add(path, file.read_bytes().decode("utf-8", errors="replace"))
+        if self._process is None:
+            self._start()  # no page: Pagefind still writes its scripts, and an empty index
+        self._asked = self._send({"type": "GetFiles", "index_id": _INDEX})
+        self._finished = time.perf_counter()
+
+    def write(self, bundle: Path) -> list[Path]:
+        """Write the index Pagefind made (`finish`) into `bundle`; the files written. Stops
+        the service."""
+        assert self._asked, "finish() first"
+        try:
+            files = self._collect(self._asked)
+        finally:
+            self.close()
+        written = []
+        for name, data in files:
+            if name.name in UNUSED:
+                continue
+            if not data:
+                raise SearchIndexError(f"Pagefind gave {name} empty: build again")
+            target = bundle.joinpath(*name.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(target)
+        log.debug("Search index: %d pages, %d files in %s, %.1f s after the last page",
+                  len(self.added), len(written), bundle, time.perf_counter() - self._finished)
+        return sorted(written)
+
+    def close(self) -> None:
+        """Stop Pagefind's service, if it runs (it is started anew for each build)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                pipe.close()
+        process.kill()
+        process.wait()
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
+
+    # --- Pagefind's service: base64 JSON messages, each followed by a comma -----------------
+
+    def _start(self) -> None:
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the service)
+        try:
+            self._process = subprocess.Popen(
+                [*pagefind_command(), "--service"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=self._errors, bufsize=0)
+        except OSError as error:
+            raise SearchIndexError(f"Pagefind, which makes the search index, could not start "
+                                   f"({error})") from None
+        self._send({"type": "NewIndex",
+                    "config": {"exclude_selectors": list(EXCLUDED)}})
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        """Send one message (unless the service has stopped: `_collect` says so); its
+        number. The service reads its input as it comes, whatever it is doing."""
+        self._sent += 1
+        if self._broken is None:
+            assert self._process is not None and self._process.stdin is not None
+            text = json.dumps({"message_id": self._sent, "payload": payload},
+                              ensure_ascii=False)
+            try:
+                message = text.encode("utf-8")
+            except UnicodeEncodeError:  # as the engine writes a page with a lone surrogate
+                message = text.encode("utf-8", errors="xmlcharrefreplace")
+            try:
+                self._process.stdin.write(base64.b64encode(message) + b",")
+            except OSError as error:
+                self._broken = str(error)
+        return self._sent
+
+    def _collect(self, last: int) -> list[tuple[PurePosixPath, bytes]]:
+        """Read every answer up to message `last`, the files: an error on any page stops."""
+        failed = []
+        for answer in self._answers():
+            payload = answer.get("payload") or {}
+            if payload.get("type") == "Error":
+                page = self._pages.get(answer.get("message_id") or 0)
+                failed.append(f"{page or 'the index'}: {payload.get('message')}")
+            if answer.get("message_id") == last:
+                break
+        else:
+            raise SearchIndexError(f"Pagefind stopped before it made the search index "
+                                   f"({self._stopped()}); if it is not installed, install "
+                                   "the package with its binary, pip install 'pagefind[bin]'")
+        if failed:
+            raise SearchIndexError(f"Pagefind could not index {len(failed)} pages: "
+                                   + "; ".join(failed[:5]))
+        return [(_bundle_path(file["path"]), base64.b64decode(file["content"]))
+                for file in payload.get("files", [])]
+
+    def _answers(self) -> Iterator[dict[str, Any]]:
+        """The service's answers, in order, until it stops."""
+        if self._broken is not None:
+            return
+        assert self._process is not None and self._process.stdout is not None
+        output, pending = self._process.stdout.fileno(), bytearray()
+        while chunk := os.read(output, 1 << 20):
+            start = 0
+            while (comma := chunk.find(b",", start)) != -1:
+                pending += chunk[start:comma]
+                yield json.loads(base64.b64decode(pending))
+                pending, start = bytearray(), comma + 1
+            pending += chunk[start:]
+
+    def _stopped(self) -> str:
+        """What the service said before it stopped, or how it stopped."""
+        assert self._process is not None and self._errors is not None
+        code = self._process.wait()
+        self._errors.seek(0)
+        said = self._errors.read().decode("utf-8", errors="replace").strip()[-2000:]
+        return said or self._broken or f"exit status {code}"
+
+
+def _bundle_path(name: str) -> PurePosixPath:
+    """A file Pagefind gave, as a path inside the bundle: never outside it."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise SearchIndexError(f"Pagefind gave a file outside its bundle: {name}")
+    return path
 
 
 def pagefind_command() -> list[str]:
