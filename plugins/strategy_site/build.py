@@ -236,7 +236,7 @@ class SiteBuild:
         written (`write_search_index` takes it)."""
         if self.search is not None and not self.deferred:
             try:
-                self.search.finish(self.staging, set(self.written))
+                self.search.finish(self.staging)
             except SearchIndexError as error:
                 raise BuildError(str(error)) from None
 

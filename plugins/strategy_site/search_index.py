@@ -85,18 +85,18 @@ class SearchIndexer:
                              "url": None, "file_contents": html})
         self._pages[number] = path
 
-    def finish(self, site: Path, skip: set[Path]) -> None:
-        """Add each page of the staged `site` not added yet, read from the disk, but those in
-        `skip` (the build's own redirect pages, which are never indexed); then have Pagefind
-        make the index, while the build goes on (`write` takes it)."""
+    def finish(self, site: Path) -> None:
+        """Add each page of the staged `site` not added yet (one the theme or another plugin
+        wrote), read from the disk; then have Pagefind make the index, while the build goes on
+        (`write` takes it). Called before the build writes its own redirect pages, which are
+        never indexed."""
         for folder, _, names in os.walk(site):
             for name in names:
                 if not name.endswith(".html"):
                     continue
                 file = Path(folder, name)
                 path = file.relative_to(site).as_posix()
-                if path not in self.added and file not in skip \
-                        and not path.startswith(f"{BUNDLE}/"):
+                if path not in self.added and not path.startswith(f"{BUNDLE}/"):
                     self.add(path, file.read_bytes().decode("utf-8", errors="replace"))
         if self._process is None:
             self._start()  # no page: Pagefind still writes its scripts, and an empty index
@@ -128,13 +128,12 @@ class SearchIndexer:
     def close(self) -> None:
         """Stop Pagefind's service, if it runs (it is started anew for each build)."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        for pipe in (process.stdin, process.stdout):
-            if pipe is not None:
-                pipe.close()
-        process.kill()
-        process.wait()
+        if process is not None:
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    pipe.close()
+            process.kill()
+            process.wait()
         if self._errors is not None:
             self._errors.close()
             self._errors = None
@@ -142,14 +141,17 @@ class SearchIndexer:
     # --- Pagefind's service: base64 JSON messages, each followed by a comma -----------------
 
     def _start(self) -> None:
+        command = [*pagefind_command(), "--service"]
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the service)
         try:
-            self._process = subprocess.Popen(
-                [*pagefind_command(), "--service"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=self._errors, bufsize=0)
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors)
         except OSError as error:
-            raise SearchIndexError(f"Pagefind, which makes the search index, could not start "
-                                   f"({error})") from None
+            self.close()
+            raise SearchIndexError(
+                f"Pagefind, which makes the search index, could not start ({error}): install "
+                "the package with its binary, pip install 'pagefind[bin]', or set "
+                "PAGEFIND_BINARY_PATH to Pagefind's binary") from None
         self._send({"type": "NewIndex",
                     "config": {"exclude_selectors": list(EXCLUDED)}})
 
@@ -165,8 +167,9 @@ class SearchIndexer:
                 message = text.encode("utf-8")
             except UnicodeEncodeError:  # as the engine writes a page with a lone surrogate
                 message = text.encode("utf-8", errors="xmlcharrefreplace")
-            try:
+            try:  # buffered: written whole, however the pipe takes it
                 self._process.stdin.write(base64.b64encode(message) + b",")
+                self._process.stdin.flush()
             except OSError as error:
                 self._broken = str(error)
         return self._sent
@@ -182,9 +185,8 @@ class SearchIndexer:
             if answer.get("message_id") == last:
                 break
         else:
-            raise SearchIndexError(f"Pagefind stopped before it made the search index "
-                                   f"({self._stopped()}); if it is not installed, install "
-                                   "the package with its binary, pip install 'pagefind[bin]'")
+            raise SearchIndexError(f"Pagefind stopped before it made the search index: "
+                                   f"{self._stopped()}")
         if failed:
             raise SearchIndexError(f"Pagefind could not index {len(failed)} pages: "
                                    + "; ".join(failed[:5]))
@@ -211,7 +213,14 @@ class SearchIndexer:
         code = self._process.wait()
         self._errors.seek(0)
         said = self._errors.read().decode("utf-8", errors="replace").strip()[-2000:]
-        return said or self._broken or f"exit status {code}"
+        if said:
+            return said
+        if code < 0:
+            return (f"it was stopped by signal {-code} (the system stops the largest process "
+                    "when memory runs out): free memory, or build on a larger machine")
+        return (f"it ended with status {code}{f' ({self._broken})' if self._broken else ''}"
+                " and said nothing: build again, and if it stops again, check that "
+                "`pagefind --version` runs")
 
 
 def _bundle_path(name: str) -> PurePosixPath:
