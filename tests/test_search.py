@@ -484,7 +484,8 @@ def test_a_pagefind_that_stops_stops_the_build_with_what_it_said(
     from strategy_site.search_index import SearchIndexer, SearchIndexError
 
     broken = tmp_path / "pagefind-broken"
-    broken.write_text("#!/bin/sh\necho 'out of memory, say' >&2\nexit 3\n", encoding="utf-8")
+    broken.write_text("#!/bin/sh\nhead -c 100000 >/dev/null\necho 'out of memory, say' >&2\n"
+                      "exit 3\n", encoding="utf-8")  # it reads a page or two, then stops
     broken.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
     site = tmp_path / "site"

@@ -23,6 +23,7 @@ too (`data-search-exclude`): their text versions follow them.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
@@ -131,7 +132,8 @@ class SearchIndexer:
         if process is not None:
             for pipe in (process.stdin, process.stdout):
                 if pipe is not None:
-                    pipe.close()
+                    with contextlib.suppress(OSError):  # what is left of a message to a
+                        pipe.close()                    # service that has gone
             process.kill()
             process.wait()
         if self._errors is not None:
