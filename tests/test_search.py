@@ -504,27 +504,22 @@ def test_the_index_made_beside_the_pages_is_pagefinds_own_of_the_published_site(
         real_site: BuiltSite, tmp_path: Path) -> None:
     """Pages go to Pagefind as they are built, and those waiting for their PDF's size once it
     is filled in: the index holds exactly what Pagefind's own command finds in the published
-    site (the same pages' fragments, byte for byte; its word index numbers the pages in the
-    order it had them, so that is compared by its page count)."""
-    from strategy_site.search_index import EXCLUDED, pagefind_command
+    site (the same pages' fragments, each named by a hash of what it holds; its word index
+    numbers the pages in the order it had them, so that is compared by its page count)."""
+    from strategy_site.search_index import command_over_site
 
     copy = tmp_path / "published"
     shutil.copytree(real_site.root, copy, ignore=shutil.ignore_patterns("pagefind"))
-    subprocess.run([*pagefind_command(), "--site", str(copy), "--silent",
-                    *(f"--exclude-selectors={selector}" for selector in EXCLUDED)],
-                   check=True, capture_output=True)
+    subprocess.run(command_over_site(copy), check=True, capture_output=True)
 
-    def fragments(site: Path) -> dict[str, bytes]:
-        return {path.name: path.read_bytes()
-                for path in (site / "pagefind" / "fragment").iterdir()}
+    def fragments(site: Path) -> list[str]:  # each named by a hash of what it holds
+        return sorted(path.name for path in (site / "pagefind" / "fragment").iterdir())
 
     def pages(site: Path) -> Any:
         entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
         return {language: about["page_count"] for language, about in entry["languages"].items()}
 
-    ours, theirs = fragments(real_site.root), fragments(copy)
-    assert sorted(ours) == sorted(theirs)
-    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert fragments(real_site.root) == fragments(copy)
     assert pages(real_site.root) == pages(copy)
     with_facts = [path for path in real_site.root.rglob("*.html") if " KB, " in
                   path.read_text("utf-8") and "data-pagefind-body" in path.read_text("utf-8")]

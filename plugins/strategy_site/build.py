@@ -218,8 +218,9 @@ class SiteBuild:
         for path, output in self.waiting_pages.items():
             filled = fill_in_pdf_facts(
                 output, lambda number: (made[number].size_kb, made[number].pages))
-            write_staged(path, filled.encode("utf-8", errors="xmlcharrefreplace"))  # as the
-            if self.search is not None:                                # engine encodes a page
+            # Encoded as the engine encodes a page.
+            write_staged(path, filled.encode("utf-8", errors="xmlcharrefreplace"))
+            if self.search is not None:
                 self._index(path.relative_to(self.staging).as_posix(), filled)
         if self.deferred:
             return

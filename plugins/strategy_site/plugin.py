@@ -387,7 +387,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.preview.renderings.made(key, Rendering(rendered, recorded.token()))
         return rendered
 
-    @event_priority(-100)  # the page as written, after every other plugin's changes
+    @event_priority(-100)  # the page as written, after other plugins' changes to it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """The finished page to the search index; or, if it gives a PDF's size and pages,
         kept to fill them in when the PDF is made (build.py). In a preview build, a page whose

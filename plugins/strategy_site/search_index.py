@@ -233,6 +233,14 @@ def _bundle_path(name: str) -> PurePosixPath:
     return path
 
 
+def command_over_site(site: Path) -> list[str]:
+    """Pagefind's own command over a finished site, indexing it as the build does: what the
+    index made beside the pages is checked against (tests/test_search.py), and what that
+    would cost alone (scripts/bench)."""
+    return [*pagefind_command(), "--site", str(site), "--silent",
+            *(f"--exclude-selectors={selector}" for selector in EXCLUDED)]
+
+
 def pagefind_command() -> list[str]:
     """Pagefind's binary, found by Pagefind's own finder (the one `python -m pagefind` uses:
     PAGEFIND_BINARY_PATH, then its extended build, then `pagefind[bin]`'s), and started
