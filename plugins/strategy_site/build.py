@@ -18,10 +18,11 @@ from .model import Edition
 from .output import OutputError, StagedOutput, write_staged
 from .pages import Renderer
 from .pdf import RenderedPdf
-from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult, default_workers
+from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult
 from .pdf_facts import PdfDownload, fill_in_pdf_facts, has_pdf_facts
 from .plan import SitePlan
 from .preview import Preview
+from .processes import cores
 from .publications import PublicationState
 from .schema import packaged_schemas
 from .search_index import BUNDLE as SEARCH_BUNDLE
@@ -171,7 +172,7 @@ class SiteBuild:
                 if key in preview.failures:
                     raise BuildError(f"The PDF of {made.label} could not be made: "
                                      f"{preview.failures[key]}")
-        self.batch = PdfBatch(jobs, cache, options.pdf_workers or default_workers(),
+        self.batch = PdfBatch(jobs, cache, options.pdf_workers or cores(),
                               _log_progress, preview.remembered if preview else None,
                               start=preview is None)  # a preview's, once its pages are made
         if preview is not None and self.batch.rendering:

@@ -15,7 +15,6 @@ prunes only what no build has used since it started (`PdfCache.prune`).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 from . import pdf
 from .output import write_atomically
 from .pdf_key import engine_fingerprint, pdf_key, templates_fingerprint
+from .processes import heap_frozen, stop_workers, worker_pool
 
 __all__ = ["PdfBatch", "PdfCache", "PdfJob", "PdfResult", "engine_fingerprint"]
 
@@ -200,16 +200,14 @@ class PdfBatch:
                 return
             self._started = True
             self.workers = min(self._most_workers, len(self._to_render))
-            pool = self._pool = ProcessPoolExecutor(max_workers=self.workers,
-                                                    initializer=_end_with_parent,
-                                                    initargs=(os.getpid(),))
+            pool = self._pool = worker_pool(self.workers)
         for index in self._to_render:  # only now, for the PDFs the cache lacks
             html = self.jobs[index].print_document()
             self.print_documents += 1
             with self._lock:
                 if self._stopped:
                     return
-                with _heap_frozen() if not self._futures else nullcontext():
+                with heap_frozen() if not self._futures else nullcontext():
                     self._futures[pool.submit(render_one, html)] = index  # the first forks
 
     def results(self) -> list[PdfResult]:
@@ -241,21 +239,12 @@ class PdfBatch:
 
     def stop(self) -> None:
         """Stop rendering at once, without waiting for the PDFs being rendered: the preview's
-        batch when the data has changed again. Its workers are ended (Python 3.14 has
-        `terminate_workers`; before it, the pool's processes are ended one by one)."""
+        batch when the data has changed again: its workers are ended."""
         with self._lock:
             self._stopped = True
             pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        terminate = getattr(pool, "terminate_workers", None)
-        if terminate is not None:
-            terminate()
-            return
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
+        if pool is not None:
+            stop_workers(pool)
 
     def _finish(self, index: int, result: PdfResult) -> None:
         self._results[index] = result
@@ -277,34 +266,6 @@ def _pages(key: str, data: bytes) -> int:
     if key not in _PAGE_COUNTS:
         _PAGE_COUNTS[key] = pdf.page_count(data)
     return _PAGE_COUNTS[key]
-
-
-@contextmanager
-def _heap_frozen() -> Iterator[None]:
-    """While the pool forks its workers (at its first task): the build's objects are left out
-    of the collector's generations (gc.freeze, as the gc module's documentation advises before
-    a fork), so a worker's collections do not walk, and so copy, the whole heap of the build
-    it was forked from; the build's own collections go on as before once they are forked."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _end_with_parent(parent: int) -> None:
-    """In a worker process: end when the build that started it has ended (killed, it cannot
-    stop its workers; they would wait for work for ever, a few hundred MB each)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
-
-
-_PARENT_CHECK_SECONDS = 1.0
 
 
 Rendered = tuple[bytes, int, float, tuple[str, ...]]
@@ -339,9 +300,3 @@ def _warnings_of(logger_name: str) -> Iterator[list[str]]:
         yield found
     finally:
         logger.removeHandler(handler)
-
-
-def default_workers() -> int:
-    """As many processes as the machine has cores for us."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)

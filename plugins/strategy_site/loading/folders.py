@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,6 +36,7 @@ from ..model import (
     field_name,
     is_identifier,
 )
+from ..processes import cores, in_two_halves
 from ..publications import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, publication_problems
 from ..withholding import publishable
 from .english import explain, placed, suggest
@@ -99,13 +102,54 @@ def _load_site(data_dir: Path) -> Site:
     if not folders:
         problems.add(_shown(data_dir, data_dir), None, None,
                      "expected at least one borough folder, found none")
-    for folder in folders:
-        documents += load_partnership(folder, data_dir, definitions, problems, withheld)
+    documents += _load_partnerships(folders, data_dir, definitions, problems, withheld)
     if places is not None:
         check_places(documents, places, data_dir, problems)
     problems.raise_if_any()
     return Site(documents=tuple(documents), definitions=definitions, timetable=timetable,
                 withheld=tuple(withheld))
+
+
+LOAD_IN_TWO_FROM = 16
+"""From this many partnerships a build loads half of them in a second process: one takes
+about 22 ms to load and 3 ms to send back, so at N = 300 the load takes 3.8 s, not 6.7 s."""
+
+
+def _load_partnerships(folders: list[Path], data_dir: Path,
+                       definitions: Mapping[str, SharedDefinition], problems: Problems,
+                       withheld: list[Withheld]) -> list[Document]:
+    """Every partnership's documents in the folders' order, their problems and what they
+    withhold as one process finds them; half in a second process where that pays: many
+    folders, two cores, and no load before whose files to take unchanged (the preview's,
+    which must itself see each file it parses)."""
+    work = partial(_load_share, data_dir=data_dir, definitions=definitions)
+    if len(folders) < LOAD_IN_TWO_FROM or cores() < 2 or parsed_files() is not None:
+        shares: tuple[_Share, ...] = (work(folders),)
+    else:
+        shares = in_two_halves(work, folders)
+    documents = []
+    for share in shares:
+        documents += share.documents
+        problems.extend(share.problems)
+        withheld.extend(share.withheld)
+    return documents
+
+
+@dataclass(frozen=True)
+class _Share:
+    """What loading some of the partnerships found, sent back whole from another process."""
+
+    documents: list[Document]
+    problems: list[DataProblem]
+    withheld: list[Withheld]
+
+
+def _load_share(folders: Sequence[Path], data_dir: Path,
+                definitions: Mapping[str, SharedDefinition]) -> _Share:
+    problems, withheld, documents = Problems(), list[Withheld](), list[Document]()
+    for folder in folders:
+        documents += load_partnership(folder, data_dir, definitions, problems, withheld)
+    return _Share(documents, list(problems), withheld)
 
 
 def _package_definitions(problems: Problems) -> dict[str, SharedDefinition]:
