@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import DATA, REPO, copy_data, make_project
 from strategy_site.loading import StrategyDataError, load_site, read_yaml, yaml_lines
@@ -385,6 +386,10 @@ def test_libyaml_and_pyyaml_read_every_real_file_alike(monkeypatch: pytest.Monke
     fast = [read_yaml(path) for path in files]
     monkeypatch.setattr(yaml_lines, "_FastLoader", None)
     assert [read_yaml(path) for path in files] == fast
+    # And the values are PyYAML's own (none of these files holds what we read otherwise: a
+    # number not written as one, an impossible date).
+    assert [parsed.data for parsed in fast] == [
+        yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]
 
 
 # --- links and other files the data folder does not own ----------------------------------

@@ -106,6 +106,27 @@ def test_a_successful_build_replaces_the_site_whole(tmp_path: Path) -> None:
     assert oct(built.root.stat().st_mode & 0o777) != oct(0o700)  # readable by a web server
 
 
+def test_deleting_the_replaced_site_follows_no_link_out_of_it(tmp_path: Path) -> None:
+    """The replaced site is deleted by several threads at once (output.remove_folder): all of
+    it, deep folders too, and nothing a link in it points to."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    built = build_site(tmp_path, data)
+    outside = tmp_path / "outside"
+    (outside / "kept").mkdir(parents=True)
+    (outside / "kept" / "page.html").write_text("not the site's", encoding="utf-8")
+    (built.root / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (built.root / "testshire" / "linked-file").symlink_to(outside / "kept" / "page.html")
+    deep = built.root / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    (deep / "file.txt").write_text("from an earlier build", encoding="utf-8")
+    build_site(tmp_path, data)
+    assert (outside / "kept" / "page.html").read_text(encoding="utf-8") == "not the site's"
+    assert not (built.root / "a").exists()
+    assert not (built.root / "linked-folder").is_symlink()
+    assert (built.root / "testshire" / "index.html").exists()
+    assert not _staging(tmp_path)
+
+
 # --- no network --------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ name prefix, so `site` and `site-preview` never touch each other's staging.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import logging
@@ -23,6 +24,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
@@ -47,7 +49,26 @@ FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
 """The errors that mean there is no room left to write (the disk, or the user's quota)."""
 
 
-def _remove(folder: Path) -> None:
+REMOVERS = 4
+"""Threads that delete a folder together: deleting is the disk's time, not the processor's (a
+site of 12,600 files at N = 300 took 2.6 s in one thread, 1.4 s in four, 1.7 s in eight)."""
+
+
+def remove_folder(folder: Path) -> None:
+    """Delete a folder and everything in it, as `shutil.rmtree(ignore_errors=True)` does
+    (links not followed), each of its folders in one of `REMOVERS` threads."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except OSError:
+        entries = []
+    with ThreadPoolExecutor(REMOVERS) as removers:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                removers.submit(shutil.rmtree, entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -104,14 +125,14 @@ class StagedOutput:
                 raise
             if previous is not None:
                 discarded = previous.rename(self.workspace / f"{DISCARDED}{previous.name}")
-                (discard or _remove)(discarded)
+                (discard or remove_folder)(discarded)
         finally:
             self._release()
 
     def abandon(self) -> None:
         """Throw the staged output away; the old one was never touched."""
         try:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            remove_folder(self.staging)
         finally:
             self._release()
 
@@ -153,7 +174,7 @@ class StagedOutput:
             if path.name == LOCK_FILE:
                 continue
             if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+                remove_folder(path)
             else:
                 path.unlink(missing_ok=True)
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .output import remove_workspace
+from .output import remove_folder, remove_workspace
 from .pages import RenderedPage
 from .pdf_batch import PdfBatch, PdfResult
 
@@ -190,8 +190,8 @@ class Preview:
         """Remove the site a build replaced, after its pages are served (it was 0.2 to 0.7 s
         of a preview's build)."""
         self._removers = [remover for remover in self._removers if remover.is_alive()]
-        remover = threading.Thread(target=shutil.rmtree, args=(folder,),
-                                   kwargs={"ignore_errors": True}, name="preview-discard")
+        remover = threading.Thread(target=remove_folder, args=(folder,),
+                                   name="preview-discard")
         remover.start()
         self._removers.append(remover)
 

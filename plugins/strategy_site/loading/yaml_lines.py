@@ -241,6 +241,8 @@ def _colon_in_value(row: str) -> str:
     return f"{advice}: {excerpt(match.group(1).strip() + ' ' + quoted, 2 * EXCERPT)}"
 
 
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
 _NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 
 _TYPED_FORM = re.compile(r"-?" + PLAIN_NUMBER.pattern)
@@ -328,6 +330,8 @@ class _Builder:
             return node.value
         if at is not None and plain and node.tag == "tag:yaml.org,2002:null" and not node.value:
             self._comment_for_value(node, at)
+        if node.tag == _TEXT_TAG:
+            return node.value  # what the constructor gives text, without its bookkeeping
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
