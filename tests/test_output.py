@@ -106,6 +106,25 @@ def test_a_successful_build_replaces_the_site_whole(tmp_path: Path) -> None:
     assert oct(built.root.stat().st_mode & 0o777) != oct(0o700)  # readable by a web server
 
 
+def test_a_site_folder_that_is_a_link_leaves_what_it_points_to(tmp_path: Path) -> None:
+    """`site/` linked to the web server's folder: the swap replaces the link with the new
+    site and deletes nothing the link pointed to (rmtree refuses a link; a scan of the old site
+    that followed it emptied the web server's folder)."""
+    data = copy_data(tmp_path, FIXTURES / "minimal")
+    served = tmp_path / "www"
+    (served / "other-service").mkdir(parents=True)
+    (served / "other-service" / "index.html").write_text("another team's", encoding="utf-8")
+    (served / "top.html").write_text("another team's", encoding="utf-8")
+    (tmp_path / "site").symlink_to(served, target_is_directory=True)
+    built = build_site(tmp_path, data)
+    assert (served / "other-service" / "index.html").read_text(encoding="utf-8") == (
+        "another team's")
+    assert (served / "top.html").exists()
+    assert not built.root.is_symlink()
+    assert (built.root / "testshire" / "index.html").exists()
+    assert not _staging(tmp_path)
+
+
 def test_deleting_the_replaced_site_follows_no_link_out_of_it(tmp_path: Path) -> None:
     """The replaced site is deleted by several threads at once (output.remove_folder): all of
     it, deep folders too, and nothing a link in it points to."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from strategy_site.loading import StrategyDataError, load_site
+from strategy_site.loading import DataProblem, StrategyDataError, load_site
 from strategy_site.loading import folders as loading_folders
 from strategy_site.processes import in_two_halves
 
@@ -20,13 +20,24 @@ PARTNERSHIPS = loading_folders.LOAD_IN_TWO_FROM + 4
 
 
 def _many_partnerships(tmp_path: Path) -> Path:
-    """Barking and Dagenham's strategy, many times over: enough folders to load in two."""
+    """Barking and Dagenham's strategy, many times over: enough folders to load in two; the
+    first and the last withhold a page."""
     data = tmp_path / "strategy_data"
     data.mkdir()
     shutil.copy(DATA / "timetable.yaml", data / "timetable.yaml")
     for index in range(PARTNERSHIPS):
         shutil.copytree(DATA / "barking-and-dagenham", data / f"borough-{index:03d}")
+    for index in (0, PARTNERSHIPS - 1):
+        engagement = data / f"borough-{index:03d}" / "engagement.yaml"
+        with engagement.open("a", encoding="utf-8") as file:
+            file.write(f"withhold: {{reason: safety, note: withheld in borough {index}}}\n")
     return data
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on this machine, wherever the tests run (a one-core runner loads in one process)."""
+    monkeypatch.setattr(loading_folders, "cores", lambda: 2)
 
 
 def _in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,6 +66,8 @@ def test_a_large_data_folder_loads_the_same_in_two_processes_as_in_one(
     _in_one_process(monkeypatch)
     in_one = load_site(data)
     assert in_two == in_one
+    assert [piece.note for piece in in_two.withheld] == [
+        "withheld in borough 0", f"withheld in borough {PARTNERSHIPS - 1}"]
     assert [document.folder for document in in_one.documents] == sorted(
         f"borough-{index:03d}" for index in range(PARTNERSHIPS))
 
@@ -104,3 +117,18 @@ def _dies_elsewhere(items: Sequence[int]) -> list[int]:
 
 def test_if_the_other_process_dies_this_one_does_its_half() -> None:
     assert in_two_halves(_dies_elsewhere, [1, 2, 3]) == ([1, 2], [3])
+
+
+def _refuses_elsewhere(items: Sequence[int]) -> list[int]:
+    if os.getpid() != _PARENT:
+        raise StrategyDataError([DataProblem(Path("b/strategy.yaml"), 3, "title", "expected")])
+    return list(items)
+
+
+def test_what_the_other_process_refuses_is_said_as_it_said_it() -> None:
+    with pytest.raises(StrategyDataError) as refused:
+        in_two_halves(_refuses_elsewhere, [1, 2])
+    assert refused.value.problems == [DataProblem(Path("b/strategy.yaml"), 3, "title",
+                                                  "expected")]
+    assert str(refused.value) == (
+        "The strategy data has 1 problem:\n  b/strategy.yaml:3: field 'title': expected")

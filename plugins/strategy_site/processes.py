@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import threading
 import time
@@ -57,11 +58,19 @@ def in_two_halves(work: Callable[[Sequence[Item]], Result],
     return first, second
 
 
+def can_fork() -> bool:
+    """Whether this system forks (Linux and macOS do; Windows does not)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes that end with this one; they are forked at its first
-    task, which is to be submitted inside `heap_frozen()`."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent,
-                               initargs=(os.getpid(),))
+    """A pool of `workers` processes that end with this one: forked, where the system forks,
+    at its first task, which is to be submitted inside `heap_frozen()`. Forked, not the
+    default of Python 3.14 on Linux (a fork server, whose children's parent is the server,
+    not this build), because a worker shares what the build has loaded and ends with it."""
+    context = multiprocessing.get_context("fork") if can_fork() else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=end_with_parent, initargs=(os.getpid(),))
 
 
 @contextmanager

@@ -36,7 +36,7 @@ from ..model import (
     field_name,
     is_identifier,
 )
-from ..processes import cores, in_two_halves
+from ..processes import can_fork, cores, in_two_halves
 from ..publications import EDITIONS_FOLDER, MANIFEST_FILE, PUBLISHED_FOLDER, publication_problems
 from ..withholding import publishable
 from .english import explain, placed, suggest
@@ -112,7 +112,7 @@ def _load_site(data_dir: Path) -> Site:
 
 LOAD_IN_TWO_FROM = 16
 """From this many partnerships a build loads half of them in a second process: one takes
-about 22 ms to load and 3 ms to send back, so at N = 300 the load takes 3.8 s, not 6.7 s."""
+about 17 ms to load and 3 ms to send back, so at N = 300 the load took 2.8-3.6 s, not 5.2 s."""
 
 
 def _load_partnerships(folders: list[Path], data_dir: Path,
@@ -123,7 +123,8 @@ def _load_partnerships(folders: list[Path], data_dir: Path,
     folders, two cores, and no load before whose files to take unchanged (the preview's,
     which must itself see each file it parses)."""
     work = partial(_load_share, data_dir=data_dir, definitions=definitions)
-    if len(folders) < LOAD_IN_TWO_FROM or cores() < 2 or parsed_files() is not None:
+    if (len(folders) < LOAD_IN_TWO_FROM or cores() < 2 or not can_fork()
+            or parsed_files() is not None):
         shares: tuple[_Share, ...] = (work(folders),)
     else:
         shares = in_two_halves(work, folders)
@@ -146,6 +147,8 @@ class _Share:
 
 def _load_share(folders: Sequence[Path], data_dir: Path,
                 definitions: Mapping[str, SharedDefinition]) -> _Share:
+    """Load some of the partnerships (`load_partnership`, each in turn), in whichever
+    process."""
     problems, withheld, documents = Problems(), list[Withheld](), list[Document]()
     for folder in folders:
         documents += load_partnership(folder, data_dir, definitions, problems, withheld)

@@ -32,6 +32,10 @@ class StrategyDataError(Exception):
         lines = "\n".join(f"  {problem}" for problem in problems)
         super().__init__(f"The strategy data has {count}:\n{lines}")
 
+    def __reduce__(self) -> tuple[type[StrategyDataError], tuple[list[DataProblem]]]:
+        """Made again from its problems when it comes back from another process (pickled)."""
+        return type(self), (self.problems,)
+
 
 class Problems:
     """Every problem found so far, in the order found: a load goes on past each one, and
