@@ -209,25 +209,3 @@ def test_a_new_font_changes_the_key(tmp_path: Path) -> None:
     shutil.copy(fonts[0], tmp_path / "data" / "fonts" / "Added-Font.ttf")
     assert _engine_fingerprint(tmp_path) != before
     assert re.search(r"pango \d+", before)
-
-
-AHEAD = """
-import os, sys
-import strategy_site.plugin  # what a build has imported when it starts them
-from strategy_site import pdf_key
-pdf_key.fingerprints_ahead()
-made_ahead = pdf_key.engine_fingerprint(), pdf_key.code_fingerprint()
-elsewhere = "weasyprint" not in sys.modules
-made_here = pdf_key._engine_fingerprint(), pdf_key.package_code_fingerprint(pdf_key.PACKAGE)
-print(elsewhere, made_ahead == made_here, len(made_ahead[0]) > 0)
-"""
-
-
-def test_the_fingerprints_made_ahead_are_those_this_process_makes() -> None:
-    """A build starts the engine's and the code's fingerprints in a forked process as it loads
-    its data (pdf_key.fingerprints_ahead): they are made there, not here (this process never
-    imports WeasyPrint for them), and they are the ones this process would make: a key does not
-    depend on where it was made."""
-    run = subprocess.run([sys.executable, "-c", AHEAD], capture_output=True, text=True,
-                         timeout=120, check=True)
-    assert run.stdout.split() == ["True", "True", "True"], run.stdout + run.stderr

@@ -49,9 +49,9 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     document's: opening the written PDF again only to count its pages cost 16 ms a PDF.
 
     WeasyPrint is imported here, not with the module: it takes 0.75 s, which a build without
-    PDFs (`pdfs: false`) and the commands that make none need not pay. A build's PDF worker
-    imports it once, for all the PDFs it renders (the build's cache keys were made in another
-    process: pdf_key.fingerprints_ahead)."""
+    PDFs (`pdfs: false`) and the commands that make none need not pay. A build with PDFs has
+    imported it already for the cache key (pdf_key.engine_fingerprint), before its workers
+    start, so each worker has it from the start."""
     import weasyprint
 
     document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)

@@ -26,7 +26,6 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -34,7 +33,6 @@ from typing import Any
 
 from .model import Edition, SharedDefinition
 from .pages import PageSpec
-from .processes import can_fork, heap_frozen, worker_pool
 
 log = logging.getLogger("mkdocs.plugins.strategy_site")
 
@@ -111,48 +109,7 @@ def code_fingerprint() -> str:
     """The package's modules that render the print document and write the PDF (those of
     PRINT_CODE and all they import from the package), and the libraries they use. Taken once
     per process: the code that runs is the code that was imported."""
-    ahead = _taken_ahead()
-    return ahead[1] if ahead is not None else package_code_fingerprint(PACKAGE)
-
-
-_ahead: tuple[ProcessPoolExecutor, Future[tuple[str, str]]] | None = None
-"""The engine's and the code's fingerprints being made in another process, if they are."""
-
-
-def fingerprints_ahead() -> None:
-    """Start making the engine's and the code's fingerprints in a process forked from this
-    one, while the build loads its data: a build with PDFs waited for them before its first
-    page (about 1.2 s under the profiler at N = 33: WeasyPrint's import, fc-list, hashing the
-    print code). The fork has what this process has loaded, so the fingerprints are those this
-    process would make (the PDF workers then import WeasyPrint themselves, once each). Once
-    per process: they are kept (`@cache`)."""
-    global _ahead
-    if _ahead is not None or engine_fingerprint.cache_info().currsize or not can_fork():
-        return
-    pool = worker_pool(1)
-    with heap_frozen():
-        _ahead = pool, pool.submit(_fingerprints)
-
-
-def _fingerprints() -> tuple[str, str]:
-    return _engine_fingerprint(), package_code_fingerprint(PACKAGE)
-
-
-def _taken_ahead() -> tuple[str, str] | None:
-    """The fingerprints made ahead, if they were, and the process that made them ended; None
-    (make them here) if none were started or that process failed."""
-    global _ahead
-    if _ahead is None:
-        return None
-    pool, made = _ahead
-    try:
-        return made.result()
-    except Exception as error:  # the process died, or could not import WeasyPrint
-        log.debug("The PDF engine's fingerprint made ahead failed (%s): making it here", error)
-        return None
-    finally:
-        _ahead = None
-        pool.shutdown()
+    return package_code_fingerprint(PACKAGE)
 
 
 def package_code_fingerprint(package: Path) -> str:
@@ -249,13 +206,7 @@ def _normalised(name: str) -> str:
 
 @cache
 def engine_fingerprint() -> str:
-    """What renders a PDF besides its HTML: library versions, our tagging code, the fonts (made
-    ahead, in another process, if `fingerprints_ahead` was called)."""
-    ahead = _taken_ahead()
-    return ahead[0] if ahead is not None else _engine_fingerprint()
-
-
-def _engine_fingerprint() -> str:
+    """What renders a PDF besides its HTML: library versions, our tagging code, the fonts."""
     import weasyprint  # here, not with the module: a build without PDFs never needs it
 
     from . import pdf  # the tagging code (also among code_fingerprint's modules)

@@ -47,7 +47,6 @@ from .page_conversion import (
 )
 from .pages import Heading, PageSpec, RenderedPage, Renderer, UrlFor
 from .pdf_facts import PdfDownload
-from .pdf_key import fingerprints_ahead
 from .plan import Options, SitePlan, plan_site, shown_in_nav
 from .preview import Preview, Rendering, fingerprint, templates_state
 from .render_inputs import RecordedLookups, RenderInputs, Unkeyable, same_lookups
@@ -121,10 +120,7 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             self.preview = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Load and validate the data; stop the build, naming file and line, if it is wrong.
-        The PDFs' cache keys need the engine's fingerprint: made meanwhile, elsewhere."""
-        if self.config.pdfs:
-            fingerprints_ahead()
+        """Load and validate the data; stop the build, naming file and line, if it is wrong."""
         data_dir = Path(self.config.data_dir)
         missing = missing_statement_settings(self.config.accessibility)
         if missing is not None:
