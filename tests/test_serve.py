@@ -52,6 +52,20 @@ def _get(url: str) -> bytes:
 
 
 @contextmanager
+def _ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """While the server starts: Ctrl-C delivered and handled, as in an officer's terminal,
+    whatever this test process (an xdist worker, after hundreds of tests) has blocked or
+    ignored; the server would inherit either, and SIGINT would then stay pending for ever."""
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+@contextmanager
 def _serving(project: Path, site_url: str | None = None,
              env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
     """`mkdocs serve` of the project on a free port: the address of its site's root (under
@@ -59,12 +73,17 @@ def _serving(project: Path, site_url: str | None = None,
     MkDocs' and the plugin's debug lines, written to `log` if given."""
     port = _free_port()
     output = subprocess.DEVNULL if log is None else log.open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-         *(["--verbose"] if log is not None else [])],
-        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-        stdout=output, stderr=subprocess.STDOUT,
-    )
+    if log is not None:  # what the server inherits of SIGINT (a blocked or ignored one lasts)
+        output.write(f"[test] this process: SIGINT {signal.getsignal(signal.SIGINT)}, blocked "
+                     f"{sorted(signal.pthread_sigmask(signal.SIG_BLOCK, []))}\n".encode())
+        output.flush()
+    with _ctrl_c_as_in_a_terminal():
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+             *(["--verbose"] if log is not None else [])],
+            cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+            stdout=output, stderr=subprocess.STDOUT,
+        )
     try:
         if site_url is None:
             config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
