@@ -332,8 +332,8 @@ def test_the_preview_works_from_the_temporary_folder_it_is_given_and_leaves_it_e
                             encoding="utf-8")
         assert _wait_for(url, "Lead Cabinet Member", 60)
     left = [path.name for path in memory.iterdir()]
-    # Once seen failing in a whole run (everything left: the server was killed, or stopped
-    # before its clean-up), never alone: what the server said at the end, to know which.
+    # If anything is left, the server's last lines say how it ended: in whole runs it was
+    # killed, never having seen SIGINT, until it was started as from a terminal (_serving).
     said = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
             if "Running `" not in line and "Copying media file" not in line]
     assert left == [], [*left, *said[-8:]]
