@@ -54,8 +54,9 @@ def _get(url: str) -> bytes:
 @contextmanager
 def _ctrl_c_as_in_a_terminal() -> Iterator[None]:
     """While the server starts: Ctrl-C delivered and handled, as in an officer's terminal,
-    whatever this test process (an xdist worker, after hundreds of tests) has blocked or
-    ignored; the server would inherit either, and SIGINT would then stay pending for ever."""
+    whatever this test process has blocked or ignored. A run started in the background by a
+    shell without job control (`make test &` in a script, nohup) has SIGINT ignored, as POSIX
+    says; the server inherited that, never saw SIGINT, and was killed with its folders left."""
     blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
     handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -332,8 +333,8 @@ def test_the_preview_works_from_the_temporary_folder_it_is_given_and_leaves_it_e
                             encoding="utf-8")
         assert _wait_for(url, "Lead Cabinet Member", 60)
     left = [path.name for path in memory.iterdir()]
-    # If anything is left, the server's last lines say how it ended: in whole runs it was
-    # killed, never having seen SIGINT, until it was started as from a terminal (_serving).
+    # If anything is left, the server's last lines say how it ended (in background runs it
+    # was killed, never having seen SIGINT, until it was started as from a terminal).
     said = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
             if "Running `" not in line and "Copying media file" not in line]
     assert left == [], [*left, *said[-8:]]
