@@ -209,3 +209,23 @@ def test_a_new_font_changes_the_key(tmp_path: Path) -> None:
     shutil.copy(fonts[0], tmp_path / "data" / "fonts" / "Added-Font.ttf")
     assert _engine_fingerprint(tmp_path) != before
     assert re.search(r"pango \d+", before)
+
+
+_WORKERS_AND_OWN = """
+from strategy_site.pdf_key import render_fingerprint
+from strategy_site.pdf_workers import PdfWorkers
+workers = PdfWorkers.started(2)
+theirs = workers.fingerprint()
+workers.shutdown()
+print(theirs == render_fingerprint())
+"""
+
+
+def test_a_builds_workers_take_the_fingerprint_a_preview_takes_in_its_own_process() -> None:
+    """A build's PDF workers take the engine's fingerprint as they start (pdf_workers.py); a
+    preview takes it in its own process. A build and a preview share the PDF cache: if the two
+    differed (a library loaded in one and not the other), each would render every PDF again
+    that the other had cached. A fresh interpreter, that has loaded no engine yet, asks both."""
+    run = subprocess.run([sys.executable, "-c", _WORKERS_AND_OWN], capture_output=True,
+                         text=True, timeout=120, check=True)
+    assert run.stdout.strip() == "True", run.stderr[-2000:]

@@ -20,6 +20,7 @@ from .pages import Renderer
 from .pdf import RenderedPdf
 from .pdf_batch import PdfBatch, PdfCache, PdfJob, PdfResult
 from .pdf_facts import PdfDownload, fill_in_pdf_facts, has_pdf_facts
+from .pdf_workers import PdfWorkers
 from .plan import SitePlan
 from .preview import Preview
 from .processes import cores
@@ -95,9 +96,11 @@ class SiteBuild:
     """One build into a staging folder beside `site_dir`, put in place whole or not at all."""
 
     def __init__(self, plan: SitePlan, options: BuildOptions, renderer: Renderer,
-                 preview: Preview | None = None) -> None:
+                 preview: Preview | None = None, workers: PdfWorkers | None = None) -> None:
         """Check the packs' folder, then take the site's lock and stage (see output.py).
-        `preview`: under `mkdocs serve`, what the pages need not wait for (preview.py)."""
+        `preview`: under `mkdocs serve`, what the pages need not wait for (preview.py).
+        `workers`: the PDF workers, if started already (pdf_workers.py: as the build
+        started, before the data was loaded); else they start with the first PDF to render."""
         self.plan = plan
         self.options = options
         self.renderer = renderer
@@ -132,6 +135,7 @@ class SiteBuild:
         """Pages written with markers for a PDF's size and pages, as written, to fill in at
         the end."""
         self.pdf_start = 0.0
+        self.pdf_workers = workers
         self.search: SearchIndexer | None = (
             SearchIndexer() if preview is None or self.follow_up else None)
         """The search index, fed each page as it is built (search_index.py); none in a
@@ -164,18 +168,20 @@ class SiteBuild:
         cache_dir = options.pdf_cache_dir
         cache = PdfCache(options.project / cache_dir if cache_dir else None)
         self.pdf_cache = cache
+        workers = self.pdf_workers or PdfWorkers(options.pdf_workers or cores())
+        self.pdf_workers = None  # the batch's now: it ends them
         preview = self.preview
-        if preview is not None:
-            keys = [cache.key(made) if made.published is None else "" for made in jobs]
-            preview.keep_only(keys)
-            for made, key in zip(jobs, keys, strict=True):
-                if key in preview.failures:
-                    raise BuildError(f"The PDF of {made.label} could not be made: "
-                                     f"{preview.failures[key]}")
-        self.batch = PdfBatch(jobs, cache, options.pdf_workers or cores(),
-                              _log_progress, preview.remembered if preview else None,
+        self.batch = PdfBatch(jobs, cache, workers, _log_progress,
+                              preview.remembered if preview else None,
                               start=preview is None)  # a preview's, once its pages are made
-        if preview is not None and self.batch.rendering:
+        if preview is None:
+            return
+        preview.keep_only(self.batch.keys)
+        for made, key in zip(jobs, self.batch.keys, strict=True):
+            if key in preview.failures:
+                raise BuildError(f"The PDF of {made.label} could not be made: "
+                                 f"{preview.failures[key]}")
+        if self.batch.rendering:
             # The pages say the PDF is being made, and link it once it is (preview.py).
             self.downloads = {base: replace(download, pending=True)
                               if download.number in self.batch.rendering else download
@@ -373,6 +379,9 @@ class SiteBuild:
         if self.batch is not None:
             self.batch.cancel()
             self.batch = None
+        if self.pdf_workers is not None:  # started, and the batch not made
+            self.pdf_workers.stop()
+            self.pdf_workers = None
         if self.search is not None:
             self.search.close()
             self.search = None

@@ -49,9 +49,8 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     document's: opening the written PDF again only to count its pages cost 16 ms a PDF.
 
     WeasyPrint is imported here, not with the module: it takes 0.75 s, which a build without
-    PDFs (`pdfs: false`) and the commands that make none need not pay. A build with PDFs has
-    imported it already for the cache key (pdf_key.engine_fingerprint), before its workers
-    start, so each worker has it from the start."""
+    PDFs (`pdfs: false`) and the commands that make none need not pay. A build's PDF workers
+    import it as they start (pdf_workers.py), before the print documents reach them."""
     import weasyprint
 
     document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)

@@ -22,15 +22,16 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager, nullcontext
+from concurrent.futures import Future, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import pdf
 from .output import write_atomically
 from .pdf_key import engine_fingerprint, pdf_key, templates_fingerprint
-from .processes import heap_frozen, stop_workers, worker_pool
+from .pdf_workers import PdfWorkers
 
 __all__ = ["PdfBatch", "PdfCache", "PdfJob", "PdfResult", "engine_fingerprint"]
 
@@ -81,9 +82,10 @@ class PdfCache:
         self.templates = templates_fingerprint()
         """The package's templates as this build reads them."""
 
-    def key(self, job: PdfJob) -> str:
-        """The fingerprint of everything the PDF is made from (pdf_key.py)."""
-        return pdf_key(job.made_from, self.templates)
+    def key(self, job: PdfJob, renderer: str) -> str:
+        """The fingerprint of everything the PDF is made from (pdf_key.py), with what renders
+        it (`renderer`: pdf_key.render_fingerprint, as the workers have it)."""
+        return pdf_key(job.made_from, self.templates, renderer)
 
     def get(self, key: str) -> bytes | None:
         """The cached PDF, marked as used now (so no other build prunes it), or None."""
@@ -143,78 +145,89 @@ take well under a second)."""
 
 
 class PdfBatch:
-    """The PDFs of a build, made while its pages are built: the cached ones at once, the
-    others started at once in up to `workers` processes. `results` waits for them.
+    """The PDFs of a build, made while its pages are built: the cached ones taken, the
+    others rendered by `workers` (pdf_workers.py). `results` waits for them.
 
     The pages only need a PDF's name while they are built (its size and page count are filled
-    in afterwards, pdf_facts.py), so rendering overlaps the HTML build: an officer's
-    rebuild after one change costs about the longer of the two, not their sum."""
+    in afterwards, pdf_facts.py), so all of it overlaps the HTML build, in a thread of its own
+    that waits for the engine's fingerprint, looks in the cache, makes the print documents the
+    cache lacks and sends them to the workers: an officer's rebuild after one change costs
+    about the longer of the two, not their sum."""
 
-    def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: int,
+    def __init__(self, jobs: list[PdfJob], cache: PdfCache, workers: PdfWorkers,
                  progress: Progress | None = None,
                  remembered: Mapping[str, PdfResult] | None = None,
                  start: bool = True) -> None:
         """`remembered`: PDFs an earlier batch of this process made, by key, taken as they
         are, with what WeasyPrint warned about them (the preview's, preview.py). `start`:
-        render at once (a build); else on `start()` (a preview, once its pages are served:
-        the print documents and WeasyPrint do not hold up the pages)."""
+        look in the cache and render in the background at once (a build); else look in the
+        cache now and render on `start()` (a preview, once its pages are served: the print
+        documents and WeasyPrint do not hold up the pages, which say which PDFs are being
+        made)."""
         self.jobs = jobs
         self.cache = cache
         self.progress = progress
-        self.keys = [cache.key(job) if job.published is None else "" for job in jobs]
-        self.workers = 0
-        self._results: list[PdfResult | None] = [None] * len(jobs)
-        self._done = 0
-        self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[Future[Rendered], int] = {}
+        self.pdf_workers = workers
+        self.keys: list[str] = []
+        """Each job's cache key ('' for a PDF kept as published), once looked up."""
+        self.rendering: frozenset[int] = frozenset()
+        """The jobs (by number) that are rendered, not taken from the cache, once looked up."""
         self.print_documents = 0
         """How many print documents this batch made: one per PDF the cache lacked."""
-        to_render = []
-        for index, (job, key) in enumerate(zip(jobs, self.keys, strict=True)):
-            earlier = remembered.get(key) if remembered and key else None
-            if earlier is not None:
-                self._finish(index, replace(earlier, seconds=0.0, cached=True, pdf=replace(
-                    earlier.pdf, name=job.name)))
-                continue
-            kept = job.published if job.published is not None else cache.get(key)
-            if kept is None:
-                to_render.append(index)
-            else:
-                self._finish(index, PdfResult(
-                    pdf.RenderedPdf(job.name, kept, _pages(key, kept)), 0.0, cached=True,
-                    published=job.published is not None))
-        self.rendering = frozenset(to_render)
-        """The jobs (by number) that are rendered, not taken from the cache."""
-        self._to_render = to_render
-        self._most_workers = workers
+        self._remembered = remembered or {}
+        self._results: list[PdfResult | None] = [None] * len(jobs)
+        self._done = 0
+        self._rendered: dict[Future[Rendered], int] = {}
+        """The PDFs sent to the workers to render, by job number."""
+        self._counted: dict[Future[int], int] = {}
+        """The PDFs taken as they are whose pages the workers count, by job number."""
+        self._uncounted: dict[int, _Taken] = {}
+        """Those PDFs until they are counted."""
         self._lock = threading.Lock()
         self._started = self._stopped = False
+        self._failure: BaseException | None = None
+        self._feeder: threading.Thread | None = None
         if start:
-            self.start()
+            self._feeder = threading.Thread(target=self._feed, daemon=True, name="pdf-batch")
+            self._feeder.start()
+        else:
+            self._look_up()
+
+    @property
+    def workers(self) -> int:
+        """How many processes rendered (for the log)."""
+        return self.pdf_workers.count
 
     def start(self) -> None:
-        """Make the print documents of the PDFs the cache lacks, and start rendering them
+        """Make the print documents of the PDFs the cache lacks, and send them to the workers
         (once; not after `stop`)."""
         with self._lock:
-            if self._started or self._stopped or not self._to_render:
+            if self._started or self._stopped or not self.rendering:
                 return
             self._started = True
-            self.workers = min(self._most_workers, len(self._to_render))
-            pool = self._pool = worker_pool(self.workers)
-        for index in self._to_render:  # only now, for the PDFs the cache lacks
+        for index in sorted(self.rendering):  # only now, for the PDFs the cache lacks
             html = self.jobs[index].print_document()
             self.print_documents += 1
             with self._lock:
                 if self._stopped:
                     return
-                with heap_frozen() if not self._futures else nullcontext():
-                    self._futures[pool.submit(render_one, html)] = index  # the first forks
+                future = self.pdf_workers.submit(render_one, html, wanted=len(self.rendering))
+                self._rendered[future] = index
 
     def results(self) -> list[PdfResult]:
         """Every job's PDF, in the jobs' order, once all are made (reported as each is)."""
         try:
-            for future in as_completed(self._futures):
-                index = self._futures[future]
+            if self._feeder is not None:
+                self._feeder.join()
+            if self._failure is not None:
+                raise self._failure
+            waiting: list[Future[Any]] = [*self._rendered, *self._counted]
+            for future in as_completed(waiting):
+                if future in self._counted:
+                    index = self._counted[future]
+                    self._take(index, self._uncounted.pop(index), future.result())
+                    continue
+                index = self._rendered[future]
                 data, pages, seconds, warnings = future.result()
                 key = self.keys[index]
                 if not warnings:  # a PDF that was warned about is rendered again next time
@@ -232,25 +245,82 @@ class PdfBatch:
                 if result is not None}
 
     def cancel(self) -> None:
-        """Stop rendering (a failed build): no worker is left running."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop rendering (a failed build): no worker is left running, nor the thread that
+        feeds them."""
+        with self._lock:
+            self._stopped = True
+        self.pdf_workers.shutdown()
+        if self._feeder is not None and self._feeder is not threading.current_thread():
+            self._feeder.join()
 
     def stop(self) -> None:
         """Stop rendering at once, without waiting for the PDFs being rendered: the preview's
         batch when the data has changed again: its workers are ended."""
         with self._lock:
             self._stopped = True
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            stop_workers(pool)
+        self.pdf_workers.stop()
+
+    def _feed(self) -> None:
+        """The batch's thread: look in the cache, send the workers what it lacks to render,
+        then the cached PDFs to count their pages (8 ms each with pikepdf, 0.3 s at N = 33,
+        which in this process would take turns with the pages being built)."""
+        try:
+            self._look_up(count_pages=False)
+            self.start()
+            with self._lock:
+                for index, taken in self._uncounted.items():
+                    if self._stopped:
+                        return
+                    self._counted[self.pdf_workers.submit(pdf.page_count, taken.data)] = index
+        except BaseException as error:  # raised by `results`, in the build's own thread
+            self._failure = error
+
+    def _look_up(self, count_pages: bool = True) -> None:
+        """Each job's key, and its PDF if it is published, remembered or cached, with its page
+        count if this process knows it, or if `count_pages` (else the workers count it)."""
+        renderer = self.pdf_workers.fingerprint() if any(
+            job.published is None for job in self.jobs) else ""
+        self.keys = [self.cache.key(job, renderer) if job.published is None else ""
+                     for job in self.jobs]
+        to_render = []
+        for index, (job, key) in enumerate(zip(self.jobs, self.keys, strict=True)):
+            earlier = self._remembered.get(key) if key else None
+            if earlier is not None:
+                self._finish(index, replace(earlier, seconds=0.0, cached=True, pdf=replace(
+                    earlier.pdf, name=job.name)))
+                continue
+            kept = job.published if job.published is not None else self.cache.get(key)
+            if kept is None:
+                to_render.append(index)
+                continue
+            taken = _Taken(key, kept, job.published is not None)
+            if key in _PAGE_COUNTS or count_pages:
+                self._take(index, taken, _pages(key, kept))
+            else:
+                self._uncounted[index] = taken
+        self.rendering = frozenset(to_render)
+
+    def _take(self, index: int, taken: _Taken, pages: int) -> None:
+        """A PDF taken as it is (cached or published), with its page count."""
+        if taken.key:
+            _PAGE_COUNTS[taken.key] = pages
+        self._finish(index, PdfResult(pdf.RenderedPdf(self.jobs[index].name, taken.data, pages),
+                                      0.0, cached=True, published=taken.published))
 
     def _finish(self, index: int, result: PdfResult) -> None:
         self._results[index] = result
         self._done += 1
         if self.progress is not None:
             self.progress(self._done, len(self.jobs), self.jobs[index], result)
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """A PDF taken as it is: its cache key ('' if published), its bytes, whether published."""
+
+    key: str
+    data: bytes
+    published: bool
 
 
 _PAGE_COUNTS: dict[str, int] = {}

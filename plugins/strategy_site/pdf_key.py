@@ -60,11 +60,12 @@ LAYOUT_LIBRARIES = re.compile(r"lib(pango|harfbuzz|fontconfig|freetype|fribidi|c
 can move every line of every page)."""
 
 
-def pdf_key(made_from: str, templates: str) -> str:
+def pdf_key(made_from: str, templates: str, renderer: str) -> str:
     """The cache key of one PDF: what its print document is made from (`print_inputs`), the
-    templates as they are now (`templates_fingerprint`), the code and the engine."""
+    templates as they are now (`templates_fingerprint`), and what renders it, the code and
+    the engine (`render_fingerprint`)."""
     digest = hashlib.sha256()
-    for part in (engine_fingerprint(), code_fingerprint(), templates, made_from):
+    for part in (renderer, templates, made_from):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -102,6 +103,13 @@ def templates_fingerprint(package: Path = PACKAGE) -> str:
     at once (a catalog is read once per process, so an edited one counts from the next build)."""
     return _files_fingerprint(package, sorted(path for folder in (TEMPLATES, CATALOGS)
                                               for path in (package / folder).rglob("*")))
+
+
+def render_fingerprint() -> str:
+    """What makes a PDF from the print document's inputs: the engine (`engine_fingerprint`)
+    and our code (`code_fingerprint`), as this process has them. A build's PDF workers take
+    it as they start, in a worker (pdf_workers.py)."""
+    return f"{engine_fingerprint()}\n{code_fingerprint()}"
 
 
 @cache

@@ -47,8 +47,10 @@ from .page_conversion import (
 )
 from .pages import Heading, PageSpec, RenderedPage, Renderer, UrlFor
 from .pdf_facts import PdfDownload
+from .pdf_workers import PdfWorkers
 from .plan import Options, SitePlan, plan_site, shown_in_nav
 from .preview import Preview, Rendering, fingerprint, templates_state
+from .processes import cores
 from .render_inputs import RecordedLookups, RenderInputs, Unkeyable, same_lookups
 from .theme_filters import FILTERS as THEME_FILTERS
 from .theme_words import GLOBALS as THEME_GLOBALS
@@ -93,6 +95,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """In a preview build: what each page is rendered from, by source (preview.py)."""
         self.preview: Preview | None = None
         """Under `mkdocs serve`: what the pages do not wait for (preview.py)."""
+        self.pdf_workers: PdfWorkers | None = None
+        """A build's PDF workers, started before the data is loaded, until the build takes
+        them (pdf_workers.py)."""
         self.parsed: ParsedFiles | None = None
         """Under `mkdocs serve`: the data's files as the last build parsed them, so that a
         save parses the saved file alone."""
@@ -127,6 +132,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             raise PluginError(missing)
         reviewed = self.config.accessibility.last_reviewed  # a date: checked just above
         site_url = published_site_url(config)  # not the preview server's (config.py)
+        if self.config.pdfs and self.preview is None:  # a preview's start after its pages
+            self.pdf_workers = PdfWorkers.started(self.config.pdf_workers or cores())
         try:
             self.plan = plan_site(load_site(data_dir, self.parsed), Options(
                 data_dir=data_dir, site_url=site_url, site_name=config.site_name,
@@ -433,6 +440,9 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
         """A failed build leaves the previous site, and the previous packs, as they were. A
         full disk is said in a sentence, not a traceback."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.pdf_workers is not None:  # the build failed before it took them
+            self.pdf_workers.stop()
+            self.pdf_workers = None
         build, self.build = self.build, None
         target = build.options.site_dir if build is not None else None
         # A staging folder removed under the build makes MkDocs fail wherever it was writing:
@@ -461,7 +471,8 @@ class StrategySitePlugin(BasePlugin[StrategySiteConfig]):  # type: ignore[no-unt
             pdf_cache_dir=str(cache_dir) if cache_dir else None,
             pdf_workers=self.config.pdf_workers, pdf_cache_prune=self.config.pdf_cache_prune)
         with _as_plugin_error():
-            self.build = SiteBuild(self.plan, options, self.renderer, self.preview)
+            workers, self.pdf_workers = self.pdf_workers, None
+            self.build = SiteBuild(self.plan, options, self.renderer, self.preview, workers)
         if self.preview is not None:
             self.preview.site = options.site_dir
         config.site_dir = str(self.build.staging)

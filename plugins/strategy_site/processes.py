@@ -63,14 +63,23 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes that end with this one: forked, where the system forks,
-    at its first task, which is to be submitted inside `heap_frozen()`. Forked, not the
-    default of Python 3.14 on Linux (a fork server, whose children's parent is the server,
-    not this build), because a worker shares what the build has loaded and ends with it."""
+def worker_pool(workers: int,
+                prepare: Callable[[], object] | None = None) -> ProcessPoolExecutor:
+    """A pool of `workers` processes that end with this one, each calling `prepare` as it
+    starts: forked, where the system forks, at its first task, which is to be submitted
+    inside `heap_frozen()`. Forked, not the default of Python 3.14 on Linux (a fork server,
+    whose children's parent is the server, not this build), because a worker shares what the
+    build has loaded and ends with it."""
     context = multiprocessing.get_context("fork") if can_fork() else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=end_with_parent, initargs=(os.getpid(),))
+                               initializer=start_worker, initargs=(os.getpid(), prepare))
+
+
+def start_worker(parent: int, prepare: Callable[[], object] | None) -> None:
+    """In a worker as it starts: end with the build (`end_with_parent`), and make ready."""
+    end_with_parent(parent)
+    if prepare is not None:
+        prepare()
 
 
 @contextmanager
